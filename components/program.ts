@@ -1,0 +1,142 @@
+/**
+ * The program: read and validate the stack configuration, then build one provider per region, the
+ * lake in the home region, and a MonitoredVpc per configured VPC.
+ *
+ * index.ts runs it under the Pulumi engine; tools/plan.ts runs the very same function under Pulumi's
+ * mock runtime, so the offline plan is the program, not a model of it.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { AnalyticsLake } from "./analyticsLake";
+import { MonitoredVpc } from "./monitoredVpc";
+import { alarmLogGroupName } from "./naming";
+import { ConfigError, StackConfig, validateStackConfig } from "./stackConfig";
+
+export interface VpcOutputs {
+    readonly region: string;
+    readonly vpcId: pulumi.Output<string>;
+    readonly logGroupName: pulumi.Output<string>;
+    readonly lakeFlowLogId: pulumi.Output<string>;
+    readonly alarmFlowLogId: pulumi.Output<string>;
+}
+
+export interface StackOutputs {
+    readonly homeRegion: string;
+    readonly lakeBucketName: pulumi.Output<string>;
+    readonly glueDatabase: pulumi.Output<string>;
+    readonly glueTable: pulumi.Output<string>;
+    readonly athenaWorkgroup: pulumi.Output<string>;
+    readonly vpcs: Record<string, VpcOutputs>;
+}
+
+/** Tags every taggable resource gets, through each provider's defaultTags. */
+export function defaultTags(project: string, stack: string): Record<string, string> {
+    return { "managed-by": "vpc-flow-monitor", "vpc-flow-monitor:project": project, "vpc-flow-monitor:stack": stack };
+}
+
+/**
+ * The stack configuration as the engine hands it over: every key of every namespace, object values
+ * as JSON text. Decoded here, validated by validateStackConfig.
+ */
+export function readStackConfig(): StackConfig {
+    const decoded: Record<string, unknown> = {};
+    for (const [key, text] of Object.entries(pulumi.runtime.allConfig())) {
+        decoded[key] = decodeConfigValue(text);
+    }
+    return validateStackConfig(decoded);
+}
+
+function decodeConfigValue(text: string): unknown {
+    // Objects and lists arrive as JSON; plain strings (aws:region) do not parse and stay strings.
+    try {
+        return JSON.parse(text);
+    } catch {
+        return text;
+    }
+}
+
+export function deployStack(config: StackConfig): StackOutputs {
+    const project = pulumi.getProject();
+    const stack = pulumi.getStack();
+    const profile = new pulumi.Config("aws").get("profile");
+
+    // One explicit provider per region: every regional resource says where it lives, and no
+    // resource silently falls back to the default provider's region.
+    const providers = new Map<string, aws.Provider>();
+    const providerFor = (region: string): aws.Provider => {
+        let provider = providers.get(region);
+        if (!provider) {
+            provider = new aws.Provider(`aws-${region}`, { region: region as aws.Region, profile, defaultTags: { tags: defaultTags(project, stack) } });
+            providers.set(region, provider);
+        }
+        return provider;
+    };
+
+    const home = providerFor(config.homeRegion);
+    const accountId = aws.getCallerIdentityOutput({}, { provider: home }).accountId;
+    const partition = aws.getPartitionOutput({}, { provider: home }).partition;
+
+    const lake = new AnalyticsLake(
+        "lake",
+        {
+            stack,
+            accountId,
+            partition,
+            regions: config.regions.map((r) => r.region),
+            transitionToInfrequentAccessDays: config.lake.transitionToInfrequentAccessDays,
+            expireAfterDays: config.lake.expireAfterDays,
+            bytesScannedCutoffGb: config.lake.bytesScannedCutoffGb,
+        },
+        { provider: home },
+    );
+
+    const vpcs: Record<string, VpcOutputs> = {};
+    for (const { region, vpcs: regionVpcs } of config.regions) {
+        for (const vpc of regionVpcs) {
+            const monitored = new MonitoredVpc(
+                vpc.name,
+                {
+                    vpc: vpc.kind === "create" ? { cidrBlock: vpc.cidrBlock } : { vpcId: vpc.vpcId },
+                    region,
+                    accountId,
+                    partition,
+                    lakeBucketArn: lake.bucketArn,
+                    lakeReady: [lake.bucketPolicy],
+                    logGroupName: alarmLogGroupName(stack, vpc.name),
+                    cloudWatchTrafficType: config.flowLogs.cloudWatchTrafficType,
+                    logRetentionInDays: config.flowLogs.logRetentionDays,
+                },
+                { provider: providerFor(region) },
+            );
+            vpcs[vpc.name] = {
+                region,
+                vpcId: monitored.vpcId,
+                logGroupName: monitored.logGroupName,
+                lakeFlowLogId: monitored.lakeFlowLogId,
+                alarmFlowLogId: monitored.alarmFlowLogId,
+            };
+        }
+    }
+
+    return {
+        homeRegion: config.homeRegion,
+        lakeBucketName: lake.bucketName,
+        glueDatabase: lake.databaseName,
+        glueTable: lake.tableName,
+        athenaWorkgroup: lake.workgroupName,
+        vpcs,
+    };
+}
+
+/** The whole program; a bad configuration ends it with the report and no resource registered. */
+export function runProgram(): StackOutputs {
+    let config: StackConfig;
+    try {
+        config = readStackConfig();
+    } catch (err) {
+        // RunError: the engine prints the message alone, without a stack trace.
+        if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
+        throw err;
+    }
+    return deployStack(config);
+}

@@ -1,0 +1,5 @@
+// vpc-flow-monitor: flow logs, REJECT alarms and an analytics lake for every configured VPC.
+// The program lives in components/program.ts so the offline plan runs exactly the same code.
+import { runProgram } from "./components/program";
+
+export = runProgram();
