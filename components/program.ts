@@ -7,10 +7,16 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { effectiveRules } from "./alertRules";
 import { AnalyticsLake } from "./analyticsLake";
-import { MonitoredVpc } from "./monitoredVpc";
+import { Dashboard, RegionInsights } from "./monitoring";
+import { ALARM_LOG_FIELDS, MonitoredVpc } from "./monitoredVpc";
 import { alarmLogGroupName } from "./naming";
+import { AlarmTopic, SlackChannel } from "./notifications";
 import { ConfigError, StackConfig, validateStackConfig } from "./stackConfig";
+import { DashboardRegion } from "./insights";
+
+
 
 export interface VpcOutputs {
     readonly region: string;
@@ -18,6 +24,7 @@ export interface VpcOutputs {
     readonly logGroupName: pulumi.Output<string>;
     readonly lakeFlowLogId: pulumi.Output<string>;
     readonly alarmFlowLogId: pulumi.Output<string>;
+    readonly alarmNames: string[];
 }
 
 export interface StackOutputs {
@@ -26,6 +33,8 @@ export interface StackOutputs {
     readonly glueDatabase: pulumi.Output<string>;
     readonly glueTable: pulumi.Output<string>;
     readonly athenaWorkgroup: pulumi.Output<string>;
+    readonly dashboardName: pulumi.Output<string>;
+    readonly alarmTopicArns: Record<string, pulumi.Output<string>>;
     readonly vpcs: Record<string, VpcOutputs>;
 }
 
@@ -91,8 +100,16 @@ export function deployStack(config: StackConfig): StackOutputs {
     );
 
     const vpcs: Record<string, VpcOutputs> = {};
+    const alarmTopicArns: Record<string, pulumi.Output<string>> = {};
+    const dashboardRegions: pulumi.Output<DashboardRegion>[] = [];
     for (const { region, vpcs: regionVpcs } of config.regions) {
-        for (const vpc of regionVpcs) {
+        const provider = providerFor(region);
+        // Alarms can only notify a topic in their own region: one topic per region.
+        const topic = new AlarmTopic(`alerts-${region}`, { stack, region, accountId, partition, emails: config.alerts.emails }, { provider });
+        alarmTopicArns[region] = topic.topicArn;
+
+        const monitoredVpcs = regionVpcs.map((vpc) => {
+            const rules = effectiveRules({ defaultRules: config.alerts.defaultRules, stackRules: config.alerts.rules, vpcRules: vpc.rules });
             const monitored = new MonitoredVpc(
                 vpc.name,
                 {
@@ -105,8 +122,9 @@ export function deployStack(config: StackConfig): StackOutputs {
                     logGroupName: alarmLogGroupName(stack, vpc.name),
                     cloudWatchTrafficType: config.flowLogs.cloudWatchTrafficType,
                     logRetentionInDays: config.flowLogs.logRetentionDays,
+                    alerting: { stack, rules, topicArn: topic.topicArn },
                 },
-                { provider: providerFor(region) },
+                { provider },
             );
             vpcs[vpc.name] = {
                 region,
@@ -114,8 +132,33 @@ export function deployStack(config: StackConfig): StackOutputs {
                 logGroupName: monitored.logGroupName,
                 lakeFlowLogId: monitored.lakeFlowLogId,
                 alarmFlowLogId: monitored.alarmFlowLogId,
+                alarmNames: rules.map((rule) => rule.name),
             };
-        }
+            return { name: vpc.name, monitored };
+        });
+
+        new RegionInsights(
+            `insights-${region}`,
+            { stack, logGroupNames: monitoredVpcs.map((v) => v.monitored.logGroupName), fields: ALARM_LOG_FIELDS },
+            { provider },
+        );
+        dashboardRegions.push(
+            pulumi
+                .all(monitoredVpcs.map((v) => pulumi.all([v.monitored.logGroupName, pulumi.all(v.monitored.alarmArns)])))
+                .apply((resolved) => ({
+                    region,
+                    vpcs: resolved.map(([logGroupName, alarmArns], i) => ({ name: monitoredVpcs[i].name, logGroupName, alarmArns })),
+                })),
+        );
+    }
+
+    const dashboard = new Dashboard("dashboard", { stack, regions: pulumi.all(dashboardRegions), fields: ALARM_LOG_FIELDS }, { provider: home });
+    if (config.alerts.slack) {
+        new SlackChannel(
+            "slack",
+            { stack, workspaceId: config.alerts.slack.workspaceId, channelId: config.alerts.slack.channelId, topicArns: Object.values(alarmTopicArns) },
+            { provider: home },
+        );
     }
 
     return {
@@ -124,6 +167,8 @@ export function deployStack(config: StackConfig): StackOutputs {
         glueDatabase: lake.databaseName,
         glueTable: lake.tableName,
         athenaWorkgroup: lake.workgroupName,
+        dashboardName: dashboard.dashboardName,
+        alarmTopicArns,
         vpcs,
     };
 }

@@ -52,7 +52,13 @@ const CHILDREN: readonly { readonly suffix: string; readonly type: string }[] = 
     { suffix: "deliveryRole", type: "aws:iam/role:Role" },
     { suffix: "deliveryPolicy", type: "aws:iam/rolePolicy:RolePolicy" },
     { suffix: "alarmFlowLog", type: FLOW_LOG },
+    { suffix: "rejectedPacketsFilter", type: "aws:cloudwatch/logMetricFilter:LogMetricFilter" },
+    { suffix: "flowRecordsFilter", type: "aws:cloudwatch/logMetricFilter:LogMetricFilter" },
+    // The default alerting rules, each a component holding a metric filter and an alarm.
+    ...["reject-any", "ssh-rejected", "rdp-rejected", "flow-log-skipdata"].map((rule) => ({ suffix: rule, type: "vpc-flow-monitor:alerting:AlertingRule" })),
 ];
+/** Grandchildren under each AlertingRule. */
+const RULE_CHILDREN = 2 * 4;
 
 function single(name: string, extra: Partial<StackConfigFixture> = {}): StackConfigFixture {
     return {
@@ -67,8 +73,11 @@ function expectedRegion(plan: Plan, resource: PlannedResource, homeRegion: strin
     const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
     let top = resource;
     while (top.parent) top = byUrn.get(top.parent)!;
-    if (top.type === ANALYTICS_LAKE) return homeRegion;
-    assert.equal(top.type, MONITORED_VPC, `${resource.name} sits under neither component`);
+    if (top.type === ANALYTICS_LAKE || top.type === "vpc-flow-monitor:monitoring:Dashboard") return homeRegion;
+    // Per-region components carry their region in their name.
+    const regional = /^(?:alerts|insights)-(.+)$/.exec(top.name);
+    if (regional) return regional[1];
+    assert.equal(top.type, MONITORED_VPC, `${resource.name} sits under no known component`);
     return regionOfVpc[top.name];
 }
 
@@ -106,8 +115,9 @@ describe("MonitoredVpc in the planned program", () => {
             const expected = providerOf(plan, expectedRegion(plan, r, "eu-west-1", regionOfVpc));
             if (r.custom) {
                 assert.equal(r.provider, expected, `${r.name} (${r.type})`);
-            } else {
-                // Components (local and the remote awsx VPC) carry the provider in their providers map.
+            } else if (!r.parent || r.type === "awsx:ec2:Vpc") {
+                // Top-level components and the remote awsx VPC carry the provider in their providers map;
+                // nested local components pass it to their children through the parent chain (checked above).
                 assert.deepEqual(r.providers, { aws: expected }, `${r.name} (${r.type})`);
             }
             checked++;
@@ -120,7 +130,7 @@ describe("MonitoredVpc in the planned program", () => {
             const logGroupName = `/vpc-flow-monitor/${MULTI_STACK}/${vpc.name}`;
             const logGroupArn = `arn:aws:logs:${vpc.region}:${ACCOUNT}:log-group:${logGroupName}`;
 
-            it("is a top-level component whose children are exactly the six named resources", () => {
+            it("is a top-level component whose children are exactly its named resources and rules", () => {
                 const component = byName(plan, vpc.name);
                 assert.equal(component.type, MONITORED_VPC);
                 assert.equal(component.parent, undefined);
@@ -133,7 +143,7 @@ describe("MonitoredVpc in the planned program", () => {
                 }
                 // And nothing else in the stack claims the VPC's name prefix.
                 const prefixed = plan.resources.filter((r) => r.name.startsWith(`${vpc.name}-`));
-                assert.equal(prefixed.length, CHILDREN.length);
+                assert.equal(prefixed.length, CHILDREN.length + RULE_CHILDREN);
             });
 
             if (vpc.kind === "create") {

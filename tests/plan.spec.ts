@@ -54,7 +54,7 @@ describe("tools/plan.ts main()", () => {
             assert.match(lines[0], /^Offline plan for stack "dev"/);
             assert.ok(lines.includes("us-east-1"), stdout);
             assert.ok(lines.some((l) => l.startsWith("  AnalyticsLake lake: ")), stdout);
-            assert.ok(lines.includes("  MonitoredVpc sandbox (creates VPC 10.10.0.0/16): 6 resources"), stdout);
+            assert.ok(lines.includes("  MonitoredVpc sandbox (creates VPC 10.10.0.0/16): 20 resources"), stdout);
             assert.ok(lines.includes("      2  aws:ec2/flowLog:FlowLog"), stdout);
             assert.ok(lines.includes("Providers: aws-us-east-1 (us-east-1)"), stdout);
         });
@@ -116,9 +116,9 @@ describe("tools/plan.ts main()", () => {
             const eu = lines.indexOf("eu-west-1");
             const us = lines.indexOf("us-west-2");
             assert.ok(eu > 0 && us > eu, stdout);
-            assert.ok(lines.slice(eu, us).includes("  MonitoredVpc core (creates VPC 10.10.0.0/16): 6 resources"), stdout);
+            assert.ok(lines.slice(eu, us).includes("  MonitoredVpc core (creates VPC 10.10.0.0/16): 20 resources"), stdout);
             assert.ok(lines.slice(eu, us).some((l) => l.startsWith("  AnalyticsLake lake: ")), stdout);
-            assert.ok(lines.slice(us).includes("  MonitoredVpc legacy (adopts vpc-0123456789abcdef0): 6 resources"), stdout);
+            assert.ok(lines.slice(us).includes("  MonitoredVpc legacy (adopts vpc-0123456789abcdef0): 20 resources"), stdout);
             assert.ok(lines.includes("      1  aws:ec2/vpc:Vpc (read, not managed)"), stdout);
             assert.ok(lines.includes("Providers: aws-eu-west-1 (eu-west-1), aws-us-west-2 (us-west-2)"), stdout);
         });

@@ -4,10 +4,10 @@
  */
 import { Plan, PlannedResource } from "./offlinePlan";
 
-const COMPONENT_LABEL: Record<string, string> = {
-    "vpc-flow-monitor:lake:AnalyticsLake": "AnalyticsLake",
-    "vpc-flow-monitor:network:MonitoredVpc": "MonitoredVpc",
-};
+/** `vpc-flow-monitor:network:MonitoredVpc` -> `MonitoredVpc`; other packages' types stay whole. */
+function componentLabel(type: string): string {
+    return type.startsWith("vpc-flow-monitor:") ? type.split(":").pop()! : type;
+}
 
 export function renderPlan(plan: Plan): string {
     const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
@@ -40,7 +40,7 @@ export function renderPlan(plan: Plan): string {
         lines.push(region);
         for (const top of tops.filter((t) => regionOf(t) === region)) {
             const children = members.get(top.urn) ?? [];
-            lines.push(`  ${COMPONENT_LABEL[top.type] ?? top.type} ${top.name}${describe(top, children)}: ${children.length} resources`);
+            lines.push(`  ${componentLabel(top.type)} ${top.name}${describe(top, children)}: ${children.length} resource${children.length === 1 ? "" : "s"}`);
             for (const [type, count] of countBy(children.map((c) => c.type + (c.read ? " (read, not managed)" : "")))) {
                 lines.push(`    ${String(count).padStart(3)}  ${type}`);
             }
