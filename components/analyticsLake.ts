@@ -45,6 +45,12 @@ export interface AnalyticsLakeArgs {
      */
     readonly expireAfterDays?: number;
     /**
+     * Keep the flow log archive: the bucket is protected and retained on delete, and never
+     * force-destroyed. Off only for throwaway stacks (see protection.ts).
+     * @default true
+     */
+    readonly protectData?: boolean;
+    /**
      * The most one Athena query in the workgroup may scan before it is cancelled, in GiB.
      * @default 10
      */
@@ -71,7 +77,13 @@ export class AnalyticsLake extends pulumi.ComponentResource {
         const cutoffGb = args.bytesScannedCutoffGb ?? 10;
         const parent = { parent: this };
 
-        const bucket = new aws.s3.Bucket(`${name}-bucket`, { forceDestroy: false }, parent);
+        const protectData = args.protectData ?? true;
+        const bucket = new aws.s3.Bucket(
+            `${name}-bucket`,
+            // forceDestroy empties the bucket (every version) on delete: only where the data is not kept.
+            { forceDestroy: !protectData },
+            { parent: this, protect: protectData, retainOnDelete: protectData },
+        );
 
         // ACLs disabled: the bucket owner owns every object, including those the log delivery service writes.
         const ownership = new aws.s3.BucketOwnershipControls(

@@ -53,6 +53,11 @@ export interface MonitoredVpcArgs {
      */
     readonly logRetentionInDays?: number;
     /**
+     * Protect the alarm log group from deletion and retain it when removed from the stack.
+     * @default true
+     */
+    readonly protectLogGroup?: boolean;
+    /**
      * Alerting rules on this VPC's log group, and the region's topic their alarms notify.
      * @default no alarms (the policy pack will refuse such a stack)
      */
@@ -110,7 +115,7 @@ export class MonitoredVpc extends pulumi.ComponentResource {
         this.logGroup = new aws.cloudwatch.LogGroup(
             `${name}-alarmLogGroup`,
             { name: args.logGroupName, retentionInDays: retention },
-            parent,
+            { parent: this, protect: args.protectLogGroup ?? true, retainOnDelete: args.protectLogGroup ?? true },
         );
         const role = new aws.iam.Role(
             `${name}-deliveryRole`,

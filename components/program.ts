@@ -13,6 +13,7 @@ import { Dashboard, RegionInsights } from "./monitoring";
 import { ALARM_LOG_FIELDS, MonitoredVpc } from "./monitoredVpc";
 import { alarmLogGroupName } from "./naming";
 import { AlarmTopic, SlackChannel } from "./notifications";
+import { dataProtection } from "./protection";
 import { ConfigError, StackConfig, validateStackConfig } from "./stackConfig";
 import { DashboardRegion } from "./insights";
 
@@ -34,13 +35,14 @@ export interface StackOutputs {
     readonly glueTable: pulumi.Output<string>;
     readonly athenaWorkgroup: pulumi.Output<string>;
     readonly dashboardName: pulumi.Output<string>;
+    readonly protectData: boolean;
     readonly alarmTopicArns: Record<string, pulumi.Output<string>>;
     readonly vpcs: Record<string, VpcOutputs>;
 }
 
 /** Tags every taggable resource gets, through each provider's defaultTags. */
 export function defaultTags(project: string, stack: string): Record<string, string> {
-    return { "managed-by": "vpc-flow-monitor", "vpc-flow-monitor:project": project, "vpc-flow-monitor:stack": stack };
+    return { environment: stack, "managed-by": "vpc-flow-monitor", "vpc-flow-monitor:project": project, "vpc-flow-monitor:stack": stack };
 }
 
 /**
@@ -81,6 +83,7 @@ export function deployStack(config: StackConfig): StackOutputs {
         return provider;
     };
 
+    const protection = dataProtection(config.protectData, stack);
     const home = providerFor(config.homeRegion);
     const accountId = aws.getCallerIdentityOutput({}, { provider: home }).accountId;
     const partition = aws.getPartitionOutput({}, { provider: home }).partition;
@@ -95,6 +98,7 @@ export function deployStack(config: StackConfig): StackOutputs {
             transitionToInfrequentAccessDays: config.lake.transitionToInfrequentAccessDays,
             expireAfterDays: config.lake.expireAfterDays,
             bytesScannedCutoffGb: config.lake.bytesScannedCutoffGb,
+            protectData: protection.protectData,
         },
         { provider: home },
     );
@@ -122,6 +126,7 @@ export function deployStack(config: StackConfig): StackOutputs {
                     logGroupName: alarmLogGroupName(stack, vpc.name),
                     cloudWatchTrafficType: config.flowLogs.cloudWatchTrafficType,
                     logRetentionInDays: config.flowLogs.logRetentionDays,
+                    protectLogGroup: protection.protectData,
                     alerting: { stack, rules, topicArn: topic.topicArn },
                 },
                 { provider },
@@ -168,6 +173,7 @@ export function deployStack(config: StackConfig): StackOutputs {
         glueTable: lake.tableName,
         athenaWorkgroup: lake.workgroupName,
         dashboardName: dashboard.dashboardName,
+        protectData: protection.protectData,
         alarmTopicArns,
         vpcs,
     };

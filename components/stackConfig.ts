@@ -69,6 +69,11 @@ export interface StackConfig {
         readonly bytesScannedCutoffGb: number;
     };
     readonly alerts: AlertsConfig;
+    /**
+     * `protectData`: protect the lake bucket and the log groups from deletion. Undefined means the
+     * environment's default (see protection.ts).
+     */
+    readonly protectData?: boolean;
 }
 
 /** One thing wrong with the configuration. `path` is the key path relative to the project namespace. */
@@ -173,6 +178,7 @@ const projectSchema = z.strictObject({
         })
         .optional(),
     alerts: alertsSchema.optional(),
+    protectData: z.boolean({ error: "not a boolean. Allowed: true (protect the lake bucket and log groups from deletion) or false" }).optional(),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -233,6 +239,7 @@ function normalise(homeRegion: AwsRegion, data: z.infer<typeof projectSchema>): 
             bytesScannedCutoffGb: data.lake?.bytesScannedCutoffGb ?? DEFAULTS.bytesScannedCutoffGb,
         },
         alerts: normaliseAlerts(data.alerts),
+        ...(data.protectData !== undefined ? { protectData: data.protectData } : {}),
     };
 }
 

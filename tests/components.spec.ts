@@ -102,7 +102,7 @@ describe("MonitoredVpc in the planned program", () => {
         for (const p of providers) {
             assert.equal(p.inputs.region, p.name.replace(/^aws-/, ""));
             assert.deepEqual(jsonInput(p, "defaultTags"), {
-                tags: { "managed-by": "vpc-flow-monitor", "vpc-flow-monitor:project": "vpc-flow-monitor", "vpc-flow-monitor:stack": MULTI_STACK },
+                tags: { environment: MULTI_STACK, "managed-by": "vpc-flow-monitor", "vpc-flow-monitor:project": "vpc-flow-monitor", "vpc-flow-monitor:stack": MULTI_STACK },
             });
         }
     });

@@ -699,7 +699,7 @@ const BAD_CASES: readonly BadCase[] = [
         },
         problems: [
             { path: "regions", message: "missing. Allowed: a list of { region, vpcs } with at least one region" },
-            { path: "regoins", message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts" },
+            { path: "regoins", message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData" },
         ],
     },
     {
@@ -709,8 +709,8 @@ const BAD_CASES: readonly BadCase[] = [
             c["vpc-flow-monitor:lake.expireAfterDays"] = 10;
         },
         problems: [
-            { path: '[""]', message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts" },
-            { path: '["lake.expireAfterDays"]', message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts" },
+            { path: '[""]', message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData" },
+            { path: '["lake.expireAfterDays"]', message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData" },
         ],
     },
     {
@@ -724,7 +724,7 @@ const BAD_CASES: readonly BadCase[] = [
         },
         problems: [
             { path: "regions", message: "missing. Allowed: a list of { region, vpcs } with at least one region" },
-            { path: "__proto__", message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts" },
+            { path: "__proto__", message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData" },
         ],
     },
     {
@@ -816,7 +816,7 @@ describe("validateStackConfig: rejected configurations", () => {
                 message: `not a retention CloudWatch Logs accepts; given 91. Allowed: ${ALLOWED_RETENTION}`,
             },
             { path: "lake.bytesScannedCutoffGb", message: `out of range; given 0. Allowed: ${ALLOWED_CUTOFF}` },
-            { path: "regoins", message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts" },
+            { path: "regoins", message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData" },
             {
                 path: "regions[0].vpcs[0]",
                 message: `both cidrBlock and vpcId are set; given {"name":"Sandbox","cidrBlock":"10.10.0.1/16","vpcId":"vpc-1"}. Allowed: ${ALLOWED_SOURCE}`,
