@@ -6,13 +6,42 @@
  * accepts is exactly what renderPattern can render.
  */
 import { z } from "zod";
-import { AlertRule } from "./alertRules";
-import { FlowAction, FlowMatch, LogStatus, PortMatch, PROTOCOL_NUMBERS, protocolNumber, validateFlowMatch } from "./filterPattern";
+import { AlertRule, BASELINE_REJECT_RULE, SKIPDATA_RULE } from "./alertRules";
+import { FlowAction, FlowMatch, FlowMatchError, LogStatus, MAX_FILTER_PATTERN_LENGTH, PortMatch, PROTOCOL_NUMBERS, protocolNumber, renderPattern, validateFlowMatch } from "./filterPattern";
+import { DEFAULT_FORMAT_FIELDS, FlowLogField } from "./flowLogFields";
 import { isRecord, isWholeNumberIn, show, wholeNumber } from "./configKit";
 
 export const RULE_DEFAULTS = { threshold: 1, periodSeconds: 300, evaluationPeriods: 1 } as const;
-/** CloudWatch: period × evaluation periods may not exceed one day for a standard alarm. */
-export const MAX_ALARM_WINDOW_SECONDS = 86400;
+/** The longest alarm period offered here: one day (the console's longest; metric filter metrics are per-minute). */
+export const MAX_ALARM_PERIOD_SECONDS = 86400;
+/**
+ * PutMetricAlarm: "Period multiplied by EvaluationPeriods can't be more than 604,800 seconds. For
+ * alarms with a period of less than one hour (3,600 seconds), the total evaluation period can't be
+ * longer than one day (86,400 seconds)."
+ */
+export const MAX_ALARM_WINDOW_SECONDS = 604800;
+export const MAX_SHORT_PERIOD_ALARM_WINDOW_SECONDS = 86400;
+const ONE_HOUR = 3600;
+
+/** The longest look-back CloudWatch accepts for an alarm of this period. */
+export function maxAlarmWindowSeconds(periodSeconds: number): number {
+    return periodSeconds < ONE_HOUR ? MAX_SHORT_PERIOD_ALARM_WINDOW_SECONDS : MAX_ALARM_WINDOW_SECONDS;
+}
+
+/**
+ * The fields the alarm log group receives, for the pattern-length check. Must equal
+ * monitoredVpc.ts ALARM_LOG_FIELDS (not imported: monitoredVpc imports the stack config, which
+ * imports this module); tests/alertConfig.spec.ts holds the two together.
+ */
+export const RULE_PATTERN_FIELDS: readonly FlowLogField[] = DEFAULT_FORMAT_FIELDS;
+
+/**
+ * Names a rule may not take, or may take only with the meaning they already have: the aggregate
+ * metric filters are named `<vpc>-rejected-packets` and `<vpc>-flow-records` in the same log
+ * group as `<vpc>-<rule>` (PutMetricFilter would silently overwrite one with the other), and the
+ * baseline and SKIPDATA rules are the ones every VPC must keep (a same-named rule replaces them).
+ */
+export const RESERVED_RULE_NAMES = ["rejected-packets", "flow-records"] as const;
 
 const RULE_NAME = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/;
 const SLACK_WORKSPACE = /^T[A-Z0-9]{6,}$/;
@@ -24,17 +53,25 @@ const ALLOWED = {
     address: "an exact address (10.0.0.155, or a lower-case IPv6 address) or a prefix of whole octets ending in .* (10.0.*)",
     port: "a port 0–65535, a list of ports [22, 3389], or a range { from: 1024, to: 2048 }",
     interfaceId: "a network interface id such as eni-1235b8ca123456789",
-    period: `a multiple of 60 seconds from 60 to ${MAX_ALARM_WINDOW_SECONDS}`,
+    period: `a multiple of 60 seconds from 60 to ${MAX_ALARM_PERIOD_SECONDS}`,
+    match: "a mapping with at least one of action, protocol, srcAddr, dstAddr, srcPort, dstPort, interfaceId, logStatus",
 } as const;
 
 /** Accepts a value when the pattern engine accepts a match made of it alone. */
 const acceptedByEngine = (key: keyof FlowMatch) => (value: unknown) => validateFlowMatch({ [key]: value } as FlowMatch).length === 0;
 
-const portSchema = z
-    .union([z.number(), z.array(z.number()), z.strictObject({ from: z.number(), to: z.number() })], {
-        error: `not a port match. Allowed: ${ALLOWED.port}`,
-    })
-    .refine(acceptedByEngine("dstPort"), { error: `not a port match. Allowed: ${ALLOWED.port}` });
+/** The shapes a port match may take; the values are then checked by the pattern engine. */
+function isPortShape(value: unknown): boolean {
+    if (typeof value === "number") return true;
+    if (Array.isArray(value)) return value.every((port) => typeof port === "number");
+    return isRecord(value) && Object.keys(value).sort().join(",") === "from,to" && typeof value.from === "number" && typeof value.to === "number";
+}
+
+// One check, not a union of three schemas: a union's issues (an unknown key inside a range) would be
+// reported under paths whose allowed keys cannot be named.
+const portSchema = z.custom<PortMatch>((value) => isPortShape(value) && acceptedByEngine("dstPort")(value), {
+    error: `not a port match. Allowed: ${ALLOWED.port}`,
+});
 
 const matchSchema = z.strictObject({
     action: z.enum([FlowAction.ACCEPT, FlowAction.REJECT], { error: "not an action. Allowed: ACCEPT or REJECT" }).optional(),
@@ -54,13 +91,15 @@ const matchSchema = z.strictObject({
 });
 
 export const ruleSchema = z.strictObject({
-    name: z.string({ error: `not a string. Allowed: ${ALLOWED.ruleName}` }).regex(RULE_NAME, { error: `not a valid rule name. Allowed: ${ALLOWED.ruleName}` }),
+    // name and match are required, but their absence is reported by ruleListProblems: the generic
+    // "missing" report knows no rule-specific hint (it would describe a VPC name).
+    name: z.string({ error: `not a string. Allowed: ${ALLOWED.ruleName}` }).regex(RULE_NAME, { error: `not a valid rule name. Allowed: ${ALLOWED.ruleName}` }).optional(),
     description: z.string({ error: "not a string. Allowed: a sentence for the alarm description" }).max(200, { error: "too long. Allowed: at most 200 characters" }).optional(),
-    match: matchSchema,
+    match: matchSchema.optional(),
     threshold: wholeNumber(1, 1_000_000, "records").optional(),
     periodSeconds: z
         .number({ error: `not a number. Allowed: ${ALLOWED.period}` })
-        .refine((n) => isWholeNumberIn(n, 60, MAX_ALARM_WINDOW_SECONDS) && n % 60 === 0, { error: `not an alarm period. Allowed: ${ALLOWED.period}` })
+        .refine((n) => isWholeNumberIn(n, 60, MAX_ALARM_PERIOD_SECONDS) && n % 60 === 0, { error: `not an alarm period. Allowed: ${ALLOWED.period}` })
         .optional(),
     evaluationPeriods: wholeNumber(1, 1440, "periods").optional(),
 });
@@ -102,10 +141,11 @@ export function normaliseAlerts(data: z.infer<typeof alertsSchema> | undefined):
 }
 
 export function normaliseRules(rules: z.infer<typeof ruleListSchema> | undefined): AlertRule[] {
+    // Only called on a valid config: ruleListProblems has reported any rule without a name or a match.
     return (rules ?? []).map((rule) => ({
-        name: rule.name,
+        name: rule.name as string,
         description: rule.description,
-        match: normaliseMatch(rule.match),
+        match: normaliseMatch(rule.match ?? {}),
         threshold: rule.threshold ?? RULE_DEFAULTS.threshold,
         periodSeconds: rule.periodSeconds ?? RULE_DEFAULTS.periodSeconds,
         evaluationPeriods: rule.evaluationPeriods ?? RULE_DEFAULTS.evaluationPeriods,
@@ -136,8 +176,9 @@ export interface Problem {
 }
 
 /**
- * Rules between values of one rule list (at `path`): unique names, a non-empty match, an alarm
- * window CloudWatch accepts, and records the alarm log group actually receives.
+ * Rules between values of one rule list (at `path`): unique names, reserved names kept to their
+ * meaning, a non-empty match, a pattern CloudWatch accepts, an alarm window CloudWatch accepts, and
+ * records the alarm log group actually receives.
  */
 export function ruleListProblems(rules: unknown, path: string, cloudWatchTrafficType: unknown): Problem[] {
     if (!Array.isArray(rules)) return [];
@@ -146,6 +187,8 @@ export function ruleListProblems(rules: unknown, path: string, cloudWatchTraffic
     rules.forEach((rule: unknown, i: number) => {
         if (!isRecord(rule)) return;
         const at = `${path}[${i}]`;
+        if (rule.name === undefined) problems.push({ path: `${at}.name`, message: `missing. Allowed: ${ALLOWED.ruleName}` });
+        if (rule.match === undefined) problems.push({ path: `${at}.match`, message: `missing: what the rule counts. Allowed: ${ALLOWED.match}` });
         if (typeof rule.name === "string") {
             const earlier = firstIndex.get(rule.name);
             if (earlier !== undefined) {
@@ -153,16 +196,22 @@ export function ruleListProblems(rules: unknown, path: string, cloudWatchTraffic
             } else {
                 firstIndex.set(rule.name, i);
             }
+            problems.push(...reservedNameProblems(rule, at));
         }
         if (isRecord(rule.match) && Object.keys(rule.match).length === 0) {
-            problems.push({ path: `${at}.match`, message: "empty: it would count every record; given {}. Allowed: at least one of action, protocol, srcAddr, dstAddr, srcPort, dstPort, interfaceId, logStatus" });
+            problems.push({ path: `${at}.match`, message: `empty: it would count every record; given {}. Allowed: ${ALLOWED.match}` });
         }
+        problems.push(...patternLengthProblems(rule.match, `${at}.match`));
         const period = rule.periodSeconds ?? RULE_DEFAULTS.periodSeconds;
         const evaluations = rule.evaluationPeriods ?? RULE_DEFAULTS.evaluationPeriods;
-        if (isWholeNumberIn(period, 60, MAX_ALARM_WINDOW_SECONDS) && isWholeNumberIn(evaluations, 1, 1440) && period * evaluations > MAX_ALARM_WINDOW_SECONDS) {
+        if (isWholeNumberIn(period, 60, MAX_ALARM_PERIOD_SECONDS) && isWholeNumberIn(evaluations, 1, 1440) && period * evaluations > maxAlarmWindowSeconds(period)) {
+            const limit =
+                period < ONE_HOUR
+                    ? `at most ${MAX_SHORT_PERIOD_ALARM_WINDOW_SECONDS} (one day) for periods shorter than an hour`
+                    : `at most ${MAX_ALARM_WINDOW_SECONDS} (seven days)`;
             problems.push({
                 path: `${at}.evaluationPeriods`,
-                message: `the alarm would look back ${period * evaluations} seconds; given ${evaluations} periods of ${period} seconds. Allowed: periodSeconds × evaluationPeriods at most ${MAX_ALARM_WINDOW_SECONDS} (one day)`,
+                message: `the alarm would look back ${period * evaluations} seconds; given ${evaluations} periods of ${period} seconds. Allowed: periodSeconds × evaluationPeriods ${limit}`,
             });
         }
         if (isRecord(rule.match) && rule.match.action === FlowAction.ACCEPT && (cloudWatchTrafficType ?? "REJECT") === "REJECT") {
@@ -173,4 +222,58 @@ export function ruleListProblems(rules: unknown, path: string, cloudWatchTraffic
         }
     });
     return problems;
+}
+
+/**
+ * `reject-any` and `flow-log-skipdata` may be retuned (threshold, period, narrower match) but must
+ * keep counting what they are there for: effectiveRules adds the baseline REJECT rule under its own
+ * name when no REJECT rule is left, and adds the SKIPDATA rule only when no rule has its name.
+ */
+function reservedNameProblems(rule: Record<string, unknown>, at: string): Problem[] {
+    const name = rule.name as string;
+    if ((RESERVED_RULE_NAMES as readonly string[]).includes(name)) {
+        return [
+            {
+                path: `${at}.name`,
+                message: `reserved: the VPC's aggregate metric filter <vpc>-${name} already has this name; given ${show(name)}. Allowed: any other rule name`,
+            },
+        ];
+    }
+    const match = isRecord(rule.match) ? rule.match : undefined;
+    if (name === BASELINE_REJECT_RULE.name && match !== undefined && match.action !== FlowAction.REJECT) {
+        return [
+            {
+                path: `${at}.match.action`,
+                message: `${name} is the baseline REJECT alarm every VPC must keep; given ${show(match.action)}. Allowed: REJECT (retune the rule), or give this rule another name`,
+            },
+        ];
+    }
+    if (name === SKIPDATA_RULE.name && match !== undefined && match.logStatus !== LogStatus.SKIPDATA) {
+        return [
+            {
+                path: `${at}.match.logStatus`,
+                message: `${name} is the SKIPDATA alarm every VPC must keep; given ${show(match.logStatus)}. Allowed: SKIPDATA (retune the rule), or give this rule another name`,
+            },
+        ];
+    }
+    return [];
+}
+
+/** A match that is valid field by field can still render a pattern longer than CloudWatch accepts (long port lists). */
+function patternLengthProblems(match: unknown, at: string): Problem[] {
+    const parsed = matchSchema.safeParse(match);
+    if (!parsed.success) return [];
+    try {
+        renderPattern(normaliseMatch(parsed.data), RULE_PATTERN_FIELDS);
+        return [];
+    } catch (err) {
+        if (!(err instanceof FlowMatchError)) throw err;
+        const length = /is (\d+) characters/.exec(err.problems.join(" "))?.[1] ?? "more than " + MAX_FILTER_PATTERN_LENGTH;
+        return [
+            {
+                path: at,
+                message: `the filter pattern would be ${length} characters; given ${show(match)}. Allowed: a pattern of at most ${MAX_FILTER_PATTERN_LENGTH} characters (CloudWatch's limit): use a port range { from, to } instead of a long list of ports`,
+            },
+        ];
+    }
 }

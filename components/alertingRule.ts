@@ -11,6 +11,15 @@ import { AGGREGATE_METRICS, alarmName, metricNamespace } from "./naming";
 
 const TYPE = "vpc-flow-monitor:alerting:AlertingRule";
 
+/** PutMetricAlarm: AlarmDescription is at most 1024 characters (a filter pattern alone may be 1024). */
+export const MAX_ALARM_DESCRIPTION_LENGTH = 1024;
+
+/** What the alarm says in its notification: the rule's purpose, where, and the pattern (cut to fit). */
+export function alarmDescription(rule: AlertRule, stack: string, vpcName: string, pattern: string): string {
+    const text = `${rule.description ?? rule.name} in VPC ${vpcName} (stack ${stack}): ${pattern}`;
+    return text.length <= MAX_ALARM_DESCRIPTION_LENGTH ? text : `${text.slice(0, MAX_ALARM_DESCRIPTION_LENGTH - 1)}…`;
+}
+
 export interface AlertingRuleArgs {
     readonly stack: string;
     readonly vpcName: string;
@@ -48,7 +57,7 @@ export class AlertingRule extends pulumi.ComponentResource {
             `${name}-alarm`,
             {
                 name: alarmName(stack, vpcName, rule.name),
-                alarmDescription: `${rule.description ?? rule.name} in VPC ${vpcName} (stack ${stack}): ${this.pattern}`,
+                alarmDescription: alarmDescription(rule, stack, vpcName, this.pattern),
                 namespace,
                 metricName: rule.name,
                 statistic: "Sum",

@@ -88,7 +88,8 @@ export function dashboardBody(stack: string, regions: readonly DashboardRegion[]
     for (const { region, vpcs } of regions) {
         const alarmArns = vpcs.flatMap((vpc) => vpc.alarmArns);
         chunks(alarmArns, ALARMS_PER_WIDGET).forEach((alarms, i) =>
-            widgets.push({ type: "alarm", width: FULL, height: 4, properties: { title: `${region}: alarms${i ? ` (${i + 1})` : ""}`, alarms, region } }),
+            // The alarm widget has no region property (alarms, sortBy, states, title): the ARNs say where each alarm lives.
+            widgets.push({ type: "alarm", width: FULL, height: 4, properties: { title: `${region}: alarms${i ? ` (${i + 1})` : ""}`, alarms } }),
         );
         widgets.push(
             searchWidget(region, `${region}: rejected packets per protocol`, vpcs, AGGREGATE_METRICS.rejectedPackets, "Protocol", stack),
@@ -127,7 +128,8 @@ function searchWidget(region: string, title: string, vpcs: readonly DashboardVpc
             period: 60,
             metrics: vpcs.map((vpc, i) => [
                 {
-                    expression: `SEARCH('{${metricNamespace(stack, vpc.name)},${dimension}} MetricName="${metric}"', 'Sum', 60)`,
+                    // The namespace holds "/" and "-": in a search schema such a name must be double-quoted.
+                    expression: `SEARCH('{"${metricNamespace(stack, vpc.name)}",${dimension}} MetricName="${metric}"', 'Sum', 60)`,
                     id: `e${i}`,
                     label: vpc.name,
                 },

@@ -64,3 +64,14 @@ export function bucketArnOf(plan: Plan, name = "lake-bucket"): string {
     assert.ok(bucket.id, `${name} has no id`);
     return `arn:aws:s3:::${bucket.id}`;
 }
+
+/** The resources registered with `parentName` as their parent, in registration order. */
+export function childrenOf(plan: Plan, parentName: string): PlannedResource[] {
+    const parent = byName(plan, parentName);
+    return plan.resources.filter((r) => r.parent === parent.urn);
+}
+
+/** What the offline cloud returned for `name` (its inputs plus ids and ARNs), typed for property access. */
+export function outputsOf(plan: Plan, name: string): Record<string, any> {
+    return byName(plan, name).outputs as Record<string, any>;
+}
