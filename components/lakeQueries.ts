@@ -43,8 +43,11 @@ export function lastHoursPredicate(hours: number): string {
 }
 
 /** RFC 1918 private source addresses, written with LIKE and split_part so any SQL engine runs it. */
-const PRIVATE_SOURCE =
-    "(srcaddr LIKE '10.%' OR srcaddr LIKE '192.168.%' OR (srcaddr LIKE '172.%' AND CAST(split_part(srcaddr, '.', 2) AS integer) BETWEEN 16 AND 31))";
+// No CAST: an engine that evaluates both sides of AND would fail casting an IPv6 address's part.
+const PRIVATE_SOURCE = `(srcaddr LIKE '10.%' OR srcaddr LIKE '192.168.%' OR (srcaddr LIKE '172.%' AND split_part(srcaddr, '.', 2) IN (${Array.from(
+    { length: 16 },
+    (_, i) => `'${16 + i}'`,
+).join(", ")})))`;
 
 const DAY = 24;
 const from = `FROM ${FLOW_LOG_TABLE}`;
@@ -164,6 +167,10 @@ export const NAMED_QUERIES: readonly NamedQuery[] = [
         GROUP BY type
         ORDER BY type`,
     ),
+    // The two address queries order by every output column: flows of one second often share the
+    // leading keys (a scanner's probes from one source port; the two ends of a flow inside the VPC,
+    // logged at both interfaces, possibly with different verdicts), and LIMIT must pick the same rows
+    // on every run.
     query(
         "traffic-from-address",
         "All flows from one source address over the last 24 hours (parameter: the address).",
@@ -171,7 +178,7 @@ export const NAMED_QUERIES: readonly NamedQuery[] = [
         SELECT from_unixtime(start) AS started, srcaddr, srcport, dstaddr, dstport, protocol, action, packets, bytes
         ${from}
         WHERE ${lastHoursPredicate(DAY)} AND srcaddr = ?
-        ORDER BY start, dstaddr, dstport
+        ORDER BY start, dstaddr, dstport, srcport, protocol, action, packets, bytes
         LIMIT 1000`,
         ["address"],
     ),
@@ -182,7 +189,7 @@ export const NAMED_QUERIES: readonly NamedQuery[] = [
         SELECT from_unixtime(start) AS started, srcaddr, srcport, dstaddr, dstport, protocol, action, packets, bytes
         ${from}
         WHERE ${lastHoursPredicate(DAY)} AND dstaddr = ?
-        ORDER BY start, srcaddr, srcport
+        ORDER BY start, srcaddr, srcport, dstport, protocol, action, packets, bytes
         LIMIT 1000`,
         ["address"],
     ),

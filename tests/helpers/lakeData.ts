@@ -1,0 +1,324 @@
+/**
+ * The sample lake the lake specs share, generated once per test run, and the independent
+ * TypeScript computation of every named query over its records.
+ *
+ * The expected results are computed from the generated record objects and the objects they were
+ * delivered in, with no SQL: filters, groups, sums and orderings written out per query, private
+ * addresses recognised by ipaddr.js rather than the queries' LIKE patterns.
+ */
+import * as ipaddr from "ipaddr.js";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Parser } from "node-sql-parser";
+import { FlowLogRecord } from "../../components/flowLogFields";
+import { FLOW_LOG_TABLE, lakeColumns, PARTITION_KEYS } from "../../components/lakeLayout";
+import { ADMIN_PORTS } from "../../components/lakeQueries";
+import { generate, GenerateRequest, GenerateSummary } from "../../tools/generate";
+import { deliver, DeliveredObject, FileFormat, Partition } from "../../tools/lake/delivery";
+import { SHARED_FUNCTIONS, TRANSLATED_FUNCTIONS } from "../../tools/lake/dialect";
+
+/** Three days ending at a new year: the windows cross a month and a year boundary. */
+export const FIXTURE_END = new Date("2027-01-01T06:00:00Z");
+export const FIXTURE_SEED = 42;
+export const FIXTURE_DAYS = 3;
+
+export interface LakeFixture {
+    /** Holds both trees: Parquet (hive) and plain text (default layout). */
+    readonly dir: string;
+    readonly request: GenerateRequest;
+    readonly summary: GenerateSummary;
+    readonly parquet: readonly DeliveredObject[];
+    readonly plainText: readonly DeliveredObject[];
+}
+
+let fixture: Promise<LakeFixture> | undefined;
+
+/** Generates the sample lake on first use (both formats, in a temporary folder removed at exit). */
+export function lakeFixture(): Promise<LakeFixture> {
+    fixture ??= (async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vpc-flow-monitor-lake-"));
+        process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+        const request: GenerateRequest = {
+            out: dir,
+            days: FIXTURE_DAYS,
+            seed: FIXTURE_SEED,
+            end: FIXTURE_END,
+            fileFormat: "both",
+            accountId: "123456789012",
+            endGiven: true,
+        };
+        const summary = await generate(request);
+        return {
+            dir,
+            request,
+            summary,
+            parquet: deliver(summary.lake, FileFormat.PARQUET),
+            plainText: deliver(summary.lake, FileFormat.PLAIN_TEXT),
+        };
+    })();
+    return fixture;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Independent computation.
+
+export type Row = Record<string, string | number | null>;
+
+interface Located {
+    readonly record: FlowLogRecord;
+    readonly partition: Partition;
+}
+
+export function located(objects: readonly DeliveredObject[]): Located[] {
+    return objects.flatMap((object) => object.records.map((record) => ({ record, partition: object.partition })));
+}
+
+/** Start of a partition's hour, in ms. */
+export function hourOf(p: Partition): number {
+    return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour));
+}
+
+/**
+ * "Over the last N hours", at partition granularity: every hour folder from the one holding
+ * now - N hours onwards (the boundary hour is read whole).
+ */
+export function inLastHours(p: Partition, now: Date, hours: number): boolean {
+    const since = now.getTime() - hours * 3_600_000;
+    return hourOf(p) >= since - (since % 3_600_000);
+}
+
+const num = (v: unknown) => v as number;
+
+/** SQL sum: nulls ignored, null when nothing was summed. */
+function sum(records: readonly FlowLogRecord[], column: string): number | null {
+    const values = records.map((r) => r[column]).filter((v) => v !== null) as number[];
+    return values.length ? values.reduce((a, b) => a + b, 0) : null;
+}
+
+function groupBy(records: readonly FlowLogRecord[], keys: readonly string[]): { key: Row; records: FlowLogRecord[] }[] {
+    const groups = new Map<string, { key: Row; records: FlowLogRecord[] }>();
+    for (const record of records) {
+        const key: Row = {};
+        for (const k of keys) key[k] = record[k];
+        const id = JSON.stringify(keys.map((k) => record[k]));
+        let group = groups.get(id);
+        if (!group) groups.set(id, (group = { key, records: [] }));
+        group.records.push(record);
+    }
+    return [...groups.values()];
+}
+
+type Order = readonly [string, "asc" | "desc"];
+
+/** Sorts rows by the keys; strings by code unit (as a binary collation), numbers numerically, NULLs last. */
+function orderBy(rows: Row[], keys: readonly Order[]): Row[] {
+    return [...rows].sort((a, b) => {
+        for (const [key, direction] of keys) {
+            const x = a[key];
+            const y = b[key];
+            if (x === y) continue;
+            if (x === null) return 1;
+            if (y === null) return -1;
+            const c = x < y ? -1 : 1;
+            return direction === "asc" ? c : -c;
+        }
+        return 0;
+    });
+}
+
+function isPrivateIpv4(address: string | null): boolean {
+    if (address === null || !ipaddr.IPv4.isValid(address)) return false;
+    return ipaddr.IPv4.parse(address).range() === "private";
+}
+
+/** `2026-12-31 19:13:34.000 UTC`, as Athena prints from_unixtime. */
+function athenaTimestamp(seconds: number): string {
+    const t = new Date(seconds * 1000);
+    const p = (n: number, w = 2) => String(n).padStart(w, "0");
+    return `${t.getUTCFullYear()}-${p(t.getUTCMonth() + 1)}-${p(t.getUTCDate())} ${p(t.getUTCHours())}:${p(t.getUTCMinutes())}:${p(t.getUTCSeconds())}.000 UTC`;
+}
+
+type Expectation = (rows: readonly Located[], now: Date, params: Readonly<Record<string, string>>) => Row[];
+
+const window = (rows: readonly Located[], now: Date, hours: number) => rows.filter((r) => inLastHours(r.partition, now, hours)).map((r) => r.record);
+
+const flowRows = (records: readonly FlowLogRecord[]): Row[] =>
+    records.map((r) => ({
+        started: athenaTimestamp(num(r.start)),
+        srcaddr: r.srcaddr,
+        srcport: r.srcport,
+        dstaddr: r.dstaddr,
+        dstport: r.dstport,
+        protocol: r.protocol,
+        action: r.action,
+        packets: r.packets,
+        bytes: r.bytes,
+        start: r.start,
+    }));
+const dropStart = (rows: Row[]) => rows.map(({ start, ...rest }) => rest);
+
+/** What each named query must return, computed without SQL. */
+export const EXPECTED: Readonly<Record<string, Expectation>> = {
+    "rejected-packets-by-protocol": (rows, now) =>
+        orderBy(
+            groupBy(window(rows, now, 24).filter((r) => r.action === "REJECT"), ["protocol"]).map((g) => ({
+                protocol: g.key.protocol,
+                packets: sum(g.records, "packets"),
+                flows: g.records.length,
+            })),
+            [["packets", "desc"], ["protocol", "asc"]],
+        ),
+    "top-rejected-sources": (rows, now) =>
+        orderBy(
+            groupBy(window(rows, now, 14 * 24).filter((r) => r.action === "REJECT"), ["srcaddr"]).map((g) => ({
+                srcaddr: g.key.srcaddr,
+                flows: g.records.length,
+                packets: sum(g.records, "packets"),
+            })),
+            [["flows", "desc"], ["srcaddr", "asc"]],
+        ).slice(0, 10),
+    "top-https-destinations": (rows, now) =>
+        orderBy(
+            groupBy(
+                window(rows, now, 7 * 24).filter((r) => r.action === "ACCEPT" && r.protocol === 6 && r.dstport === 443),
+                ["dstaddr"],
+            ).map((g) => ({ dstaddr: g.key.dstaddr, bytes: sum(g.records, "bytes"), flows: g.records.length })),
+            [["bytes", "desc"], ["dstaddr", "asc"]],
+        ).slice(0, 10),
+    "top-private-source-ports": (rows, now) =>
+        orderBy(
+            groupBy(window(rows, now, 24).filter((r) => isPrivateIpv4(r.srcaddr as string | null)), ["srcport"]).map((g) => ({
+                srcport: g.key.srcport,
+                bytes: sum(g.records, "bytes"),
+                flows: g.records.length,
+            })),
+            [["bytes", "desc"], ["srcport", "asc"]],
+        ).slice(0, 10),
+    "top-talkers": (rows, now) =>
+        orderBy(
+            groupBy(window(rows, now, 24).filter((r) => r.log_status === "OK"), ["srcaddr", "dstaddr"]).map((g) => ({
+                srcaddr: g.key.srcaddr,
+                dstaddr: g.key.dstaddr,
+                bytes: sum(g.records, "bytes"),
+                packets: sum(g.records, "packets"),
+            })),
+            [["bytes", "desc"], ["srcaddr", "asc"], ["dstaddr", "asc"]],
+        ).slice(0, 50),
+    "accepted-and-rejected-traffic": (rows, now) =>
+        orderBy(
+            groupBy(window(rows, now, 24).filter((r) => r.action !== null), ["action"]).map((g) => ({
+                action: g.key.action,
+                flows: g.records.length,
+                packets: sum(g.records, "packets"),
+                bytes: sum(g.records, "bytes"),
+            })),
+            [["action", "asc"]],
+        ),
+    "ssh-rdp-traffic": (rows, now) =>
+        orderBy(
+            groupBy(
+                window(rows, now, 24).filter((r) => r.protocol === 6 && (r.dstport === 22 || r.dstport === 3389)),
+                ["srcaddr", "dstaddr", "dstport", "action"],
+            ).map((g) => ({ ...g.key, flows: g.records.length, packets: sum(g.records, "packets") })),
+            [["flows", "desc"], ["srcaddr", "asc"], ["dstaddr", "asc"], ["dstport", "asc"], ["action", "asc"]],
+        ).slice(0, 100),
+    "admin-port-traffic": (rows, now) =>
+        orderBy(
+            groupBy(
+                window(rows, now, 24).filter((r) => r.protocol === 6 && (ADMIN_PORTS as readonly number[]).includes(num(r.dstport))),
+                ["srcaddr"],
+            ).map((g) => ({
+                srcaddr: g.key.srcaddr,
+                flows: g.records.length,
+                bytes: sum(g.records, "bytes"),
+                destinations: new Set(g.records.map((r) => r.dstaddr).filter((d) => d !== null)).size,
+            })),
+            [["flows", "desc"], ["srcaddr", "asc"]],
+        ).slice(0, 10),
+    "bytes-by-interface": (rows, now) =>
+        orderBy(
+            groupBy(window(rows, now, 24).filter((r) => r.log_status === "OK"), ["interface_id", "subnet_id", "vpc_id"]).map((g) => ({
+                ...g.key,
+                bytes: sum(g.records, "bytes"),
+                packets: sum(g.records, "packets"),
+            })),
+            [["bytes", "desc"], ["interface_id", "asc"]],
+        ).slice(0, 50),
+    "ipv6-traffic": (rows, now) =>
+        orderBy(
+            groupBy(window(rows, now, 24).filter((r) => r.type !== null), ["type"]).map((g) => ({
+                type: g.key.type,
+                bytes: sum(g.records, "bytes"),
+                flows: g.records.length,
+            })),
+            [["type", "asc"]],
+        ),
+    "traffic-from-address": (rows, now, params) =>
+        dropStart(
+            orderBy(
+                flowRows(window(rows, now, 24).filter((r) => r.srcaddr === params.address)),
+                ["start", "dstaddr", "dstport", "srcport", "protocol", "action", "packets", "bytes"].map((k) => [k, "asc"] as const),
+            ).slice(0, 1000),
+        ),
+    "traffic-to-address": (rows, now, params) =>
+        dropStart(
+            orderBy(
+                flowRows(window(rows, now, 24).filter((r) => r.dstaddr === params.address)),
+                ["start", "srcaddr", "srcport", "dstport", "protocol", "action", "packets", "bytes"].map((k) => [k, "asc"] as const),
+            ).slice(0, 1000),
+        ),
+};
+
+// ---------------------------------------------------------------------------------------------
+// Names in a query, from node-sql-parser's Trino grammar.
+
+export const TABLE_COLUMNS: ReadonlySet<string> = new Set([...lakeColumns().map((c) => c.name), ...PARTITION_KEYS.map((k) => k.name)]);
+
+type Node = Record<string, unknown>;
+
+function walk(node: unknown, visit: (n: Node) => void): void {
+    if (Array.isArray(node)) node.forEach((n) => walk(n, visit));
+    else if (node && typeof node === "object") {
+        visit(node as Node);
+        for (const value of Object.values(node)) walk(value, visit);
+    }
+}
+
+function columnOf(ref: Node): string {
+    const column = ref.column as string | { expr: { value: string } };
+    return typeof column === "string" ? column : column.expr.value;
+}
+
+/**
+ * Problems with the names a query uses: a table other than flow_logs, a column that is neither a
+ * table column, a partition key nor (in ORDER BY only) an output alias, a function that is neither
+ * shared by Trino and DuckDB nor translated by dialect.ts. Throws if the SQL does not parse as Trino.
+ */
+export function nameProblems(sql: string, columns: ReadonlySet<string> = TABLE_COLUMNS): string[] {
+    const parsed = new Parser().parse(sql, { database: "trino" });
+    const ast = parsed.ast as unknown as Node;
+    if (Array.isArray(ast)) return ["more than one statement"];
+    const problems: string[] = [];
+    for (const table of parsed.tableList) {
+        if (table !== `select::null::${FLOW_LOG_TABLE}`) problems.push(`table ${table}`);
+    }
+    const aliases = new Set(((ast.columns as Node[]) ?? []).map((c) => c.as as string | null).filter((a): a is string => !!a));
+    for (const entry of parsed.columnList) {
+        const name = entry.split("::")[2];
+        if (!columns.has(name) && !aliases.has(name)) problems.push(`column ${name}`);
+    }
+    // Outside ORDER BY a name must be a table column (an alias there is not visible in SQL).
+    const outsideOrderBy = [ast.columns, ast.where, ast.groupby, ast.having];
+    walk(outsideOrderBy, (n) => {
+        if (n.type === "column_ref" && !columns.has(columnOf(n)) && aliases.has(columnOf(n))) problems.push(`alias ${columnOf(n)} outside ORDER BY`);
+    });
+    const known = new Set([...SHARED_FUNCTIONS, ...TRANSLATED_FUNCTIONS]);
+    walk(ast, (n) => {
+        let name: string | undefined;
+        if (n.type === "aggr_func") name = String(n.name);
+        else if (n.type === "function") name = ((n.name as { name: { value: string }[] }).name ?? []).map((p) => p.value).join(".");
+        if (name !== undefined && !known.has(name.toLowerCase())) problems.push(`function ${name.toLowerCase()}`);
+    });
+    return [...new Set(problems)];
+}

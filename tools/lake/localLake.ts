@@ -1,0 +1,288 @@
+/**
+ * A local copy of the flow log tree, queried with DuckDB as Athena queries the lake.
+ *
+ * `LocalLake.open(dir)` finds the flow log objects under `dir` (as AWS names them), and defines a
+ * `flow_logs` view with exactly the Glue table's columns and types (components/lakeLayout.ts
+ * lakeColumns) plus its partition keys as strings:
+ *
+ * - Parquet in the hive-compatible per-hour layout (the lake's): DuckDB's hive partitioning reads
+ *   aws-region/year/month/day/hour from the folders, so a predicate on them skips files as
+ *   partition projection skips prefixes in Athena. Columns are matched by name, as Athena's
+ *   Parquet reader does; a column missing from the files (a narrower log format) reads as NULL.
+ * - Plain text (`.log.gz`), or Parquet in another layout: each file's header line names its
+ *   fields; the partition values come from the object name (region, and the hour of the
+ *   `YYYYMMDDTHHmmZ` stamp), which is the folder's hour in every per-hour layout.
+ *
+ * Named queries run through dialect.ts with a fixed `now`.
+ */
+import { DuckDBConnection, DuckDBInstance, DuckDBTimestampTZValue, DuckDBTimestampValue } from "@duckdb/node-api";
+import * as fs from "fs";
+import * as path from "path";
+import * as zlib from "zlib";
+import { FLOW_LOG_FIELDS, LAKE_FORMAT_FIELDS } from "../../components/flowLogFields";
+import { FLOW_LOG_TABLE, lakeColumns, PARTITION_KEYS } from "../../components/lakeLayout";
+import { NamedQuery } from "../../components/lakeQueries";
+import { FileFormat } from "./delivery";
+import { SESSION_SETUP, toDuckDb } from "./dialect";
+import { sqlString } from "./writer";
+
+/** A problem with the input the user can fix: printed alone, exit status 2. */
+export class LakeInputError extends Error {}
+
+/** `<acct>_vpcflowlogs_<region>_<fl-id>_<YYYYMMDDTHHmmZ>_<hash>.log.parquet|.log.gz` */
+export const OBJECT_NAME = /^(\d{12})_vpcflowlogs_([a-z0-9-]+)_(fl-[0-9a-f]+)_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})Z_([0-9a-f]+)\.log\.(parquet|gz)$/;
+/** The hive per-hour folders right above a Parquet object. */
+const HIVE_HOUR_FOLDERS = /\/aws-region=[a-z0-9-]+\/year=\d{4}\/month=\d{2}\/day=\d{2}\/hour=\d{2}\/[^/]+$/;
+
+export interface LakeFiles {
+    readonly parquet: readonly string[];
+    readonly plainText: readonly string[];
+}
+
+/** Every flow log object under `dir` (absolute paths, sorted); hidden folders are skipped. */
+export function findFlowLogFiles(dir: string): LakeFiles {
+    const parquet: string[] = [];
+    const plainText: string[] = [];
+    const walk = (folder: string) => {
+        for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
+            if (entry.name.startsWith(".")) continue;
+            const full = path.join(folder, entry.name);
+            if (entry.isDirectory()) walk(full);
+            else if (entry.isFile()) {
+                const match = OBJECT_NAME.exec(entry.name);
+                if (match) (match[10] === "parquet" ? parquet : plainText).push(full);
+            }
+        }
+    };
+    walk(path.resolve(dir));
+    return { parquet: parquet.sort(), plainText: plainText.sort() };
+}
+
+export type FileFormatChoice = FileFormat | "auto";
+
+export interface QueryResult {
+    readonly columns: readonly string[];
+    readonly rows: readonly Record<string, string | number | null>[];
+    /** The DuckDB SQL that ran. */
+    readonly sql: string;
+}
+
+const GLUE_TO_DUCKDB: Readonly<Record<string, string>> = { int: "INTEGER", bigint: "BIGINT", string: "VARCHAR" };
+const quoteIdentifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
+/** Partition values from the object name, in DuckDB regexp_extract groups. */
+const NAME_GROUPS = { aws_region: 2, year: 4, month: 5, day: 6, hour: 7 } as const;
+
+export class LocalLake {
+    private constructor(
+        private readonly instance: DuckDBInstance,
+        private readonly connection: DuckDBConnection,
+        /** The format the view reads. */
+        readonly format: FileFormat,
+        /** The files the view reads. */
+        readonly files: readonly string[],
+        /** Whether partitions come from hive folders (and DuckDB prunes files on them). */
+        readonly hivePartitions: boolean,
+    ) {}
+
+    /**
+     * Opens the flow log tree under `dir`. `fileFormat` "auto" reads whichever format is there
+     * and refuses to guess when both are.
+     */
+    static async open(dir: string, fileFormat: FileFormatChoice = "auto"): Promise<LocalLake> {
+        if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+            throw new LakeInputError(`--data ${dir}: no such directory`);
+        }
+        const found = findFlowLogFiles(dir);
+        const format = chooseFormat(dir, found, fileFormat);
+        const files = format === FileFormat.PARQUET ? found.parquet : found.plainText;
+        const instance = await DuckDBInstance.create(":memory:");
+        const connection = await instance.connect();
+        try {
+            for (const statement of SESSION_SETUP) await connection.run(statement);
+            let hive = false;
+            if (format === FileFormat.PARQUET) {
+                hive = files.every((file) => HIVE_HOUR_FOLDERS.test(toSlashes(file)));
+                await connection.run(await parquetView(connection, files, hive));
+            } else {
+                await connection.run(plainTextView(files));
+            }
+            return new LocalLake(instance, connection, format, files, hive);
+        } catch (err) {
+            connection.closeSync();
+            instance.closeSync();
+            throw err;
+        }
+    }
+
+    /** Runs a named query: `params` by name, `now` standing in for current_timestamp. */
+    async query(named: NamedQuery, params: Readonly<Record<string, string>>, now: Date): Promise<QueryResult> {
+        const values = named.parameters.map((name) => {
+            if (params[name] === undefined) throw new LakeInputError(`query ${named.name} needs --param ${name}=VALUE`);
+            return params[name];
+        });
+        return this.sql(toDuckDb(named.sql, now), values);
+    }
+
+    /** Runs DuckDB SQL against the view; values bind to `?` in order. */
+    async sql(sql: string, values: readonly string[] = []): Promise<QueryResult> {
+        const reader = await this.connection.runAndReadAll(sql, values.length ? [...values] : undefined);
+        const columns = reader.columnNames();
+        const rows = reader.getRowObjects().map((row) => {
+            const out: Record<string, string | number | null> = {};
+            for (const column of columns) out[column] = toPlainValue(row[column], column);
+            return out;
+        });
+        return { columns, rows, sql };
+    }
+
+    /** EXPLAIN ANALYZE of `sql`: the files DuckDB read, from its scan operator. */
+    async filesRead(sql: string, values: readonly string[] = []): Promise<{ scanned: number; of: number; read: number }> {
+        const reader = await this.connection.runAndReadAll(`EXPLAIN (ANALYZE, FORMAT json) ${sql}`, values.length ? [...values] : undefined);
+        const plan = JSON.parse(String(reader.getRows()[0][1]));
+        const scans: Record<string, string>[] = [];
+        const walk = (node: { operator_name?: string; extra_info?: Record<string, string>; children?: unknown[] }) => {
+            if (node.extra_info && "Total Files Read" in node.extra_info) scans.push(node.extra_info);
+            for (const child of node.children ?? []) walk(child as typeof node);
+        };
+        walk(plan);
+        if (scans.length !== 1) throw new Error(`expected one file scan in the plan, found ${scans.length}`);
+        const read = Number(scans[0]["Total Files Read"]);
+        // DuckDB shows "Scanning Files: n/total" only when its filters skipped some.
+        const skipped = scans[0]["Scanning Files"];
+        const [scanned, of] = skipped === undefined ? [this.files.length, this.files.length] : skipped.split("/").map(Number);
+        return { scanned, of, read };
+    }
+
+    close(): void {
+        this.connection.closeSync();
+        this.instance.closeSync();
+    }
+}
+
+function toSlashes(file: string): string {
+    return file.split(path.sep).join("/");
+}
+
+function chooseFormat(dir: string, found: LakeFiles, choice: FileFormatChoice): FileFormat {
+    const counts = `${found.parquet.length} Parquet (.log.parquet) and ${found.plainText.length} plain-text (.log.gz)`;
+    if (choice === FileFormat.PARQUET || choice === FileFormat.PLAIN_TEXT) {
+        const files = choice === FileFormat.PARQUET ? found.parquet : found.plainText;
+        if (files.length === 0) throw new LakeInputError(`--data ${dir}: no ${choice} flow log files (found ${counts})`);
+        return choice;
+    }
+    if (found.parquet.length && found.plainText.length) {
+        throw new LakeInputError(`--data ${dir} holds ${counts} flow log files; choose one with --file-format parquet or --file-format plain-text`);
+    }
+    if (found.parquet.length) return FileFormat.PARQUET;
+    if (found.plainText.length) return FileFormat.PLAIN_TEXT;
+    throw new LakeInputError(
+        `--data ${dir}: no flow log files; expected objects named like 123456789012_vpcflowlogs_us-east-1_fl-0123456789abcdef0_20261105T0705Z_1a2b3c4d.log.parquet (or .log.gz), as AWS delivers them to S3`,
+    );
+}
+
+/** The Glue table's columns with their DuckDB types, and the field each comes from. */
+function tableColumns(): { name: string; type: string; fieldName: string }[] {
+    return lakeColumns(LAKE_FORMAT_FIELDS).map((column, i) => ({
+        name: column.name,
+        type: GLUE_TO_DUCKDB[column.type],
+        fieldName: LAKE_FORMAT_FIELDS[i].name,
+    }));
+}
+
+function partitionsFromName(): string {
+    return PARTITION_KEYS.map(
+        (key) => `regexp_extract(filename, ${sqlString(OBJECT_NAME.source.replace("^", "(?:^|/)"))}, ${NAME_GROUPS[key.name]}) AS ${key.name}`,
+    ).join(", ");
+}
+
+async function parquetView(connection: DuckDBConnection, files: readonly string[], hive: boolean): Promise<string> {
+    const list = `[${files.map(sqlString).join(", ")}]`;
+    // Files of different log formats have different columns: then match them by name (slower
+    // to bind, so only when needed).
+    const schemas = await connection.runAndReadAll(
+        `SELECT count(DISTINCT columns) FROM (SELECT file_name, string_agg(name || ' ' || coalesce(type, ''), ',' ORDER BY name) AS columns ` +
+            `FROM parquet_schema(${list}) GROUP BY file_name)`,
+    );
+    const unionByName = Number(schemas.getRows()[0][0]) > 1;
+    const source = hive
+        ? `read_parquet(${list}, hive_partitioning = true, hive_types_autocast = false, union_by_name = ${unionByName})`
+        : `read_parquet(${list}, hive_partitioning = false, union_by_name = ${unionByName}, filename = true)`;
+    const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
+    const present = new Set(described.getRowObjects().map((row) => String(row.column_name)));
+    const select = tableColumns().map(({ name, type }) =>
+        present.has(name) ? `CAST(${quoteIdentifier(name)} AS ${type}) AS ${quoteIdentifier(name)}` : `CAST(NULL AS ${type}) AS ${quoteIdentifier(name)}`,
+    );
+    // Hive folders name the region `aws-region`; the Glue partition key is aws_region.
+    const partitions = hive
+        ? PARTITION_KEYS.map((key) => `${quoteIdentifier(key.pathKey)} AS ${key.name}`).join(", ")
+        : partitionsFromName();
+    return `CREATE VIEW ${FLOW_LOG_TABLE} AS SELECT ${select.join(", ")}, ${partitions} FROM ${source}`;
+}
+
+/** The header (first line) of a gzip-compressed text object. */
+export function headerOf(file: string): string {
+    const fd = fs.openSync(file, "r");
+    try {
+        const buffer = new Uint8Array(64 * 1024);
+        const length = fs.readSync(fd, buffer, 0, buffer.length, 0);
+        const text = zlib.gunzipSync(buffer.subarray(0, length), { finishFlush: zlib.constants.Z_SYNC_FLUSH }).toString("utf8");
+        const end = text.indexOf("\n");
+        if (end < 0) throw new LakeInputError(`${file}: no header line in the first 64 KiB`);
+        return text.slice(0, end).trim();
+    } catch (err) {
+        if (err instanceof LakeInputError) throw err;
+        throw new LakeInputError(`${file}: not a gzip-compressed flow log (${(err as Error).message})`);
+    } finally {
+        fs.closeSync(fd);
+    }
+}
+
+function plainTextView(files: readonly string[]): string {
+    // Files of one log format share a header; each group is read with its own column list.
+    const groups = new Map<string, string[]>();
+    for (const file of files) {
+        const header = headerOf(file);
+        groups.set(header, [...(groups.get(header) ?? []), file]);
+    }
+    const known = new Map(FLOW_LOG_FIELDS.map((field) => [field.name, field]));
+    const parts = [...groups.entries()].map(([header, group]) => {
+        const names = header.split(/\s+/);
+        for (const name of names) {
+            if (!known.has(name)) throw new LakeInputError(`${group[0]}: header field "${name}" is not a VPC flow log field`);
+        }
+        const columns = names.map((name) => `${sqlString(name)}: 'VARCHAR'`).join(", ");
+        const source =
+            `read_csv([${group.map(sqlString).join(", ")}], delim = ' ', header = true, nullstr = '-', quote = '', escape = '', ` +
+            `auto_detect = false, columns = {${columns}}, filename = true, hive_partitioning = false)`;
+        const present = new Set(names);
+        // The header names fields as the log format does (`account-id`); columns are `account_id`.
+        const select = tableColumns().map(({ name, type, fieldName }) =>
+            present.has(fieldName)
+                ? `CAST(${quoteIdentifier(fieldName)} AS ${type}) AS ${quoteIdentifier(name)}`
+                : `CAST(NULL AS ${type}) AS ${quoteIdentifier(name)}`,
+        );
+        return `SELECT ${select.join(", ")}, ${partitionsFromName()} FROM ${source}`;
+    });
+    return `CREATE VIEW ${FLOW_LOG_TABLE} AS ${parts.join(" UNION ALL ")}`;
+}
+
+/** DuckDB values as plain JSON-able values: integers as numbers, timestamps as Athena prints them. */
+function toPlainValue(value: unknown, column: string): string | number | null {
+    if (value === null || value === undefined) return null;
+    if (typeof value === "number" || typeof value === "string") return value;
+    if (typeof value === "bigint") {
+        if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {
+            throw new Error(`column ${column}: ${value} is beyond the integers JavaScript holds exactly`);
+        }
+        return Number(value);
+    }
+    if (value instanceof DuckDBTimestampTZValue || value instanceof DuckDBTimestampValue) {
+        return formatTimestamp(Number(value.micros / 1000n));
+    }
+    return String(value);
+}
+
+/** `2026-11-05 07:05:00.000 UTC`, as Athena prints a timestamp with time zone. */
+export function formatTimestamp(millis: number): string {
+    return new Date(millis).toISOString().replace("T", " ").replace("Z", " UTC");
+}
