@@ -2,4 +2,5 @@
 // The program lives in components/program.ts so the offline plan runs exactly the same code.
 import { runProgram } from "./components/program";
 
-export = runProgram();
+// An async entry point: Pulumi awaits it and exports what it returns as the stack outputs.
+export = async () => runProgram();

@@ -66,7 +66,17 @@ function decodeConfigValue(text: string): unknown {
     }
 }
 
-export function deployStack(config: StackConfig): StackOutputs {
+export interface DeployHooks {
+    /**
+     * Awaited after each VPC's resources are declared. Real deployments pass nothing (the await
+     * costs one tick); the offline plan drains its mock RPCs here every few VPCs, so a
+     * thousand-VPC plan holds a few VPCs' worth of pending SDK promises instead of all of them.
+     */
+    readonly afterVpc?: (declared: number) => Promise<void>;
+}
+
+export async function deployStack(config: StackConfig, hooks: DeployHooks = {}): Promise<StackOutputs> {
+    let declared = 0;
     const project = pulumi.getProject();
     const stack = pulumi.getStack();
     const profile = new pulumi.Config("aws").get("profile");
@@ -112,7 +122,8 @@ export function deployStack(config: StackConfig): StackOutputs {
         const topic = new AlarmTopic(`alerts-${region}`, { stack, region, accountId, partition, emails: config.alerts.emails }, { provider });
         alarmTopicArns[region] = topic.topicArn;
 
-        const monitoredVpcs = regionVpcs.map((vpc) => {
+        const monitoredVpcs: { name: string; monitored: MonitoredVpc }[] = [];
+        for (const vpc of regionVpcs) {
             const rules = effectiveRules({ defaultRules: config.alerts.defaultRules, stackRules: config.alerts.rules, vpcRules: vpc.rules });
             const monitored = new MonitoredVpc(
                 vpc.name,
@@ -139,8 +150,9 @@ export function deployStack(config: StackConfig): StackOutputs {
                 alarmFlowLogId: monitored.alarmFlowLogId,
                 alarmNames: rules.map((rule) => rule.name),
             };
-            return { name: vpc.name, monitored };
-        });
+            monitoredVpcs.push({ name: vpc.name, monitored });
+            await hooks.afterVpc?.(++declared);
+        }
 
         new RegionInsights(
             `insights-${region}`,
@@ -180,7 +192,7 @@ export function deployStack(config: StackConfig): StackOutputs {
 }
 
 /** The whole program; a bad configuration ends it with the report and no resource registered. */
-export function runProgram(): StackOutputs {
+export async function runProgram(): Promise<StackOutputs> {
     let config: StackConfig;
     try {
         config = readStackConfig();

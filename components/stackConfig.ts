@@ -326,7 +326,7 @@ function describeIssue(issue: z.core.$ZodIssue, root: unknown): ConfigProblem[] 
             }));
         case "invalid_type":
             if (given === undefined) {
-                return [{ path, message: `missing. ${requiredHint(issue.path)}` }];
+                return [{ path, message: `missing. ${requiredHint(issue.path, issue.message)}` }];
             }
             if (issue.expected === "object") {
                 return [{ path, message: `not a mapping; given ${show(given)}. Allowed: a mapping with the keys ${allowedKeys(issue.path).join(", ")}` }];
@@ -356,13 +356,15 @@ const TYPE_WORDS: Record<string, string> = {
     number: "a number",
 };
 
-function requiredHint(path: PropertyKey[]): string {
+function requiredHint(path: PropertyKey[], schemaMessage: string): string {
     const leaf = path[path.length - 1];
     if (leaf === "regions") return "Allowed: a list of { region, vpcs } with at least one region";
     if (leaf === "region") return `Allowed: ${ALLOWED.region}`;
     if (leaf === "vpcs") return "Allowed: a list of { name, cidrBlock | vpcId }";
-    if (leaf === "name") return `Allowed: ${ALLOWED.vpcName}`;
-    return "This key is required";
+    if (leaf === "name" && !path.includes("rules")) return `Allowed: ${ALLOWED.vpcName}`;
+    // Any other key: the schema's own message says what is allowed there (slack.channelId, ...).
+    const allowed = schemaMessage.indexOf("Allowed:");
+    return allowed >= 0 ? schemaMessage.slice(allowed) : "This key is required";
 }
 
 /** The keys a strict object accepts, found by walking the schema along the issue's path. */

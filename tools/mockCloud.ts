@@ -99,6 +99,10 @@ function fakeState(args: pulumi.runtime.MockResourceArgs, region: string): FakeS
             };
         case "aws:athena/workgroup:Workgroup":
             return { id: inputs.name as string, state: { arn: `arn:aws:athena:${region}:${account}:workgroup/${inputs.name}` } };
+        case "aws:cloudwatch/metricAlarm:MetricAlarm":
+            return { id: inputs.name as string, state: { arn: `arn:aws:cloudwatch:${region}:${account}:alarm:${inputs.name}` } };
+        case "aws:sns/topic:Topic":
+            return { id: `arn:aws:sns:${region}:${account}:${inputs.name}`, state: { arn: `arn:aws:sns:${region}:${account}:${inputs.name}` } };
         case "aws:athena/namedQuery:NamedQuery":
             return { id: uuidFrom(seed), state: {} };
         default: {

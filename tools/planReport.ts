@@ -30,7 +30,9 @@ export function renderPlan(plan: Plan): string {
         if (r.type.startsWith("pulumi:providers:")) continue;
         const top = topOf(r);
         if (top === r) continue;
-        members.set(top.urn, [...(members.get(top.urn) ?? []), r]);
+        const list = members.get(top.urn);
+        if (list) list.push(r);
+        else members.set(top.urn, [r]);
     }
     const tops = plan.resources.filter((r) => !r.parent && !r.type.startsWith("pulumi:providers:"));
     const regions = [...new Set(tops.map(regionOf))].sort();
