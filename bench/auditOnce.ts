@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { fromStackExport } from "../tools/policyInputs";
+import { fromStackExport, toStackExport } from "../tools/policyInputs";
 import { PACK, loadPolicyConfig } from "../tools/policyPack";
 import { countByLevel, runPolicyPack } from "../tools/policyRunner";
 import { fleet } from "../tests/fixtures/stacks";
@@ -15,23 +15,7 @@ async function main(): Promise<void> {
     const vpcs = Number(process.argv[2]);
     const resources = fleet(vpcs, { awsx: true }).stack.resources();
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "audit-bench-")), "export.json");
-    const exportDoc = {
-        version: 3,
-        deployment: {
-            manifest: { time: "2026-11-23T00:00:00Z", magic: "bench", version: "v3.229.0" },
-            resources: resources.map((r) => ({
-                urn: r.urn,
-                custom: r.custom,
-                ...(r.id ? { id: r.id } : {}),
-                type: r.type,
-                inputs: r.inputs,
-                outputs: r.outputs,
-                ...(r.parent ? { parent: r.parent } : {}),
-                dependencies: r.dependencies,
-                propertyDependencies: r.propertyDependencies,
-            })),
-        },
-    };
+    const exportDoc = toStackExport(resources);
     fs.writeFileSync(file, JSON.stringify(exportDoc));
     const started = process.hrtime.bigint();
     const exported = fromStackExport(JSON.parse(fs.readFileSync(file, "utf8")), file);

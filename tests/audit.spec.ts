@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { main, USAGE } from "../tools/audit";
 import { checkPlan } from "../tools/check";
 import { Plan } from "../tools/offlinePlan";
-import { fromPlan } from "../tools/policyInputs";
+import { fromPlan, toStackExport } from "../tools/policyInputs";
 import { captureOutput } from "./helpers/io";
 import { planOf } from "./helpers/plan";
 import { withoutAlarmsOf } from "./helpers/policy";
@@ -221,30 +221,7 @@ function fleetConfig() {
     return YAML.parse(fs.readFileSync(path.join(__dirname, "fixtures", "Pulumi.fleet.yaml"), "utf8")).config;
 }
 
-/**
- * A stack export of what the plan would deploy: every resource with its state, the awsx VPC's
- * child included (a real deployment has it), providers referenced as `urn::id`.
- */
+/** A stack export of what the plan would deploy: the awsx VPC's child included (a real deployment has it). */
 function exportOf(plan: Plan) {
-    const resources = fromPlan(plan);
-    const providerIds = new Map(resources.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => [r.urn, r.id ?? "id"]));
-    return {
-        version: 3,
-        deployment: {
-            manifest: { time: "2026-05-01T00:00:00Z", magic: "m", version: "v3.229.0" },
-            resources: resources.map((r) => ({
-                urn: r.urn,
-                custom: r.custom,
-                ...(r.id ? { id: r.id } : {}),
-                type: r.type,
-                inputs: r.inputs,
-                outputs: r.custom && r.id ? { ...r.outputs, id: r.id } : r.outputs,
-                ...(r.parent ? { parent: r.parent } : {}),
-                ...(r.read ? { external: true } : {}),
-                ...(r.provider ? { provider: `${r.provider}::${providerIds.get(r.provider)}` } : {}),
-                dependencies: r.dependencies,
-                propertyDependencies: r.propertyDependencies,
-            })),
-        },
-    };
+    return toStackExport(fromPlan(plan));
 }

@@ -238,3 +238,30 @@ function stringList(value: unknown): string[] {
 function isRecord(value: unknown): value is Record<string, unknown> {
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+
+/**
+ * The `pulumi stack export` document for resources: the inverse of fromStackExport, for the
+ * audit's tests and benchmark. Providers are referenced as `urn::id`, as the engine writes them.
+ */
+export function toStackExport(resources: readonly PolicyInputResource[]): { version: 3; deployment: { manifest: object; resources: object[] } } {
+    const providerIds = new Map(resources.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => [r.urn, r.id ?? "id"]));
+    return {
+        version: 3,
+        deployment: {
+            manifest: { time: "2026-05-01T00:00:00Z", magic: "m", version: "v3.229.0" },
+            resources: resources.map((r) => ({
+                urn: r.urn,
+                custom: r.custom,
+                ...(r.id ? { id: r.id } : {}),
+                type: r.type,
+                inputs: r.inputs,
+                outputs: r.custom && r.id ? { ...r.outputs, id: r.id } : r.outputs,
+                ...(r.parent ? { parent: r.parent } : {}),
+                ...(r.read ? { external: true } : {}),
+                ...(r.provider ? { provider: `${r.provider}::${providerIds.get(r.provider)}` } : {}),
+                dependencies: r.dependencies,
+                propertyDependencies: r.propertyDependencies,
+            })),
+        },
+    };
+}
