@@ -13,11 +13,9 @@ import { Dashboard, RegionInsights } from "./monitoring";
 import { ALARM_LOG_FIELDS, MonitoredVpc } from "./monitoredVpc";
 import { alarmLogGroupName } from "./naming";
 import { AlarmTopic, SlackChannel } from "./notifications";
-import { dataProtection } from "./protection";
+import { protectsData } from "./protection";
 import { ConfigError, StackConfig, validateStackConfig } from "./stackConfig";
 import { DashboardRegion } from "./insights";
-
-
 
 export interface VpcOutputs {
     readonly region: string;
@@ -93,7 +91,7 @@ export async function deployStack(config: StackConfig, hooks: DeployHooks = {}):
         return provider;
     };
 
-    const protection = dataProtection(config.protectData, stack);
+    const protectData = protectsData(config.protectData, stack);
     const home = providerFor(config.homeRegion);
     const accountId = aws.getCallerIdentityOutput({}, { provider: home }).accountId;
     const partition = aws.getPartitionOutput({}, { provider: home }).partition;
@@ -108,7 +106,7 @@ export async function deployStack(config: StackConfig, hooks: DeployHooks = {}):
             transitionToInfrequentAccessDays: config.lake.transitionToInfrequentAccessDays,
             expireAfterDays: config.lake.expireAfterDays,
             bytesScannedCutoffGb: config.lake.bytesScannedCutoffGb,
-            protectData: protection.protectData,
+            protectData,
         },
         { provider: home },
     );
@@ -137,7 +135,7 @@ export async function deployStack(config: StackConfig, hooks: DeployHooks = {}):
                     logGroupName: alarmLogGroupName(stack, vpc.name),
                     cloudWatchTrafficType: config.flowLogs.cloudWatchTrafficType,
                     logRetentionInDays: config.flowLogs.logRetentionDays,
-                    protectLogGroup: protection.protectData,
+                    protectLogGroup: protectData,
                     alerting: { stack, rules, topicArn: topic.topicArn },
                 },
                 { provider },
@@ -185,7 +183,7 @@ export async function deployStack(config: StackConfig, hooks: DeployHooks = {}):
         glueTable: lake.tableName,
         athenaWorkgroup: lake.workgroupName,
         dashboardName: dashboard.dashboardName,
-        protectData: protection.protectData,
+        protectData,
         alarmTopicArns,
         vpcs,
     };

@@ -4,7 +4,7 @@
  */
 import * as assert from "node:assert/strict";
 import * as path from "path";
-import { dataProtection, protectDataByDefault } from "../components/protection";
+import { protectDataByDefault, protectsData } from "../components/protection";
 import { Plan, planStack, toEngineConfig } from "../tools/offlinePlan";
 import { loadStackFile, stackFilesIn } from "../tools/stackFile";
 import { byName, byType, planOf, providerOf } from "./helpers/plan";
@@ -106,8 +106,10 @@ describe("data protection defaults", () => {
     }
 
     it("an explicit protectData wins over the stack name, both ways", () => {
-        assert.deepEqual(dataProtection(true, "dev"), { protectData: true, options: { protect: true, retainOnDelete: true }, forceDestroy: false });
-        assert.deepEqual(dataProtection(false, "prod"), { protectData: false, options: {}, forceDestroy: true });
+        assert.equal(protectsData(true, "dev"), true);
+        assert.equal(protectsData(false, "prod"), false);
+        assert.equal(protectsData(undefined, "dev"), false);
+        assert.equal(protectsData(undefined, "prod"), true);
     });
 
     it("a dev stack with protectData: true protects its bucket and log groups", async () => {

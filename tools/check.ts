@@ -14,14 +14,14 @@
 import * as path from "path";
 import { parseArgs } from "util";
 import { Plan, PlannedResource, planStack, toEngineConfig } from "./offlinePlan";
-import { resolveStackFile, UsageError } from "./plan";
+import { stackFilePath, UsageError } from "./plan";
 import { renderPlan } from "./planReport";
 import { PolicyConfig } from "./policyConfig";
 import { asPreview, AWSX_VPC, fromPlan, VPC } from "./policyInputs";
 import { loadPolicyConfig, PACK } from "./policyPack";
 import { passed, reportPolicyToolFailure, verdictLine, violationsJson, violationTable } from "./policyReport";
 import { PolicyInputResource, PolicyRun, runPolicyPack } from "./policyRunner";
-import { StackFile } from "./stackFile";
+import { loadStackFile, StackFile } from "./stackFile";
 
 export const USAGE = "usage: npm run check -- (--stack NAME | --config FILE) [--json] [--preview] [--plan] [--policy-config FILE]";
 
@@ -68,16 +68,11 @@ export async function main(argv: string[], hooks: Pick<CheckOptions, "transformP
             },
             strict: true,
         });
-        if ((values.stack === undefined) === (values.config === undefined)) {
-            throw new UsageError(`give exactly one of --stack NAME or --config FILE\n${USAGE}`);
-        }
-        if (values.stack !== undefined && !/^[A-Za-z0-9_-]+$/.test(values.stack)) {
-            throw new UsageError(`--stack ${JSON.stringify(values.stack)} is not a stack name (letters, digits, - and _)\n${USAGE}`);
-        }
+        const file = stackFilePath(values, USAGE);
         if (values.json && values.plan) throw new UsageError(`--plan prints the plan for people and cannot be combined with --json (which includes the resources)\n${USAGE}`);
         // The policy config first: a bad one fails fast, before a plan is made.
         const policyConfig = loadPolicyConfig(values["policy-config"]);
-        const stackFile = resolveStackFile(values);
+        const stackFile = loadStackFile(file);
         source = path.relative(process.cwd(), stackFile.path) || stackFile.path;
         const preview = values.preview ?? false;
         const result = await checkStackFile(stackFile, { preview, policyConfig, transformPlan: hooks.transformPlan });

@@ -18,15 +18,22 @@ const USAGE = "usage: npm run plan -- (--stack NAME | --config FILE) [--json]";
 /** A usage or input problem: printed alone, exit status 2. */
 export class UsageError extends Error {}
 
-export function resolveStackFile(values: { stack?: string; config?: string }): StackFile {
+/**
+ * The stack config file named by `--stack NAME` (Pulumi.NAME.yaml here) or `--config FILE`; every
+ * tool that takes a stack checks these options here, with its own usage line in the message.
+ */
+export function stackFilePath(values: { stack?: string; config?: string }, usage: string = USAGE): string {
     if ((values.stack === undefined) === (values.config === undefined)) {
-        throw new UsageError(`give exactly one of --stack NAME or --config FILE\n${USAGE}`);
+        throw new UsageError(`give exactly one of --stack NAME or --config FILE\n${usage}`);
     }
     if (values.stack !== undefined && !/^[A-Za-z0-9_-]+$/.test(values.stack)) {
-        throw new UsageError(`--stack ${JSON.stringify(values.stack)} is not a stack name (letters, digits, - and _)\n${USAGE}`);
+        throw new UsageError(`--stack ${JSON.stringify(values.stack)} is not a stack name (letters, digits, - and _)\n${usage}`);
     }
-    const file = values.config ?? path.join(PROJECT_DIR, `Pulumi.${values.stack}.yaml`);
-    return loadStackFile(file);
+    return values.config ?? path.join(PROJECT_DIR, `Pulumi.${values.stack}.yaml`);
+}
+
+export function resolveStackFile(values: { stack?: string; config?: string }, usage: string = USAGE): StackFile {
+    return loadStackFile(stackFilePath(values, usage));
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -19,9 +19,9 @@ import { alarmName } from "../components/naming";
 import { ConfigError, formatProblems, StackConfig, validateStackConfig } from "../components/stackConfig";
 import { FormatSource, readRecordsFile, RecordsFile, RecordsFileError } from "./recordsFile";
 import { evaluateRule, isoSeconds, RuleEvaluation } from "./ruleEvaluation";
-import { loadStackFile, StackFile, StackFileError } from "./stackFile";
+import { resolveStackFile, UsageError } from "./plan";
+import { StackFileError } from "./stackFile";
 
-export const PROJECT_DIR = path.resolve(__dirname, "..");
 
 export const USAGE =
     'usage: npm run rules -- (--stack NAME | --config FILE) --records FILE [--vpc NAME] [--format "<log format>"] [--json]';
@@ -134,16 +134,6 @@ function describeFormat(records: RecordsFile): string {
     }
 }
 
-function resolveStackFile(values: { stack?: string; config?: string }): StackFile {
-    if ((values.stack === undefined) === (values.config === undefined)) {
-        throw new RulesUsageError(`give exactly one of --stack NAME or --config FILE\n${USAGE}`);
-    }
-    if (values.stack !== undefined && !/^[A-Za-z0-9_-]+$/.test(values.stack)) {
-        throw new RulesUsageError(`--stack ${JSON.stringify(values.stack)} is not a stack name (letters, digits, - and _)\n${USAGE}`);
-    }
-    return loadStackFile(values.config ?? path.join(PROJECT_DIR, `Pulumi.${values.stack}.yaml`));
-}
-
 function formatOption(text: string | undefined): readonly FlowLogField[] | undefined {
     if (text === undefined) return undefined;
     try {
@@ -169,7 +159,7 @@ export async function main(argv: string[]): Promise<number> {
             strict: true,
         });
         const format = formatOption(values.format);
-        const stackFile = resolveStackFile(values);
+        const stackFile = resolveStackFile(values, USAGE);
         if (values.records === undefined) throw new RulesUsageError(`--records FILE is required: a file of flow log records (plain text or .gz)\n${USAGE}`);
         source = path.relative(process.cwd(), stackFile.path) || stackFile.path;
         const config = validateStackConfig(stackFile.config);
@@ -211,7 +201,7 @@ export function reportRulesFailure(err: unknown, source?: string): number {
         process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
         return 2;
     }
-    if (err instanceof RulesUsageError || err instanceof StackFileError || err instanceof RecordsFileError) {
+    if (err instanceof RulesUsageError || err instanceof UsageError || err instanceof StackFileError || err instanceof RecordsFileError) {
         process.stderr.write(`${(err as Error).message}\n`);
         return 2;
     }
