@@ -6,9 +6,9 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { fromStackExport, toStackExport } from "../tools/policyInputs";
-import { PACK, loadPolicyConfig } from "../tools/policyPack";
-import { countByLevel, runPolicyPack } from "../tools/policyRunner";
+import { fromStackExport, toStackExport } from "../tools/analyzer/policyInputs";
+import { PACK, loadPolicyConfig } from "../tools/analyzer/policyPack";
+import { countByLevel, runPolicyPack } from "../tools/analyzer/policyRunner";
 import { fleet } from "../tests/fixtures/stacks";
 
 async function main(): Promise<void> {

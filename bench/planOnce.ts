@@ -2,9 +2,9 @@
  * One measurement of the offline plan + policy check, in its own process so peak memory is this
  * run's alone: `ts-node bench/planOnce.ts N` prints one JSON line.
  */
-import { countByLevel } from "../tools/policyRunner";
-import { checkPlan } from "../tools/check";
-import { planStack, toEngineConfig } from "../tools/offlinePlan";
+import { countByLevel } from "../tools/analyzer/policyRunner";
+import { checkPlan } from "../tools/cli/check";
+import { planStack, toEngineConfig } from "../tools/plan/offlinePlan";
 import { criticalPathLength } from "./graphDepth";
 import { scaleConfig } from "./scaleConfig";
 

@@ -9,23 +9,15 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import { AlertRule } from "./alertRules";
-import { aggregateMetricFilters, AlertingRule } from "./alertingRule";
-import { DEFAULT_FORMAT_FIELDS, LAKE_FORMAT_FIELDS, renderLogFormat } from "./flowLogFields";
-import { flowLogDestination } from "./lakeLayout";
+import { AlertRule } from "./alerting/rules";
+import { aggregateMetricFilters, AlertingRule } from "./alerting/alertingRule";
+import { renderLogFormat } from "../flowlogs/fields";
+import { flowLogDestination } from "./lake/layout";
 import { flowLogsDeliveryPolicy, flowLogsTrustPolicy } from "./policyDocuments";
-import { CloudWatchTrafficType, DEFAULTS } from "./stackConfig";
+import { ALARM_AGGREGATION_SECONDS, ALARM_LOG_FIELDS, CloudWatchTrafficType, DEFAULTS, LAKE_AGGREGATION_SECONDS, LAKE_LOG_FIELDS } from "./defaults";
 
 const TYPE = "vpc-flow-monitor:network:MonitoredVpc";
 
-/** The alarm flow log aggregates over 60 s (AWS allows 60 or 600) so alarms see records within minutes. */
-export const ALARM_AGGREGATION_SECONDS = 60;
-/** The lake needs no latency; 600 s aggregation makes fewer, larger records, which cost less. */
-export const LAKE_AGGREGATION_SECONDS = 600;
-
-/** The field lists each destination receives, from the one field table. */
-export const ALARM_LOG_FIELDS = DEFAULT_FORMAT_FIELDS;
-export const LAKE_LOG_FIELDS = LAKE_FORMAT_FIELDS;
 
 /** Create a VPC, or adopt an existing one: exactly one of the two. */
 export type VpcSource = { readonly cidrBlock: string; readonly vpcId?: never } | { readonly vpcId: string; readonly cidrBlock?: never };

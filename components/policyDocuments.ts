@@ -4,7 +4,7 @@
  * Both delivery paths carry confused-deputy conditions (aws:SourceAccount + aws:SourceArn), so the
  * log delivery services can only act for flow logs of this account, in the stack's regions.
  */
-import { regionKeyPrefix } from "./lakeLayout";
+import { regionKeyPrefix } from "./lake/layout";
 
 export interface PolicyDocument {
     readonly Version: "2012-10-17";

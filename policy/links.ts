@@ -9,8 +9,8 @@
  * when they are not; every lookup goes through an index built once per graph.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { DEFAULT_FORMAT_FIELDS, FlowLogField, parseLogFormat } from "../components/flowLogFields";
-import { FlowAction, ParsedPattern, parsePattern, selectsAction } from "../components/filterPattern";
+import { DEFAULT_FORMAT_FIELDS, FlowLogField, parseLogFormat } from "../flowlogs/fields";
+import { FlowAction, ParsedPattern, parsePattern, selectsAction } from "../flowlogs";
 import { StackGraph, bucketNameFromArn, parseLogGroupArn, sameRegion } from "./graph";
 import { BUCKET_TYPES, DestinationType, TYPES } from "./types";
 import { Maybe, UNKNOWN, readArray, readBoolean, readString, unproxied } from "./values";
@@ -128,7 +128,7 @@ const selections = new Map<string, boolean>();
 
 /**
  * Whether `filter` counts only `action` records of the format `flowLog` delivers, decided by the
- * pattern engine (components/filterPattern.ts), not by looking for the word in the pattern. A
+ * pattern engine (flowlogs/filterPattern.ts), not by looking for the word in the pattern. A
  * pattern that does not parse selects nothing; an unknown pattern or format is left to `up`.
  */
 export function filterSelects(graph: StackGraph, filter: PolicyResource, flowLog: PolicyResource, action: FlowAction = FlowAction.REJECT): Verdict {

@@ -1,6 +1,6 @@
 /**
  * The type tokens the policies look for, as plain strings: the stack graph (graph.ts) is pure and
- * must not load @pulumi/aws just to know them. tests/policy.pack.spec.ts pins every token to the
+ * must not load @pulumi/aws just to know them. tests/policy/pack.spec.ts pins every token to the
  * class's own `__pulumiType`, so a provider upgrade that renames one fails a test, not a policy.
  */
 export const TYPES = {

@@ -11,10 +11,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Parser } from "node-sql-parser";
-import { FlowLogRecord } from "../../components/flowLogFields";
-import { FLOW_LOG_TABLE, lakeColumns, PARTITION_KEYS } from "../../components/lakeLayout";
-import { ADMIN_PORTS } from "../../components/lakeQueries";
-import { generate, GenerateRequest, GenerateSummary } from "../../tools/generate";
+import { FlowLogRecord } from "../../flowlogs/fields";
+import { FLOW_LOG_TABLE, lakeColumns, PARTITION_KEYS } from "../../components/lake/layout";
+import { ADMIN_PORTS } from "../../components/lake/queries";
+import { generate, GenerateRequest, GenerateSummary } from "../../tools/cli/generate";
 import { deliver, DeliveredObject, FileFormat, Partition } from "../../tools/lake/delivery";
 import { SHARED_FUNCTIONS, TRANSLATED_FUNCTIONS } from "../../tools/lake/dialect";
 

@@ -1,10 +1,10 @@
 /**
  * Shared helpers for the plan-level tests: run the real program under the offline mocks
- * (tools/offlinePlan.ts) with a config written in the test, then look resources up by name.
+ * (tools/plan/offlinePlan.ts) with a config written in the test, then look resources up by name.
  */
 import * as assert from "node:assert/strict";
-import { OFFLINE_ACCOUNT_ID } from "../../tools/mockCloud";
-import { Plan, PlannedResource, planStack, toEngineConfig } from "../../tools/offlinePlan";
+import { OFFLINE_ACCOUNT_ID } from "../../tools/plan/mockCloud";
+import { Plan, PlannedResource, planStack, toEngineConfig } from "../../tools/plan/offlinePlan";
 
 /** The account id every ARN of the offline plan carries. */
 export const ACCOUNT = OFFLINE_ACCOUNT_ID;

@@ -20,8 +20,8 @@ import {
     StackValidationPolicy,
     unknownCheckingProxy,
 } from "@pulumi/policy";
-import { Plan } from "../../tools/offlinePlan";
-import { PolicyInputResource, toPolicyResources } from "../../tools/policyRunner";
+import { Plan } from "../../tools/plan/offlinePlan";
+import { PolicyInputResource, toPolicyResources } from "../../tools/analyzer/policyRunner";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const sentinels: Record<string, string> = require("@pulumi/policy/proxy");

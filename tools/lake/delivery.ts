@@ -13,8 +13,8 @@
  *
  * (reference/aws-flow-logs.md §2; the `.log.parquet` suffix is observed, not documented.)
  */
-import { FlowLogRecord } from "../../components/flowLogFields";
-import { FLOW_LOG_PREFIX, PARTITION_KEYS, regionKeyPrefix } from "../../components/lakeLayout";
+import { FlowLogRecord } from "../../flowlogs/fields";
+import { FLOW_LOG_PREFIX, PARTITION_KEYS, regionKeyPrefix } from "../../components/lake/layout";
 import { GeneratedLake } from "./generator";
 import { hashString } from "./prng";
 

@@ -1,7 +1,7 @@
 /**
  * Athena (Trino) SQL to DuckDB SQL: the one place where the two dialects' differences are handled.
  *
- * The named queries (components/lakeQueries.ts) are Athena engine v3 SQL and are deployed as
+ * The named queries (components/lake/queries.ts) are Athena engine v3 SQL and are deployed as
  * written. To prove them locally, DuckDB runs the same text after `toDuckDb`, in a session set up
  * by `SESSION_SETUP`, over a `flow_logs` view that presents the files as the Glue table does
  * (localLake.ts). Everything else in the queries means the same in both engines.

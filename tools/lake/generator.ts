@@ -14,16 +14,16 @@
  *   records; every field of the lake's log format (versions 2 to 8) is filled or `-` (null).
  *
  * Records are grouped into capture windows of the lake flow log's maximum aggregation interval
- * (600 s, see LAKE_AGGREGATION_SECONDS in components/monitoredVpc.ts): a record starts and ends
+ * (600 s, see LAKE_AGGREGATION_SECONDS in components/defaults.ts): a record starts and ends
  * inside one window. Internet addresses are documentation addresses (RFC 5737, RFC 3849).
  *
  * Deterministic: the same options give the same records, in the same order.
  */
-import { FlowLogRecord, formatVersion, LAKE_FORMAT_FIELDS, columnName } from "../../components/flowLogFields";
+import { FlowLogRecord, formatVersion, LAKE_FORMAT_FIELDS, columnName } from "../../flowlogs/fields";
 import { Rng } from "./prng";
 
 export const DEFAULT_ACCOUNT_ID = "123456789012";
-/** The lake flow log's maximum aggregation interval (components/monitoredVpc.ts LAKE_AGGREGATION_SECONDS). */
+/** The lake flow log's maximum aggregation interval (components/defaults.ts LAKE_AGGREGATION_SECONDS). */
 export const CAPTURE_WINDOW_SECONDS = 600;
 /** The record version of the lake format: the highest version among its fields (AWS rule). */
 export const LAKE_RECORD_VERSION = formatVersion(LAKE_FORMAT_FIELDS);

@@ -2,7 +2,7 @@
  * A local copy of the flow log tree, queried with DuckDB as Athena queries the lake.
  *
  * `LocalLake.open(dir)` finds the flow log objects under `dir` (as AWS names them), and defines a
- * `flow_logs` view with exactly the Glue table's columns and types (components/lakeLayout.ts
+ * `flow_logs` view with exactly the Glue table's columns and types (components/lake/layout.ts
  * lakeColumns) plus its partition keys as strings:
  *
  * - Parquet in the hive-compatible per-hour layout (the lake's): DuckDB's hive partitioning reads
@@ -19,9 +19,9 @@ import { DuckDBConnection, DuckDBInstance, DuckDBTimestampTZValue, DuckDBTimesta
 import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
-import { FLOW_LOG_FIELDS, LAKE_FORMAT_FIELDS } from "../../components/flowLogFields";
-import { FLOW_LOG_TABLE, lakeColumns, PARTITION_KEYS } from "../../components/lakeLayout";
-import { NamedQuery } from "../../components/lakeQueries";
+import { FLOW_LOG_FIELDS, LAKE_FORMAT_FIELDS } from "../../flowlogs/fields";
+import { FLOW_LOG_TABLE, lakeColumns, PARTITION_KEYS } from "../../components/lake/layout";
+import { NamedQuery } from "../../components/lake/queries";
 import { FileFormat } from "./delivery";
 import { SESSION_SETUP, toDuckDb } from "./dialect";
 import { sqlString } from "./writer";

@@ -6,7 +6,7 @@ import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
-import { columnName, FieldKind, FlowLogField, FlowLogRecord, LAKE_FORMAT_FIELDS } from "../../components/flowLogFields";
+import { columnName, FieldKind, FlowLogField, FlowLogRecord, LAKE_FORMAT_FIELDS } from "../../flowlogs/fields";
 import { DeliveredObject } from "./delivery";
 
 /**

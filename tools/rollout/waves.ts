@@ -6,8 +6,8 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { z } from "zod";
-import { ConfigError, formatProblems, validateStackConfig } from "../../components/stackConfig";
-import { loadStackFile, StackFileError } from "../stackFile";
+import { ConfigError, formatProblems, validateStackConfig } from "../../program/stackConfig";
+import { loadStackFile, StackFileError } from "../files/stackFile";
 
 export interface Wave {
     readonly name: string;

@@ -1,0 +1,128 @@
+/**
+ * AlertingRule: a typed rule on one VPC's alarm log group, rendered into a metric filter and an
+ * alarm that notifies the region's topic.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { AlertRule } from "./rules";
+import { FlowAction, LogStatus, renderPattern } from "../../flowlogs";
+import { DEFAULT_FORMAT_FIELDS, FlowLogField } from "../../flowlogs/fields";
+import { AGGREGATE_METRICS, alarmName, metricNamespace } from "../naming";
+
+const TYPE = "vpc-flow-monitor:alerting:AlertingRule";
+
+/** PutMetricAlarm: AlarmDescription is at most 1024 characters (a filter pattern alone may be 1024). */
+export const MAX_ALARM_DESCRIPTION_LENGTH = 1024;
+
+/** What the alarm says in its notification: the rule's purpose, where, and the pattern (cut to fit). */
+export function alarmDescription(rule: AlertRule, stack: string, vpcName: string, pattern: string): string {
+    const text = `${rule.description ?? rule.name} in VPC ${vpcName} (stack ${stack}): ${pattern}`;
+    return text.length <= MAX_ALARM_DESCRIPTION_LENGTH ? text : `${text.slice(0, MAX_ALARM_DESCRIPTION_LENGTH - 1)}…`;
+}
+
+export interface AlertingRuleArgs {
+    readonly stack: string;
+    readonly vpcName: string;
+    readonly rule: AlertRule;
+    readonly logGroupName: pulumi.Input<string>;
+    /** The fields of the records delivered to that log group, in order: the pattern's columns. */
+    readonly fields?: readonly FlowLogField[];
+    /** The region's alarm topic: alarms can only notify a topic in their own region. */
+    readonly topicArn: pulumi.Input<string>;
+}
+
+export class AlertingRule extends pulumi.ComponentResource {
+    public readonly pattern: string;
+    public readonly alarmArn: pulumi.Output<string>;
+    public readonly alarmName: pulumi.Output<string>;
+
+    constructor(name: string, args: AlertingRuleArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(TYPE, name, {}, opts);
+        const { rule, stack, vpcName } = args;
+        const namespace = metricNamespace(stack, vpcName);
+        this.pattern = renderPattern(rule.match, args.fields ?? DEFAULT_FORMAT_FIELDS);
+
+        const filter = new aws.cloudwatch.LogMetricFilter(
+            `${name}-metricFilter`,
+            {
+                name: `${vpcName}-${rule.name}`,
+                logGroupName: args.logGroupName,
+                pattern: this.pattern,
+                // Each matching record adds 1; no default value, so quiet periods publish nothing (treated as not breaching).
+                metricTransformation: { name: rule.name, namespace, value: "1", unit: "Count" },
+            },
+            { parent: this },
+        );
+        const alarm = new aws.cloudwatch.MetricAlarm(
+            `${name}-alarm`,
+            {
+                name: alarmName(stack, vpcName, rule.name),
+                alarmDescription: alarmDescription(rule, stack, vpcName, this.pattern),
+                namespace,
+                metricName: rule.name,
+                statistic: "Sum",
+                comparisonOperator: "GreaterThanOrEqualToThreshold",
+                threshold: rule.threshold,
+                period: rule.periodSeconds,
+                evaluationPeriods: rule.evaluationPeriods,
+                datapointsToAlarm: rule.evaluationPeriods,
+                treatMissingData: "notBreaching",
+                alarmActions: [args.topicArn],
+                okActions: [args.topicArn],
+            },
+            // The alarm reads the filter's metric: create it after the filter so the link is visible in the graph.
+            { parent: this, dependsOn: [filter] },
+        );
+        this.alarmArn = alarm.arn;
+        this.alarmName = alarm.name;
+        this.registerOutputs({ pattern: this.pattern, alarmArn: this.alarmArn, alarmName: this.alarmName });
+    }
+}
+
+/**
+ * The near-real-time aggregates that replace the seed's Kinesis Data Analytics job: metric filters
+ * only, no alarm. Dimensions come from the record itself (protocol, action), a handful of values
+ * each, far below CloudWatch's limit of 1000 dimension combinations per filter.
+ */
+export function aggregateMetricFilters(
+    name: string,
+    args: { stack: string; vpcName: string; logGroupName: pulumi.Input<string>; fields?: readonly FlowLogField[] },
+    parent: pulumi.Resource,
+): aws.cloudwatch.LogMetricFilter[] {
+    const fields = args.fields ?? DEFAULT_FORMAT_FIELDS;
+    const namespace = metricNamespace(args.stack, args.vpcName);
+    return [
+        new aws.cloudwatch.LogMetricFilter(
+            `${name}-rejectedPacketsFilter`,
+            {
+                name: `${args.vpcName}-rejected-packets`,
+                logGroupName: args.logGroupName,
+                pattern: renderPattern({ action: FlowAction.REJECT }, fields),
+                metricTransformation: {
+                    name: AGGREGATE_METRICS.rejectedPackets,
+                    namespace,
+                    value: "$packets",
+                    unit: "Count",
+                    dimensions: { Protocol: "$protocol" },
+                },
+            },
+            { parent },
+        ),
+        new aws.cloudwatch.LogMetricFilter(
+            `${name}-flowRecordsFilter`,
+            {
+                name: `${args.vpcName}-flow-records`,
+                logGroupName: args.logGroupName,
+                pattern: renderPattern({ logStatus: LogStatus.OK }, fields),
+                metricTransformation: {
+                    name: AGGREGATE_METRICS.flowRecords,
+                    namespace,
+                    value: "1",
+                    unit: "Count",
+                    dimensions: { Action: "$action" },
+                },
+            },
+            { parent },
+        ),
+    ];
+}

@@ -1,0 +1,64 @@
+/**
+ * Monitoring: per region, the saved Logs Insights queries and Contributor Insights rules over the
+ * stack's REJECT log groups; in the home region, the stack's dashboard spanning every region.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { FlowLogField } from "../../flowlogs/fields";
+import { contributorInsightsRules, dashboardBody, DashboardRegion, logsInsightsQueries } from "./definitions";
+
+const REGION_TYPE = "vpc-flow-monitor:monitoring:RegionInsights";
+const DASHBOARD_TYPE = "vpc-flow-monitor:monitoring:Dashboard";
+
+export interface RegionInsightsArgs {
+    readonly stack: string;
+    readonly logGroupNames: pulumi.Input<string>[];
+    readonly fields: readonly FlowLogField[];
+}
+
+export class RegionInsights extends pulumi.ComponentResource {
+    constructor(name: string, args: RegionInsightsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(REGION_TYPE, name, {}, opts);
+        for (const query of logsInsightsQueries(args.fields)) {
+            new aws.cloudwatch.QueryDefinition(
+                `${name}-query-${query.name}`,
+                // The slash makes a folder in the console's saved-queries list.
+                { name: `vpc-flow-monitor/${args.stack}/${query.name}`, logGroupNames: args.logGroupNames, queryString: query.query },
+                { parent: this },
+            );
+        }
+        for (const rule of contributorInsightsRules(args.stack, args.fields)) {
+            new aws.cloudwatch.ContributorInsightRule(
+                `${name}-${rule.name.slice(`vpc-flow-monitor-${args.stack}-`.length)}`,
+                { ruleName: rule.name, ruleState: "ENABLED", ruleDefinition: JSON.stringify(rule.definition) },
+                { parent: this },
+            );
+        }
+        this.registerOutputs({});
+    }
+}
+
+export interface DashboardArgs {
+    readonly stack: string;
+    /** Per region, each VPC's log group and alarm ARNs (outputs, resolved when known). */
+    readonly regions: pulumi.Input<DashboardRegion[]>;
+    readonly fields: readonly FlowLogField[];
+}
+
+export class Dashboard extends pulumi.ComponentResource {
+    public readonly dashboardName: pulumi.Output<string>;
+
+    constructor(name: string, args: DashboardArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(DASHBOARD_TYPE, name, {}, opts);
+        const dashboard = new aws.cloudwatch.Dashboard(
+            `${name}-dashboard`,
+            {
+                dashboardName: `vpc-flow-monitor-${args.stack}`,
+                dashboardBody: pulumi.output(args.regions).apply((regions) => JSON.stringify(dashboardBody(args.stack, regions, args.fields))),
+            },
+            { parent: this },
+        );
+        this.dashboardName = dashboard.dashboardName;
+        this.registerOutputs({ dashboardName: this.dashboardName });
+    }
+}

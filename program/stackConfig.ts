@@ -1,0 +1,404 @@
+/**
+ * The stack configuration contract: what a `Pulumi.<stack>.yaml` may say, checked before any
+ * resource is registered.
+ *
+ * zod checks the shape (types, ranges, unknown keys) and reports every issue at once; the few rules
+ * that relate two values (exactly one of cidrBlock and vpcId, names unique across regions, expiry
+ * after the transition) run on the raw
+ * input afterwards so they are reported even when something else in the file is wrong. Every
+ * problem names its key path, the value given and what is allowed.
+ */
+import * as ipaddr from "ipaddr.js";
+import { z } from "zod";
+import { AlertRule } from "../components/alerting/rules";
+import { AlertsConfig, alertsSchema, normaliseAlerts, normaliseRules, ruleListProblems, ruleListSchema } from "./alertConfig";
+import { isRecord, isWholeNumberIn, show, wholeNumber } from "./configKit";
+import { AWS_REGIONS, AwsRegion, isAwsRegion } from "./regions";
+import { CloudWatchTrafficType, DEFAULTS } from "../components/defaults";
+import {
+    LOG_RETENTION_DAYS,
+    MAX_BYTES_SCANNED_CUTOFF_GB,
+    MAX_LIFECYCLE_DAYS,
+    MIN_BYTES_SCANNED_CUTOFF_GB,
+    MIN_IA_TRANSITION_DAYS,
+    VPC_PREFIX_MAX,
+    VPC_PREFIX_MIN,
+} from "../components/awsLimits";
+
+export const CONFIG_NAMESPACE = "vpc-flow-monitor";
+
+export { CloudWatchTrafficType, DEFAULTS } from "../components/defaults";
+export { LOG_RETENTION_DAYS, MAX_LIFECYCLE_DAYS, MIN_IA_TRANSITION_DAYS, VPC_PREFIX_MAX, VPC_PREFIX_MIN } from "../components/awsLimits";
+
+export type VpcConfig = (
+    | { readonly name: string; readonly kind: "create"; readonly cidrBlock: string }
+    | { readonly name: string; readonly kind: "adopt"; readonly vpcId: string }
+) & {
+    /** This VPC's own alerting rules (`regions[].vpcs[].rules`), on top of the stack's. */
+    readonly rules: readonly AlertRule[];
+};
+
+export interface RegionConfig {
+    readonly region: AwsRegion;
+    readonly vpcs: readonly VpcConfig[];
+}
+
+export interface StackConfig {
+    /** `aws:region`: the lake, Glue and Athena live here. */
+    readonly homeRegion: AwsRegion;
+    readonly regions: readonly RegionConfig[];
+    readonly flowLogs: {
+        readonly cloudWatchTrafficType: CloudWatchTrafficType;
+        readonly logRetentionDays: number;
+    };
+    readonly lake: {
+        readonly expireAfterDays: number;
+        readonly transitionToInfrequentAccessDays: number;
+        readonly bytesScannedCutoffGb: number;
+    };
+    readonly alerts: AlertsConfig;
+    /**
+     * `protectData`: protect the lake bucket and the log groups from deletion. Undefined means the
+     * environment's default (see protection.ts).
+     */
+    readonly protectData?: boolean;
+}
+
+/** One thing wrong with the configuration. `path` is the key path relative to the project namespace. */
+export interface ConfigProblem {
+    readonly path: string;
+    readonly message: string;
+}
+
+/** Thrown when the configuration is invalid; carries every problem, not just the first. */
+export class ConfigError extends Error {
+    constructor(readonly problems: readonly ConfigProblem[]) {
+        super(formatProblems(problems));
+        this.name = "ConfigError";
+    }
+}
+
+export function formatProblems(problems: readonly ConfigProblem[], source?: string): string {
+    const where = source ? ` in ${source}` : "";
+    const header = `Invalid vpc-flow-monitor configuration${where}: ${problems.length} problem${problems.length === 1 ? "" : "s"}`;
+    return [header, ...problems.map((p) => `  - ${p.path}: ${p.message}`)].join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shape
+
+const VPC_NAME = /^[a-z0-9-]{1,32}$/;
+const VPC_ID = /^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+const ALLOWED = {
+    vpcName: "1 to 32 characters of a-z, 0-9 and -",
+    vpcId: "vpc- followed by 8 or 17 hexadecimal digits, such as vpc-0123456789abcdef0",
+    cidr: `an IPv4 network address with a prefix length from /${VPC_PREFIX_MIN} to /${VPC_PREFIX_MAX}, such as 10.10.0.0/16`,
+    region: "an AWS commercial region such as us-east-1 (GovCloud and China are not supported)",
+    retention: `one of ${LOG_RETENTION_DAYS.join(", ")}`,
+} as const;
+
+/** What is wrong with a VPC CIDR block, or undefined when it is fine. */
+function cidrProblem(value: string): string | undefined {
+    if (!ipaddr.IPv4.isValidCIDR(value)) {
+        return ipaddr.IPv6.isValidCIDR(value) ? "an IPv6 CIDR block" : "not a CIDR block";
+    }
+    const [address, prefix] = ipaddr.IPv4.parseCIDR(value);
+    if (prefix < VPC_PREFIX_MIN || prefix > VPC_PREFIX_MAX) return `prefix length /${prefix} out of range`;
+    const network = ipaddr.IPv4.networkAddressFromCIDR(value).toString();
+    // A host address (10.0.0.1/16) would be silently truncated by some tools and refused by others.
+    if (network !== address.toString()) return `host bits set (the network address is ${network}/${prefix})`;
+    // ipaddr.js also reads 010.0.0.0 (octal), 0xa.0.0.0 and 10.0.0 as addresses; the string goes to AWS as
+    // given, and AWS reads none of them the same way, so only the canonical dotted-decimal form passes.
+    if (value !== `${network}/${prefix}`) return "not in dotted-decimal form";
+    return undefined;
+}
+
+const vpcSchema = z.strictObject({
+    name: z
+        .string({ error: `not a string. Allowed: ${ALLOWED.vpcName}` })
+        .regex(VPC_NAME, { error: `not a valid VPC name. Allowed: ${ALLOWED.vpcName}` }),
+    cidrBlock: z
+        .string({ error: `not a string. Allowed: ${ALLOWED.cidr}` })
+        .superRefine((value, ctx) => {
+            const problem = cidrProblem(value);
+            if (problem) ctx.addIssue({ code: "custom", message: `${problem}. Allowed: ${ALLOWED.cidr}` });
+        })
+        .optional(),
+    vpcId: z
+        .string({ error: `not a string. Allowed: ${ALLOWED.vpcId}` })
+        .regex(VPC_ID, { error: `not a VPC id. Allowed: ${ALLOWED.vpcId}` })
+        .optional(),
+    rules: ruleListSchema.optional(),
+    // "Exactly one of cidrBlock or vpcId" relates two values: see crossFieldProblems.
+});
+
+const regionSchema = z.strictObject({
+    region: z
+        .string({ error: `not a string. Allowed: ${ALLOWED.region}` })
+        .refine(isAwsRegion, { error: `unknown region. Allowed: ${ALLOWED.region}` }),
+    vpcs: z.array(vpcSchema, { error: "not a list. Allowed: a list of { name, cidrBlock | vpcId }" }).min(1, { error: "a region needs at least one VPC. Allowed: a list of { name, cidrBlock | vpcId }" }),
+});
+
+const projectSchema = z.strictObject({
+    regions: z
+        .array(regionSchema, { error: "not a list. Allowed: a list of { region, vpcs }" })
+        .min(1, { error: "at least one region is required. Allowed: a list of { region, vpcs }" }),
+    flowLogs: z
+        .strictObject({
+            cloudWatchTrafficType: z
+                .enum([CloudWatchTrafficType.REJECT, CloudWatchTrafficType.ALL], {
+                    error: "not a traffic type for the alarm log group. Allowed: REJECT or ALL",
+                })
+                .optional(),
+            logRetentionDays: z
+                .number({ error: `not a number. Allowed: ${ALLOWED.retention}` })
+                .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
+                    error: `not a retention CloudWatch Logs accepts. Allowed: ${ALLOWED.retention}`,
+                })
+                .optional(),
+        })
+        .optional(),
+    lake: z
+        .strictObject({
+            expireAfterDays: wholeNumber(1, MAX_LIFECYCLE_DAYS, "days").optional(),
+            transitionToInfrequentAccessDays: wholeNumber(MIN_IA_TRANSITION_DAYS, MAX_LIFECYCLE_DAYS, "days").optional(),
+            bytesScannedCutoffGb: wholeNumber(MIN_BYTES_SCANNED_CUTOFF_GB, MAX_BYTES_SCANNED_CUTOFF_GB, "GB").optional(),
+        })
+        .optional(),
+    alerts: alertsSchema.optional(),
+    protectData: z.boolean({ error: "not a boolean. Allowed: true (protect the lake bucket and log groups from deletion) or false" }).optional(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+
+/**
+ * Validates the raw stack configuration: a map of full config keys (`aws:region`,
+ * `vpc-flow-monitor:regions`, ...) to values already decoded from YAML or JSON. Keys of other
+ * namespaces (aws:*, pulumi:*) are left to their owners, except `aws:region`, the home region.
+ */
+export function validateStackConfig(raw: Readonly<Record<string, unknown>>): StackConfig {
+    // fromEntries defines own properties: an assignment would turn `vpc-flow-monitor:__proto__` into the
+    // prototype instead of an unknown key.
+    const projectValues: Record<string, unknown> = Object.fromEntries(
+        Object.entries(raw)
+            .filter(([key]) => key.startsWith(`${CONFIG_NAMESPACE}:`))
+            .map(([key, value]) => [key.slice(CONFIG_NAMESPACE.length + 1), value]),
+    );
+
+    const problems: ConfigProblem[] = [];
+    const homeRegion = raw["aws:region"];
+    if (homeRegion === undefined) {
+        problems.push({ path: "aws:region", message: `missing: the home region of the lake. Allowed: ${ALLOWED.region}` });
+    } else if (!isAwsRegion(homeRegion)) {
+        problems.push({ path: "aws:region", message: `unknown region; given ${show(homeRegion)}. Allowed: ${ALLOWED.region}` });
+    }
+
+    const parsed = projectSchema.safeParse(projectValues, { reportInput: true });
+    if (!parsed.success) {
+        for (const issue of parsed.error.issues) problems.push(...describeIssue(issue, projectValues));
+    }
+    problems.push(...crossFieldProblems(projectValues));
+
+    if (problems.length > 0 || !parsed.success) {
+        throw new ConfigError(problems);
+    }
+    return normalise(homeRegion as AwsRegion, parsed.data);
+}
+
+function normalise(homeRegion: AwsRegion, data: z.infer<typeof projectSchema>): StackConfig {
+    return {
+        homeRegion,
+        regions: data.regions.map((r) => ({
+            region: r.region as AwsRegion,
+            vpcs: r.vpcs.map((v): VpcConfig =>
+                v.cidrBlock !== undefined
+                    ? { name: v.name, kind: "create", cidrBlock: v.cidrBlock, rules: normaliseRules(v.rules) }
+                    : { name: v.name, kind: "adopt", vpcId: v.vpcId as string, rules: normaliseRules(v.rules) },
+            ),
+        })),
+        flowLogs: {
+            cloudWatchTrafficType: data.flowLogs?.cloudWatchTrafficType ?? DEFAULTS.cloudWatchTrafficType,
+            logRetentionDays: data.flowLogs?.logRetentionDays ?? DEFAULTS.logRetentionDays,
+        },
+        lake: {
+            expireAfterDays: data.lake?.expireAfterDays ?? DEFAULTS.expireAfterDays,
+            transitionToInfrequentAccessDays: data.lake?.transitionToInfrequentAccessDays ?? DEFAULTS.transitionToInfrequentAccessDays,
+            bytesScannedCutoffGb: data.lake?.bytesScannedCutoffGb ?? DEFAULTS.bytesScannedCutoffGb,
+        },
+        alerts: normaliseAlerts(data.alerts),
+        ...(data.protectData !== undefined ? { protectData: data.protectData } : {}),
+    };
+}
+
+/** Rules between values: checked on the raw input so they show up alongside shape problems. */
+function crossFieldProblems(values: Record<string, unknown>): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const regions = Array.isArray(values.regions) ? values.regions : [];
+
+    const trafficType = isRecord(values.flowLogs) ? values.flowLogs.cloudWatchTrafficType : undefined;
+    if (isRecord(values.alerts)) problems.push(...ruleListProblems(values.alerts.rules, "alerts.rules", trafficType));
+
+    const firstPathOfName = new Map<string, string>();
+    const firstPathOfRegion = new Map<string, string>();
+    regions.forEach((region: unknown, ri: number) => {
+        if (!isRecord(region)) return;
+        if (typeof region.region === "string") {
+            const earlier = firstPathOfRegion.get(region.region);
+            if (earlier) {
+                problems.push({
+                    path: `regions[${ri}].region`,
+                    message: `duplicate region; given ${show(region.region)}, already listed at ${earlier}. Allowed: each region once, with all its VPCs`,
+                });
+            } else {
+                firstPathOfRegion.set(region.region, `regions[${ri}].region`);
+            }
+        }
+        const vpcs = Array.isArray(region.vpcs) ? region.vpcs : [];
+        vpcs.forEach((vpc: unknown, vi: number) => {
+            if (!isRecord(vpc)) return;
+            const hasCidr = vpc.cidrBlock !== undefined;
+            const hasId = vpc.vpcId !== undefined;
+            if (hasCidr === hasId) {
+                problems.push({
+                    path: `regions[${ri}].vpcs[${vi}]`,
+                    message: `${hasCidr ? "both cidrBlock and vpcId are set" : "neither cidrBlock nor vpcId is set"}; given ${show(vpc)}. Allowed: exactly one of cidrBlock (create a VPC) or vpcId (adopt an existing VPC)`,
+                });
+            }
+            problems.push(...ruleListProblems(vpc.rules, `regions[${ri}].vpcs[${vi}].rules`, trafficType));
+            if (typeof vpc.name !== "string") return;
+            const path = `regions[${ri}].vpcs[${vi}].name`;
+            const earlier = firstPathOfName.get(vpc.name);
+            if (earlier) {
+                problems.push({
+                    path,
+                    message: `duplicate VPC name; given ${show(vpc.name)}, already used at ${earlier}. Allowed: a name unique in the stack, across all regions`,
+                });
+            } else {
+                firstPathOfName.set(vpc.name, path);
+            }
+        });
+    });
+
+    const lake = values.lake;
+    if (isRecord(lake)) {
+        // Compared only when both values are valid on their own (a default counts): a value already
+        // reported as out of range or of the wrong type would otherwise be reported twice, or be
+        // compared with a number the user never meant.
+        const expire = lake.expireAfterDays ?? DEFAULTS.expireAfterDays;
+        const transition = lake.transitionToInfrequentAccessDays ?? DEFAULTS.transitionToInfrequentAccessDays;
+        const defaulted = lake.transitionToInfrequentAccessDays === undefined ? " (the default)" : "";
+        if (
+            isWholeNumberIn(expire, 1, MAX_LIFECYCLE_DAYS) &&
+            isWholeNumberIn(transition, MIN_IA_TRANSITION_DAYS, MAX_LIFECYCLE_DAYS) &&
+            expire <= transition
+        ) {
+            problems.push({
+                path: "lake.expireAfterDays",
+                message: `expires the records before or when they move to Infrequent Access; given ${expire} with transitionToInfrequentAccessDays ${transition}${defaulted}. Allowed: a value greater than transitionToInfrequentAccessDays`,
+            });
+        }
+    }
+    return problems;
+}
+
+/** Turns one zod issue into problems with a key path, the value given and what is allowed. */
+function describeIssue(issue: z.core.$ZodIssue, root: unknown): ConfigProblem[] {
+    const path = renderPath(issue.path);
+    const given = valueAt(root, issue.path);
+    switch (issue.code) {
+        case "unrecognized_keys":
+            return issue.keys.map((key) => ({
+                path: renderPath([...issue.path, key]),
+                message: `unknown key. Allowed keys here: ${allowedKeys(issue.path).join(", ")}`,
+            }));
+        case "invalid_type":
+            if (given === undefined) {
+                return [{ path, message: `missing. ${requiredHint(issue.path, issue.message)}` }];
+            }
+            if (issue.expected === "object") {
+                return [{ path, message: `not a mapping; given ${show(given)}. Allowed: a mapping with the keys ${allowedKeys(issue.path).join(", ")}` }];
+            }
+            return [{ path, message: withGiven(issue.message, given, issue.expected) }];
+        default:
+            return [{ path, message: withGiven(issue.message, given) }];
+    }
+}
+
+function withGiven(message: string, given: unknown, expected?: string): string {
+    // Our own messages read "problem. Allowed: ..."; insert the given value after the problem.
+    const cut = message.indexOf(". Allowed:");
+    if (cut >= 0) {
+        return `${message.slice(0, cut)}; given ${show(given)}${message.slice(cut)}`;
+    }
+    if (expected) {
+        return `wrong type; given ${show(given)}. Allowed: ${TYPE_WORDS[expected] ?? expected}`;
+    }
+    return `${message}; given ${show(given)}`;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+    object: "a mapping of keys to values",
+    array: "a list",
+    string: "a string",
+    number: "a number",
+};
+
+function requiredHint(path: PropertyKey[], schemaMessage: string): string {
+    const leaf = path[path.length - 1];
+    if (leaf === "regions") return "Allowed: a list of { region, vpcs } with at least one region";
+    if (leaf === "region") return `Allowed: ${ALLOWED.region}`;
+    if (leaf === "vpcs") return "Allowed: a list of { name, cidrBlock | vpcId }";
+    if (leaf === "name" && !path.includes("rules")) return `Allowed: ${ALLOWED.vpcName}`;
+    // Any other key: the schema's own message says what is allowed there (slack.channelId, ...).
+    const allowed = schemaMessage.indexOf("Allowed:");
+    return allowed >= 0 ? schemaMessage.slice(allowed) : "This key is required";
+}
+
+/** The keys a strict object accepts, found by walking the schema along the issue's path. */
+function allowedKeys(path: PropertyKey[]): string[] {
+    let schema: z.core.$ZodType = projectSchema;
+    for (const segment of path) {
+        schema = unwrap(schema);
+        if (typeof segment === "number" && schema instanceof z.ZodArray) {
+            schema = schema.element as z.core.$ZodType;
+        } else if (schema instanceof z.ZodObject) {
+            schema = schema.shape[segment as string] as z.core.$ZodType;
+        }
+    }
+    schema = unwrap(schema);
+    return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+}
+
+function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
+    let current = schema;
+    // Optional and refined wrappers hide the object or array inside.
+    for (;;) {
+        if (current instanceof z.ZodOptional) current = current.unwrap() as z.core.$ZodType;
+        else if (current instanceof z.ZodPipe) current = current.in as z.core.$ZodType;
+        else return current;
+    }
+}
+
+/** `regions[1].vpcs[0].cidrBlock`; a key that is not a plain word is quoted (`lake[""]`, `lake["a.b"]`) so the path stays unambiguous and never empty. */
+function renderPath(path: PropertyKey[]): string {
+    return path.reduce<string>((out, segment) => {
+        if (typeof segment === "number") return `${out}[${segment}]`;
+        const key = String(segment);
+        if (!PLAIN_KEY.test(key)) return `${out}[${JSON.stringify(key)}]`;
+        return out ? `${out}.${key}` : key;
+    }, "");
+}
+
+const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+function valueAt(root: unknown, path: PropertyKey[]): unknown {
+    let current: unknown = root;
+    for (const segment of path) {
+        if (current === null || typeof current !== "object") return undefined;
+        current = (current as Record<PropertyKey, unknown>)[segment];
+    }
+    return current;
+}
+
+export { AWS_REGIONS, show };
