@@ -23,7 +23,13 @@ async function main(): Promise<void> {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
     process.stdout.write(
-        JSON.stringify({ vpcs, resources: exported.resources.length, seconds, mandatory: countByLevel(run.violations).mandatory, peakRssMiB: process.resourceUsage().maxRSS / 1024 }) + "\n",
+        JSON.stringify({
+            vpcs,
+            resources: exported.resources.length,
+            seconds,
+            mandatory: countByLevel(run.violations).mandatory,
+            peakRssMiB: process.resourceUsage().maxRSS / 1024,
+        }) + "\n",
     );
 }
 

@@ -22,7 +22,9 @@ export function criticalPathLength(nodes: readonly GraphNode[]): number {
                 continue;
             }
             const node = byUrn.get(top.urn);
-            const before = node ? [...node.dependencies, ...(node.parent ? [node.parent] : [])].filter((u) => byUrn.has(u)) : [];
+            const before = node
+                ? [...node.dependencies, ...(node.parent ? [node.parent] : [])].filter((u) => byUrn.has(u))
+                : [];
             if (!top.expanded) {
                 top.expanded = true;
                 for (const u of before) if (!depth.has(u)) stack.push({ urn: u, expanded: false });

@@ -14,13 +14,20 @@ import { aggregateMetricFilters, AlertingRule } from "./alerting/alertingRule";
 import { renderLogFormat } from "../flowlogs/fields";
 import { flowLogDestination } from "./lake/layout";
 import { flowLogsDeliveryPolicy, flowLogsTrustPolicy } from "./policyDocuments";
-import { ALARM_AGGREGATION_SECONDS, ALARM_LOG_FIELDS, CloudWatchTrafficType, DEFAULTS, LAKE_AGGREGATION_SECONDS, LAKE_LOG_FIELDS } from "./defaults";
+import {
+    ALARM_AGGREGATION_SECONDS,
+    ALARM_LOG_FIELDS,
+    CloudWatchTrafficType,
+    DEFAULTS,
+    LAKE_AGGREGATION_SECONDS,
+    LAKE_LOG_FIELDS,
+} from "./defaults";
 
 const TYPE = "vpc-flow-monitor:network:MonitoredVpc";
 
-
 /** Create a VPC, or adopt an existing one: exactly one of the two. */
-export type VpcSource = { readonly cidrBlock: string; readonly vpcId?: never } | { readonly vpcId: string; readonly cidrBlock?: never };
+export type VpcSource =
+    { readonly cidrBlock: string; readonly vpcId?: never } | { readonly vpcId: string; readonly cidrBlock?: never };
 
 export interface MonitoredVpcArgs {
     readonly vpc: VpcSource;
@@ -85,7 +92,10 @@ export class MonitoredVpc extends pulumi.ComponentResource {
         const parent = { parent: this };
         this.region = args.region;
 
-        this.vpcId = args.vpc.cidrBlock !== undefined ? createVpc(name, args.vpc.cidrBlock, this) : adoptVpc(name, args.vpc.vpcId, this);
+        this.vpcId =
+            args.vpc.cidrBlock !== undefined
+                ? createVpc(name, args.vpc.cidrBlock, this)
+                : adoptVpc(name, args.vpc.vpcId, this);
 
         // Lake: ALL traffic, every field, Parquet in hive-compatible hourly partitions.
         const lakeFlowLog = new aws.ec2.FlowLog(
@@ -115,7 +125,9 @@ export class MonitoredVpc extends pulumi.ComponentResource {
                 description: `Lets VPC Flow Logs write ${args.logGroupName}`,
                 assumeRolePolicy: pulumi
                     .all([args.accountId, args.partition])
-                    .apply(([accountId, partition]) => JSON.stringify(flowLogsTrustPolicy({ accountId, partition, region: args.region }))),
+                    .apply(([accountId, partition]) =>
+                        JSON.stringify(flowLogsTrustPolicy({ accountId, partition, region: args.region })),
+                    ),
             },
             parent,
         );
@@ -145,12 +157,23 @@ export class MonitoredVpc extends pulumi.ComponentResource {
             (rule) =>
                 new AlertingRule(
                     `${name}-${rule.name}`,
-                    { stack: alerting!.stack, vpcName: name, rule, logGroupName: this.logGroup.name, fields: ALARM_LOG_FIELDS, topicArn: alerting!.topicArn },
+                    {
+                        stack: alerting!.stack,
+                        vpcName: name,
+                        rule,
+                        logGroupName: this.logGroup.name,
+                        fields: ALARM_LOG_FIELDS,
+                        topicArn: alerting!.topicArn,
+                    },
                     parent,
                 ),
         );
         if (alerting) {
-            aggregateMetricFilters(name, { stack: alerting.stack, vpcName: name, logGroupName: this.logGroup.name, fields: ALARM_LOG_FIELDS }, this);
+            aggregateMetricFilters(
+                name,
+                { stack: alerting.stack, vpcName: name, logGroupName: this.logGroup.name, fields: ALARM_LOG_FIELDS },
+                this,
+            );
         }
         this.alarmArns = rules.map((rule) => rule.alarmArn);
 

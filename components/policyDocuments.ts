@@ -96,7 +96,9 @@ export function flowLogsTrustPolicy(args: FlowLogsRoleArgs): PolicyDocument {
                 Condition: {
                     StringEquals: { "aws:SourceAccount": args.accountId },
                     // The flow log id is not known before the flow log exists, and the flow log needs the role first.
-                    ArnLike: { "aws:SourceArn": `arn:${args.partition}:ec2:${args.region}:${args.accountId}:vpc-flow-log/*` },
+                    ArnLike: {
+                        "aws:SourceArn": `arn:${args.partition}:ec2:${args.region}:${args.accountId}:vpc-flow-log/*`,
+                    },
                 },
             },
         ],
@@ -122,7 +124,12 @@ export function flowLogsDeliveryPolicy(logGroupArn: string): PolicyDocument {
 }
 
 /** Who may publish to a region's alarm topic: CloudWatch, for alarms of this account in this region only. */
-export function alarmTopicPolicy(args: { topicArn: string; accountId: string; partition: string; region: string }): PolicyDocument {
+export function alarmTopicPolicy(args: {
+    topicArn: string;
+    accountId: string;
+    partition: string;
+    region: string;
+}): PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [
@@ -134,7 +141,9 @@ export function alarmTopicPolicy(args: { topicArn: string; accountId: string; pa
                 Resource: args.topicArn,
                 Condition: {
                     StringEquals: { "aws:SourceAccount": args.accountId },
-                    ArnLike: { "aws:SourceArn": `arn:${args.partition}:cloudwatch:${args.region}:${args.accountId}:alarm:*` },
+                    ArnLike: {
+                        "aws:SourceArn": `arn:${args.partition}:cloudwatch:${args.region}:${args.accountId}:alarm:*`,
+                    },
                 },
             },
         ],
@@ -157,7 +166,12 @@ export function chatbotNotificationsPolicy(): PolicyDocument {
             {
                 Sid: "ReadAlarmsAndMetrics",
                 Effect: "Allow",
-                Action: ["cloudwatch:DescribeAlarms", "cloudwatch:GetMetricData", "cloudwatch:GetMetricStatistics", "cloudwatch:ListMetrics"],
+                Action: [
+                    "cloudwatch:DescribeAlarms",
+                    "cloudwatch:GetMetricData",
+                    "cloudwatch:GetMetricStatistics",
+                    "cloudwatch:ListMetrics",
+                ],
                 Resource: "*",
             },
         ],

@@ -81,7 +81,9 @@ export const LAKE_FORMAT_FIELDS: readonly FlowLogField[] = FLOW_LOG_FIELDS;
 export function fieldNamed(name: string): FlowLogField {
     const field = FIELDS_BY_NAME.get(name);
     if (!field) {
-        throw new Error(`"${name}" is not a VPC flow log field; known fields: ${FLOW_LOG_FIELDS.map((x) => x.name).join(", ")}`);
+        throw new Error(
+            `"${name}" is not a VPC flow log field; known fields: ${FLOW_LOG_FIELDS.map((x) => x.name).join(", ")}`,
+        );
     }
     return field;
 }

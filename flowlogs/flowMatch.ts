@@ -74,13 +74,17 @@ export function protocolNumber(nameOrNumber: string | number): number {
     if (typeof nameOrNumber === "number" || /^\d+$/.test(nameOrNumber.trim())) {
         const n = Number(nameOrNumber);
         if (!Number.isInteger(n) || n < 0 || n > 255) {
-            throw new Error(`protocol ${JSON.stringify(nameOrNumber)} is not an IANA protocol number (a whole number 0–255)`);
+            throw new Error(
+                `protocol ${JSON.stringify(nameOrNumber)} is not an IANA protocol number (a whole number 0–255)`,
+            );
         }
         return n;
     }
     const key = nameOrNumber.trim().toLowerCase();
     if (!Object.hasOwn(PROTOCOL_NUMBERS, key)) {
-        const known = Object.entries(PROTOCOL_NUMBERS).map(([name, n]) => `${name} (${n})`).join(", ");
+        const known = Object.entries(PROTOCOL_NUMBERS)
+            .map(([name, n]) => `${name} (${n})`)
+            .join(", ");
         throw new Error(`unknown protocol "${nameOrNumber}": use a number 0–255 or one of ${known}`);
     }
     return PROTOCOL_NUMBERS[key as ProtocolName];
@@ -106,14 +110,18 @@ export function validateFlowMatch(match: FlowMatch): string[] {
     checkOneOf(problems, "action", match.action, Object.values(FlowAction));
     checkOneOf(problems, "logStatus", match.logStatus, Object.values(LogStatus));
     if (match.protocol !== undefined && !isWholeIn(match.protocol, 0, 255)) {
-        problems.push(`protocol is ${JSON.stringify(match.protocol)}: use an IANA protocol number 0–255 (protocolNumber("tcp") gives 6)`);
+        problems.push(
+            `protocol is ${JSON.stringify(match.protocol)}: use an IANA protocol number 0–255 (protocolNumber("tcp") gives 6)`,
+        );
     }
     checkAddress(problems, "srcAddr", match.srcAddr);
     checkAddress(problems, "dstAddr", match.dstAddr);
     checkPorts(problems, "srcPort", match.srcPort);
     checkPorts(problems, "dstPort", match.dstPort);
     if (match.interfaceId !== undefined && !(typeof match.interfaceId === "string" && ENI_ID.test(match.interfaceId))) {
-        problems.push(`interfaceId is ${JSON.stringify(match.interfaceId)}: use a network interface id like "eni-1235b8ca123456789"`);
+        problems.push(
+            `interfaceId is ${JSON.stringify(match.interfaceId)}: use a network interface id like "eni-1235b8ca123456789"`,
+        );
     }
     return problems;
 }
@@ -132,9 +140,12 @@ function checkAddress(problems: string[], key: string, value: unknown): void {
     if (value === undefined) {
         return;
     }
-    const ok = typeof value === "string" && [IPV4_EXACT, IPV4_PREFIX, IPV6_EXACT, IPV6_PREFIX].some((re) => re.test(value));
+    const ok =
+        typeof value === "string" && [IPV4_EXACT, IPV4_PREFIX, IPV6_EXACT, IPV6_PREFIX].some((re) => re.test(value));
     if (!ok) {
-        problems.push(`${key} is ${JSON.stringify(value)}: use an exact address ("10.0.0.155", lower-case IPv6) or a prefix of whole octets ending in ".*" ("10.0.*") or ":*" for IPv6`);
+        problems.push(
+            `${key} is ${JSON.stringify(value)}: use an exact address ("10.0.0.155", lower-case IPv6) or a prefix of whole octets ending in ".*" ("10.0.*") or ":*" for IPv6`,
+        );
     }
 }
 
@@ -186,7 +197,10 @@ export function renderPattern(match: FlowMatch, fields: readonly FlowLogField[] 
     const missing = givenKeys(match).filter((key) => !fields.some((field) => field.name === MATCH_FIELDS[key]));
     if (missing.length > 0) {
         throw new FlowMatchError(
-            missing.map((key) => `${key} needs the field "${MATCH_FIELDS[key]}", which the log format (${fields.map((f) => f.name).join(" ")}) does not include`),
+            missing.map(
+                (key) =>
+                    `${key} needs the field "${MATCH_FIELDS[key]}", which the log format (${fields.map((f) => f.name).join(" ")}) does not include`,
+            ),
         );
     }
     const slots = fields.map((field) => renderSlot(match, field));
@@ -271,4 +285,3 @@ function portMatches(ports: PortMatch, port: number): boolean {
 function addressMatches(expected: string, actual: string): boolean {
     return expected.endsWith("*") ? actual.startsWith(expected.slice(0, -1)) : actual === expected;
 }
-

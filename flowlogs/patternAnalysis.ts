@@ -7,7 +7,6 @@ import { FlowAction } from "./flowMatch";
 import { alignSlots } from "./patternEvaluation";
 import { Operator, ParsedPattern, SlotKind } from "./patternSyntax";
 
-
 /**
  * Whether every record of the log format `fields` that `pattern` matches has `action = <action>`.
  *
@@ -19,7 +18,11 @@ import { Operator, ParsedPattern, SlotKind } from "./patternSyntax";
  * patterns whose meaning is plain. False when the pattern cannot line up with the format at all (it
  * matches nothing) or the format has no action field.
  */
-export function selectsAction(pattern: ParsedPattern, action: FlowAction, fields: readonly FlowLogField[] = DEFAULT_FORMAT_FIELDS): boolean {
+export function selectsAction(
+    pattern: ParsedPattern,
+    action: FlowAction,
+    fields: readonly FlowLogField[] = DEFAULT_FORMAT_FIELDS,
+): boolean {
     const actionIndex = fields.findIndex((field) => field.name === "action");
     const aligned = alignSlots(pattern.slots, fields.length);
     if (actionIndex < 0 || aligned === undefined) {

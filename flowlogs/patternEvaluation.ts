@@ -81,7 +81,9 @@ export function alignSlots(slots: readonly Slot[], fieldCount: number): Slot[] |
 
 /** Built with fromEntries so a field named `__proto__` is an own key, not a prototype change. */
 function extractValues(aligned: readonly Slot[], fields: readonly string[]): Record<string, string> {
-    return Object.fromEntries(aligned.map((slot, i) => [slot.kind === SlotKind.FIELD ? slot.name : String(i + 1), fields[i]]));
+    return Object.fromEntries(
+        aligned.map((slot, i) => [slot.kind === SlotKind.FIELD ? slot.name : String(i + 1), fields[i]]),
+    );
 }
 
 function holds(anyOf: readonly ConditionGroup[], value: string): boolean {
@@ -142,4 +144,3 @@ function wildcardRegExp(glob: string): RegExp {
     }
     return re;
 }
-

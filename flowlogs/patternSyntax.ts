@@ -152,7 +152,9 @@ class Cursor {
     /** "expected X, found Y", with a pointed message for the parentheses people bring from JSON patterns. */
     failExpected(expected: string): never {
         if (this.peek() === "(" || this.peek() === ")") {
-            this.fail(`parentheses are not part of space-delimited patterns (AWS documents them for JSON patterns only); && binds tighter than ||, and a value containing "(" or ")" can be quoted`);
+            this.fail(
+                `parentheses are not part of space-delimited patterns (AWS documents them for JSON patterns only); && binds tighter than ||, and a value containing "(" or ")" can be quoted`,
+            );
         }
         this.fail(`expected ${expected}, found ${this.describe()}`);
     }
@@ -245,7 +247,10 @@ function readName(c: Cursor, expected: string): string {
         c.failExpected(expected);
     }
     if (!NAME_START.test(name[0])) {
-        c.fail(`field name "${name}" must start with a letter or "_" (names use letters, digits, "_" and "-")`, position);
+        c.fail(
+            `field name "${name}" must start with a letter or "_" (names use letters, digits, "_" and "-")`,
+            position,
+        );
     }
     return name;
 }
@@ -299,7 +304,10 @@ function parseCondition(c: Cursor, slotName: string, after: string): Condition {
     const position = c.pos;
     const name = readName(c, `a condition on "${slotName}" after "${after}"`);
     if (name !== slotName) {
-        c.fail(`the condition names "${name}" but sits in the slot of "${slotName}": every condition in a slot must name that slot's field`, position);
+        c.fail(
+            `the condition names "${name}" but sits in the slot of "${slotName}": every condition in a slot must name that slot's field`,
+            position,
+        );
     }
     c.skipSpace();
     return parseComparison(c, name, position);
@@ -372,7 +380,10 @@ function readQuoted(c: Cursor): string {
 function checkSingleEllipsis(slots: readonly Slot[], c: Cursor): void {
     const ellipses = slots.filter((slot) => slot.kind === SlotKind.ELLIPSIS);
     if (ellipses.length > 1) {
-        c.fail(`"..." may appear only once in a pattern (it is already at position ${ellipses[0].position})`, ellipses[1].position);
+        c.fail(
+            `"..." may appear only once in a pattern (it is already at position ${ellipses[0].position})`,
+            ellipses[1].position,
+        );
     }
 }
 
@@ -385,9 +396,11 @@ function checkUniqueNames(slots: readonly Slot[], c: Cursor): void {
         }
         const first = seen.get(slot.name);
         if (first !== undefined) {
-            c.fail(`the field name "${slot.name}" is used twice (first at position ${first}); give each field its own name`, slot.position);
+            c.fail(
+                `the field name "${slot.name}" is used twice (first at position ${first}); give each field its own name`,
+                slot.position,
+            );
         }
         seen.set(slot.name, slot.position);
     }
 }
-

@@ -43,7 +43,8 @@ export function wildcardGrants(statements: readonly Statement[], allowed: readon
     const found: string[] = [];
     for (const statement of statements) {
         if (statement.effect !== "Allow") continue;
-        for (const action of statement.actions) if (action.includes("*") && !allowed.includes(action)) found.push(action);
+        for (const action of statement.actions)
+            if (action.includes("*") && !allowed.includes(action)) found.push(action);
         for (const action of statement.notActions) found.push(`NotAction ${action}`);
     }
     return [...new Set(found)];
@@ -62,7 +63,10 @@ export function deniesInsecureTransport(statements: readonly Statement[]): boole
             Object.entries(s.conditions).some(
                 ([operator, keys]) =>
                     /^Bool(IfExists)?$/.test(operator) &&
-                    Object.entries(keys).some(([key, values]) => key.toLowerCase() === "aws:securetransport" && values.some((v) => String(v) === "false")),
+                    Object.entries(keys).some(
+                        ([key, values]) =>
+                            key.toLowerCase() === "aws:securetransport" && values.some((v) => String(v) === "false"),
+                    ),
             ),
     );
 }

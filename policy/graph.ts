@@ -117,7 +117,11 @@ export class StackGraph {
     }
 
     /** The one resource of the given types `resource` depends on for `properties`; none if zero or several. */
-    soleDependency(resource: PolicyResource, properties: readonly string[], types: readonly string[]): PolicyResource | undefined {
+    soleDependency(
+        resource: PolicyResource,
+        properties: readonly string[],
+        types: readonly string[],
+    ): PolicyResource | undefined {
         const found = this.dependedOn(resource, properties, types);
         return found.length === 1 ? found[0] : undefined;
     }
@@ -126,7 +130,12 @@ export class StackGraph {
      * Follows a reference property: by value through `lookup` when the value is known, through
      * dependencies when it is unknown, to nothing when it is absent.
      */
-    resolve(resource: PolicyResource, property: string, lookup: (value: string) => readonly PolicyResource[], types: readonly string[]): Resolved {
+    resolve(
+        resource: PolicyResource,
+        property: string,
+        lookup: (value: string) => readonly PolicyResource[],
+        types: readonly string[],
+    ): Resolved {
         const value = this.value(resource, property);
         if (value === undefined) return NONE;
         if (value === UNKNOWN) {
@@ -151,7 +160,11 @@ export class StackGraph {
     }
 
     /** An index of the resources of `types` by a key computed from each (keys may repeat), built once. */
-    indexBy(name: string, types: readonly string[], keys: (resource: PolicyResource) => readonly (string | undefined)[]): Map<string, PolicyResource[]> {
+    indexBy(
+        name: string,
+        types: readonly string[],
+        keys: (resource: PolicyResource) => readonly (string | undefined)[],
+    ): Map<string, PolicyResource[]> {
         return this.memo(`index:${name}`, () => {
             const index = new Map<string, PolicyResource[]>();
             for (const resource of this.ofType(...types)) {
@@ -178,7 +191,9 @@ export class StackGraph {
     /** A name for messages: `name` plus the known id, e.g. `web-vpc (vpc-0abc...)`. */
     label(resource: PolicyResource): string {
         const id = readString(resource.props, "id");
-        return typeof id === "string" && id !== "" && id !== resource.name ? `"${resource.name}" (${id})` : `"${resource.name}"`;
+        return typeof id === "string" && id !== "" && id !== resource.name
+            ? `"${resource.name}" (${id})`
+            : `"${resource.name}"`;
     }
 }
 

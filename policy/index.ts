@@ -8,4 +8,8 @@
 import { PolicyPack } from "@pulumi/policy";
 import { ALL_POLICIES, PACK_DESCRIPTION, PACK_ENFORCEMENT_LEVEL, PACK_NAME } from "./policies/index";
 
-new PolicyPack(PACK_NAME, { policies: ALL_POLICIES, description: PACK_DESCRIPTION, enforcementLevel: PACK_ENFORCEMENT_LEVEL });
+new PolicyPack(PACK_NAME, {
+    policies: ALL_POLICIES,
+    description: PACK_DESCRIPTION,
+    enforcementLevel: PACK_ENFORCEMENT_LEVEL,
+});

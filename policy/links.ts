@@ -74,14 +74,23 @@ export function logGroupOfFlowLog(graph: StackGraph, flowLog: PolicyResource): L
     if (typeof destination === "string") {
         const parsed = parseLogGroupArn(destination);
         if (!parsed) return undefined;
-        const resource = (logGroupsByName(graph).get(parsed.name) ?? []).find((lg) => sameRegion(graph.region(lg), parsed.region));
-        return { key: `name:${parsed.name}`, name: parsed.name, region: parsed.region || graph.region(flowLog), resource };
+        const resource = (logGroupsByName(graph).get(parsed.name) ?? []).find((lg) =>
+            sameRegion(graph.region(lg), parsed.region),
+        );
+        return {
+            key: `name:${parsed.name}`,
+            name: parsed.name,
+            region: parsed.region || graph.region(flowLog),
+            resource,
+        };
     }
     // `logGroupName`: the pre-v6 way to name the destination; still in old stack exports.
     const legacyName = graph.value(flowLog, "logGroupName");
     if (typeof legacyName === "string") {
         const region = graph.region(flowLog);
-        const resource = (logGroupsByName(graph).get(legacyName) ?? []).find((lg) => sameRegion(graph.region(lg), region));
+        const resource = (logGroupsByName(graph).get(legacyName) ?? []).find((lg) =>
+            sameRegion(graph.region(lg), region),
+        );
         return { key: `name:${legacyName}`, name: legacyName, region, resource };
     }
     if (destination === UNKNOWN || legacyName === UNKNOWN) {
@@ -113,14 +122,17 @@ export function filtersOn(graph: StackGraph, ref: LogGroupRef): readonly PolicyR
         }
         return index;
     });
-    return (byKey.get(ref.key) ?? []).filter((entry) => sameRegion(entry.region, ref.region)).map((entry) => entry.filter);
+    return (byKey.get(ref.key) ?? [])
+        .filter((entry) => sameRegion(entry.region, ref.region))
+        .map((entry) => entry.filter);
 }
 
 // ---------------------------------------------------------------------------------------------
 // metric filter pattern: does it select REJECT records of this flow log's format?
 // ---------------------------------------------------------------------------------------------
 
-export type Verdict = { readonly selects: true; readonly unknown: boolean } | { readonly selects: false; readonly reason: string };
+export type Verdict =
+    { readonly selects: true; readonly unknown: boolean } | { readonly selects: false; readonly reason: string };
 
 const parsedPatterns = new Map<string, ParsedPattern | Error>();
 const parsedFormats = new Map<string, readonly FlowLogField[] | Error>();
@@ -131,22 +143,31 @@ const selections = new Map<string, boolean>();
  * pattern engine (flowlogs/filterPattern.ts), not by looking for the word in the pattern. A
  * pattern that does not parse selects nothing; an unknown pattern or format is left to `up`.
  */
-export function filterSelects(graph: StackGraph, filter: PolicyResource, flowLog: PolicyResource, action: FlowAction = FlowAction.REJECT): Verdict {
+export function filterSelects(
+    graph: StackGraph,
+    filter: PolicyResource,
+    flowLog: PolicyResource,
+    action: FlowAction = FlowAction.REJECT,
+): Verdict {
     const pattern = graph.value(filter, "pattern");
     const format = graph.value(flowLog, "logFormat");
     if (pattern === UNKNOWN || format === UNKNOWN) return { selects: true, unknown: true };
     if (pattern === undefined) return { selects: false, reason: "it has no pattern" };
     const parsed = cached(parsedPatterns, pattern, () => parsePattern(pattern));
     if (parsed instanceof Error) return { selects: false, reason: `its pattern does not parse (${parsed.message})` };
-    const fields = format === undefined ? DEFAULT_FORMAT_FIELDS : cached(parsedFormats, format, () => parseLogFormat(format));
-    if (fields instanceof Error) return { selects: false, reason: `the flow log's format does not parse (${fields.message})` };
+    const fields =
+        format === undefined ? DEFAULT_FORMAT_FIELDS : cached(parsedFormats, format, () => parseLogFormat(format));
+    if (fields instanceof Error)
+        return { selects: false, reason: `the flow log's format does not parse (${fields.message})` };
     const key = `${action}\u0000${pattern}\u0000${format ?? ""}`;
     let selects = selections.get(key);
     if (selects === undefined) {
         selects = selectsAction(parsed, action, fields);
         selections.set(key, selects);
     }
-    return selects ? { selects: true, unknown: false } : { selects: false, reason: `its pattern ${JSON.stringify(pattern)} does not select only ${action} records` };
+    return selects
+        ? { selects: true, unknown: false }
+        : { selects: false, reason: `its pattern ${JSON.stringify(pattern)} does not select only ${action} records` };
 }
 
 function cached<T>(map: Map<string, T | Error>, key: string, compute: () => T): T | Error {
@@ -212,7 +233,11 @@ export function alarmsOn(graph: StackGraph, filter: PolicyResource): readonly Po
         for (const alarm of graph.ofType(TYPES.MetricAlarm)) {
             const metrics = metricsOfAlarm(graph, alarm);
             for (const key of metrics.known) add(byMetric, key, alarm);
-            const sole = graph.soleDependency(alarm, ["namespace", "metricName", "metricQueries"], [TYPES.LogMetricFilter]);
+            const sole = graph.soleDependency(
+                alarm,
+                ["namespace", "metricName", "metricQueries"],
+                [TYPES.LogMetricFilter],
+            );
             if (sole) add(byFilter, sole.urn, alarm);
         }
         return { byMetric, byFilter };
@@ -222,7 +247,11 @@ export function alarmsOn(graph: StackGraph, filter: PolicyResource): readonly Po
     if (metric.namespace === UNKNOWN || metric.name === UNKNOWN) return dependents;
     if (metric.namespace === undefined || metric.name === undefined) return [];
     const region = graph.region(filter);
-    const found = new Set((byMetric.get(metricKey(metric.namespace, metric.name)) ?? []).filter((alarm) => sameRegion(graph.region(alarm), region)));
+    const found = new Set(
+        (byMetric.get(metricKey(metric.namespace, metric.name)) ?? []).filter((alarm) =>
+            sameRegion(graph.region(alarm), region),
+        ),
+    );
     // An alarm whose metric is not known yet counts when it depends on this very filter.
     for (const alarm of dependents) if (metricsOfAlarm(graph, alarm).unknown) found.add(alarm);
     return [...found];
@@ -232,9 +261,11 @@ export function alarmsOn(graph: StackGraph, filter: PolicyResource): readonly Po
 export function alarmActionsOf(props: unknown): { has: boolean; unknown: boolean; reason?: string } {
     // No properties at all: an older engine's preview of a resource being created.
     const plain = unproxied(props);
-    if (typeof plain === "object" && plain !== null && Object.keys(plain).length === 0) return { has: true, unknown: true };
+    if (typeof plain === "object" && plain !== null && Object.keys(plain).length === 0)
+        return { has: true, unknown: true };
     const enabled = readBoolean(props, "actionsEnabled");
-    if (enabled === false) return { has: false, unknown: false, reason: "its actions are disabled (actionsEnabled: false)" };
+    if (enabled === false)
+        return { has: false, unknown: false, reason: "its actions are disabled (actionsEnabled: false)" };
     const actions = readArray(props, "alarmActions");
     if (actions === UNKNOWN) return { has: true, unknown: true };
     if (actions && actions.length > 0) return { has: true, unknown: actions.includes(UNKNOWN) };
@@ -246,17 +277,29 @@ export function alarmActionsOf(props: unknown): { has: boolean; unknown: boolean
 // ---------------------------------------------------------------------------------------------
 
 function bucketsByName(graph: StackGraph): Map<string, PolicyResource[]> {
-    return graph.indexBy("bucketByName", BUCKET_TYPES, (bucket) => [known(graph.value(bucket, "bucket")), known(graph.value(bucket, "id"))]);
+    return graph.indexBy("bucketByName", BUCKET_TYPES, (bucket) => [
+        known(graph.value(bucket, "bucket")),
+        known(graph.value(bucket, "id")),
+    ]);
 }
 
 /** The bucket an S3 flow log delivers to (in this stack). */
 export function bucketsOfFlowLog(graph: StackGraph, flowLog: PolicyResource): readonly PolicyResource[] {
     const byName = bucketsByName(graph);
-    return graph.resolve(flowLog, "logDestination", (arn) => byName.get(bucketNameFromArn(arn) ?? "") ?? [], BUCKET_TYPES).targets;
+    return graph.resolve(
+        flowLog,
+        "logDestination",
+        (arn) => byName.get(bucketNameFromArn(arn) ?? "") ?? [],
+        BUCKET_TYPES,
+    ).targets;
 }
 
 /** Resources of `types` attached to each bucket through their `bucket` property (by name, or by dependency). */
-export function attachedToBucket(graph: StackGraph, bucket: PolicyResource, types: readonly string[]): readonly PolicyResource[] {
+export function attachedToBucket(
+    graph: StackGraph,
+    bucket: PolicyResource,
+    types: readonly string[],
+): readonly PolicyResource[] {
     const index = graph.memo(`attachedToBucket:${types.join(",")}`, () => {
         const byName = bucketsByName(graph);
         const out = new Map<string, PolicyResource[]>();
@@ -275,7 +318,11 @@ export function attachedToBucket(graph: StackGraph, bucket: PolicyResource, type
 
 function rolesByRef(graph: StackGraph): Map<string, PolicyResource[]> {
     // RolePolicy.role takes the role's name (its id); iamRoleArn takes the ARN.
-    return graph.indexBy("roleByRef", [TYPES.Role], (role) => [known(graph.value(role, "arn")), known(graph.value(role, "name")), known(graph.value(role, "id"))]);
+    return graph.indexBy("roleByRef", [TYPES.Role], (role) => [
+        known(graph.value(role, "arn")),
+        known(graph.value(role, "name")),
+        known(graph.value(role, "id")),
+    ]);
 }
 
 export function roleOfFlowLog(graph: StackGraph, flowLog: PolicyResource): PolicyResource | undefined {
@@ -299,7 +346,10 @@ export function policiesOnRole(graph: StackGraph, role: PolicyResource): readonl
 
 /** The customer-managed policy a RolePolicyAttachment attaches, when it is in the stack. */
 export function attachedPolicy(graph: StackGraph, attachment: PolicyResource): PolicyResource | undefined {
-    const byArn = graph.indexBy("iamPolicyByArn", [TYPES.IamPolicy], (policy) => [known(graph.value(policy, "arn")), known(graph.value(policy, "id"))]);
+    const byArn = graph.indexBy("iamPolicyByArn", [TYPES.IamPolicy], (policy) => [
+        known(graph.value(policy, "arn")),
+        known(graph.value(policy, "id")),
+    ]);
     return graph.resolve(attachment, "policyArn", (arn) => byArn.get(arn) ?? [], [TYPES.IamPolicy]).targets[0];
 }
 

@@ -13,8 +13,10 @@ export const TYPES = {
     BucketV2: "aws:s3/bucketV2:BucketV2",
     BucketPublicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
     AccountPublicAccessBlock: "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock",
-    BucketServerSideEncryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-    BucketServerSideEncryptionV2: "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+    BucketServerSideEncryption:
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    BucketServerSideEncryptionV2:
+        "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
     BucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
     Role: "aws:iam/role:Role",
     RolePolicy: "aws:iam/rolePolicy:RolePolicy",
@@ -27,7 +29,10 @@ export type ResourceType = (typeof TYPES)[keyof typeof TYPES];
 
 /** Both S3 bucket resources of @pulumi/aws v7 (BucketV2 is the deprecated alias). */
 export const BUCKET_TYPES: readonly string[] = [TYPES.Bucket, TYPES.BucketV2];
-export const BUCKET_ENCRYPTION_TYPES: readonly string[] = [TYPES.BucketServerSideEncryption, TYPES.BucketServerSideEncryptionV2];
+export const BUCKET_ENCRYPTION_TYPES: readonly string[] = [
+    TYPES.BucketServerSideEncryption,
+    TYPES.BucketServerSideEncryptionV2,
+];
 
 /** Flow log traffic types (AWS::EC2::FlowLog TrafficType). */
 export const TrafficType = { ALL: "ALL", REJECT: "REJECT", ACCEPT: "ACCEPT" } as const;

@@ -11,7 +11,10 @@ export const wholeNumber = (min: number, max: number, unit: string) =>
             if (isWholeNumberIn(n, min, max)) return;
             // 400.5 is not out of range; say what is actually wrong with it.
             const problem = Number.isInteger(n) ? "out of range" : "not a whole number";
-            ctx.addIssue({ code: "custom", message: `${problem}. Allowed: a whole number of ${unit} from ${min} to ${max}` });
+            ctx.addIssue({
+                code: "custom",
+                message: `${problem}. Allowed: a whole number of ${unit} from ${min} to ${max}`,
+            });
         });
 
 export function isWholeNumberIn(value: unknown, min: number, max: number): value is number {
@@ -38,4 +41,3 @@ export function show(value: unknown): string {
     if (json === undefined) json = typeof value === "object" ? Object.prototype.toString.call(value) : String(value);
     return json.length > 80 ? `${json.slice(0, 77)}...` : json;
 }
-

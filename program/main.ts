@@ -41,7 +41,12 @@ export interface StackOutputs {
 
 /** Tags every taggable resource gets, through each provider's defaultTags. */
 export function defaultTags(project: string, stack: string): Record<string, string> {
-    return { environment: stack, "managed-by": "vpc-flow-monitor", "vpc-flow-monitor:project": project, "vpc-flow-monitor:stack": stack };
+    return {
+        environment: stack,
+        "managed-by": "vpc-flow-monitor",
+        "vpc-flow-monitor:project": project,
+        "vpc-flow-monitor:stack": stack,
+    };
 }
 
 /**
@@ -86,7 +91,11 @@ export async function deployStack(config: StackConfig, hooks: DeployHooks = {}):
     const providerFor = (region: string): aws.Provider => {
         let provider = providers.get(region);
         if (!provider) {
-            provider = new aws.Provider(`aws-${region}`, { region: region as aws.Region, profile, defaultTags: { tags: defaultTags(project, stack) } });
+            provider = new aws.Provider(`aws-${region}`, {
+                region: region as aws.Region,
+                profile,
+                defaultTags: { tags: defaultTags(project, stack) },
+            });
             providers.set(region, provider);
         }
         return provider;
@@ -118,12 +127,20 @@ export async function deployStack(config: StackConfig, hooks: DeployHooks = {}):
     for (const { region, vpcs: regionVpcs } of config.regions) {
         const provider = providerFor(region);
         // Alarms can only notify a topic in their own region: one topic per region.
-        const topic = new AlarmTopic(`alerts-${region}`, { stack, region, accountId, partition, emails: config.alerts.emails }, { provider });
+        const topic = new AlarmTopic(
+            `alerts-${region}`,
+            { stack, region, accountId, partition, emails: config.alerts.emails },
+            { provider },
+        );
         alarmTopicArns[region] = topic.topicArn;
 
         const monitoredVpcs: { name: string; monitored: MonitoredVpc }[] = [];
         for (const vpc of regionVpcs) {
-            const rules = effectiveRules({ defaultRules: config.alerts.defaultRules, stackRules: config.alerts.rules, vpcRules: vpc.rules });
+            const rules = effectiveRules({
+                defaultRules: config.alerts.defaultRules,
+                stackRules: config.alerts.rules,
+                vpcRules: vpc.rules,
+            });
             const monitored = new MonitoredVpc(
                 vpc.name,
                 {
@@ -160,19 +177,34 @@ export async function deployStack(config: StackConfig, hooks: DeployHooks = {}):
         );
         dashboardRegions.push(
             pulumi
-                .all(monitoredVpcs.map((v) => pulumi.all([v.monitored.logGroupName, pulumi.all(v.monitored.alarmArns)])))
+                .all(
+                    monitoredVpcs.map((v) => pulumi.all([v.monitored.logGroupName, pulumi.all(v.monitored.alarmArns)])),
+                )
                 .apply((resolved) => ({
                     region,
-                    vpcs: resolved.map(([logGroupName, alarmArns], i) => ({ name: monitoredVpcs[i].name, logGroupName, alarmArns })),
+                    vpcs: resolved.map(([logGroupName, alarmArns], i) => ({
+                        name: monitoredVpcs[i].name,
+                        logGroupName,
+                        alarmArns,
+                    })),
                 })),
         );
     }
 
-    const dashboard = new Dashboard("dashboard", { stack, regions: pulumi.all(dashboardRegions), fields: ALARM_LOG_FIELDS }, { provider: home });
+    const dashboard = new Dashboard(
+        "dashboard",
+        { stack, regions: pulumi.all(dashboardRegions), fields: ALARM_LOG_FIELDS },
+        { provider: home },
+    );
     if (config.alerts.slack) {
         new SlackChannel(
             "slack",
-            { stack, workspaceId: config.alerts.slack.workspaceId, channelId: config.alerts.slack.channelId, topicArns: Object.values(alarmTopicArns) },
+            {
+                stack,
+                workspaceId: config.alerts.slack.workspaceId,
+                channelId: config.alerts.slack.channelId,
+                topicArns: Object.values(alarmTopicArns),
+            },
             { provider: home },
         );
     }

@@ -11,7 +11,14 @@
 import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { AlertRule } from "../components/alerting/rules";
-import { AlertsConfig, alertsSchema, normaliseAlerts, normaliseRules, ruleListProblems, ruleListSchema } from "./alertConfig";
+import {
+    AlertsConfig,
+    alertsSchema,
+    normaliseAlerts,
+    normaliseRules,
+    ruleListProblems,
+    ruleListSchema,
+} from "./alertConfig";
 import { isRecord, isWholeNumberIn, show, wholeNumber } from "./configKit";
 import { AWS_REGIONS, AwsRegion, isAwsRegion } from "./regions";
 import { CloudWatchTrafficType, DEFAULTS } from "../components/defaults";
@@ -28,7 +35,13 @@ import {
 export const CONFIG_NAMESPACE = "vpc-flow-monitor";
 
 export { CloudWatchTrafficType, DEFAULTS } from "../components/defaults";
-export { LOG_RETENTION_DAYS, MAX_LIFECYCLE_DAYS, MIN_IA_TRANSITION_DAYS, VPC_PREFIX_MAX, VPC_PREFIX_MIN } from "../components/awsLimits";
+export {
+    LOG_RETENTION_DAYS,
+    MAX_LIFECYCLE_DAYS,
+    MIN_IA_TRANSITION_DAYS,
+    VPC_PREFIX_MAX,
+    VPC_PREFIX_MIN,
+} from "../components/awsLimits";
 
 export type VpcConfig = (
     | { readonly name: string; readonly kind: "create"; readonly cidrBlock: string }
@@ -136,7 +149,9 @@ const regionSchema = z.strictObject({
     region: z
         .string({ error: `not a string. Allowed: ${ALLOWED.region}` })
         .refine(isAwsRegion, { error: `unknown region. Allowed: ${ALLOWED.region}` }),
-    vpcs: z.array(vpcSchema, { error: "not a list. Allowed: a list of { name, cidrBlock | vpcId }" }).min(1, { error: "a region needs at least one VPC. Allowed: a list of { name, cidrBlock | vpcId }" }),
+    vpcs: z
+        .array(vpcSchema, { error: "not a list. Allowed: a list of { name, cidrBlock | vpcId }" })
+        .min(1, { error: "a region needs at least one VPC. Allowed: a list of { name, cidrBlock | vpcId }" }),
 });
 
 const projectSchema = z.strictObject({
@@ -161,12 +176,24 @@ const projectSchema = z.strictObject({
     lake: z
         .strictObject({
             expireAfterDays: wholeNumber(1, MAX_LIFECYCLE_DAYS, "days").optional(),
-            transitionToInfrequentAccessDays: wholeNumber(MIN_IA_TRANSITION_DAYS, MAX_LIFECYCLE_DAYS, "days").optional(),
-            bytesScannedCutoffGb: wholeNumber(MIN_BYTES_SCANNED_CUTOFF_GB, MAX_BYTES_SCANNED_CUTOFF_GB, "GB").optional(),
+            transitionToInfrequentAccessDays: wholeNumber(
+                MIN_IA_TRANSITION_DAYS,
+                MAX_LIFECYCLE_DAYS,
+                "days",
+            ).optional(),
+            bytesScannedCutoffGb: wholeNumber(
+                MIN_BYTES_SCANNED_CUTOFF_GB,
+                MAX_BYTES_SCANNED_CUTOFF_GB,
+                "GB",
+            ).optional(),
         })
         .optional(),
     alerts: alertsSchema.optional(),
-    protectData: z.boolean({ error: "not a boolean. Allowed: true (protect the lake bucket and log groups from deletion) or false" }).optional(),
+    protectData: z
+        .boolean({
+            error: "not a boolean. Allowed: true (protect the lake bucket and log groups from deletion) or false",
+        })
+        .optional(),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -189,9 +216,15 @@ export function validateStackConfig(raw: Readonly<Record<string, unknown>>): Sta
     const problems: ConfigProblem[] = [];
     const homeRegion = raw["aws:region"];
     if (homeRegion === undefined) {
-        problems.push({ path: "aws:region", message: `missing: the home region of the lake. Allowed: ${ALLOWED.region}` });
+        problems.push({
+            path: "aws:region",
+            message: `missing: the home region of the lake. Allowed: ${ALLOWED.region}`,
+        });
     } else if (!isAwsRegion(homeRegion)) {
-        problems.push({ path: "aws:region", message: `unknown region; given ${show(homeRegion)}. Allowed: ${ALLOWED.region}` });
+        problems.push({
+            path: "aws:region",
+            message: `unknown region; given ${show(homeRegion)}. Allowed: ${ALLOWED.region}`,
+        });
     }
 
     const parsed = projectSchema.safeParse(projectValues, { reportInput: true });
@@ -223,7 +256,8 @@ function normalise(homeRegion: AwsRegion, data: z.infer<typeof projectSchema>): 
         },
         lake: {
             expireAfterDays: data.lake?.expireAfterDays ?? DEFAULTS.expireAfterDays,
-            transitionToInfrequentAccessDays: data.lake?.transitionToInfrequentAccessDays ?? DEFAULTS.transitionToInfrequentAccessDays,
+            transitionToInfrequentAccessDays:
+                data.lake?.transitionToInfrequentAccessDays ?? DEFAULTS.transitionToInfrequentAccessDays,
             bytesScannedCutoffGb: data.lake?.bytesScannedCutoffGb ?? DEFAULTS.bytesScannedCutoffGb,
         },
         alerts: normaliseAlerts(data.alerts),
@@ -317,7 +351,12 @@ function describeIssue(issue: z.core.$ZodIssue, root: unknown): ConfigProblem[] 
                 return [{ path, message: `missing. ${requiredHint(issue.path, issue.message)}` }];
             }
             if (issue.expected === "object") {
-                return [{ path, message: `not a mapping; given ${show(given)}. Allowed: a mapping with the keys ${allowedKeys(issue.path).join(", ")}` }];
+                return [
+                    {
+                        path,
+                        message: `not a mapping; given ${show(given)}. Allowed: a mapping with the keys ${allowedKeys(issue.path).join(", ")}`,
+                    },
+                ];
             }
             return [{ path, message: withGiven(issue.message, given, issue.expected) }];
         default:

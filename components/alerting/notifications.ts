@@ -32,7 +32,10 @@ export class AlarmTopic extends pulumi.ComponentResource {
         const topic = new aws.sns.Topic(
             `${name}-topic`,
             // Not encrypted with the AWS-managed SNS key: CloudWatch alarms cannot publish to such a topic.
-            { name: `vpc-flow-monitor-${args.stack}-alarms`, displayName: `vpc-flow-monitor ${args.stack} ${args.region}` },
+            {
+                name: `vpc-flow-monitor-${args.stack}-alarms`,
+                displayName: `vpc-flow-monitor ${args.stack} ${args.region}`,
+            },
             { parent: this },
         );
         new aws.sns.TopicPolicy(
@@ -49,7 +52,11 @@ export class AlarmTopic extends pulumi.ComponentResource {
         );
         (args.emails ?? []).forEach(
             (email, i) =>
-                new aws.sns.TopicSubscription(`${name}-email-${i}`, { topic: topic.arn, protocol: "email", endpoint: email }, { parent: this }),
+                new aws.sns.TopicSubscription(
+                    `${name}-email-${i}`,
+                    { topic: topic.arn, protocol: "email", endpoint: email },
+                    { parent: this },
+                ),
         );
         this.topicArn = topic.arn;
         this.registerOutputs({ topicArn: this.topicArn });
@@ -69,7 +76,10 @@ export class SlackChannel extends pulumi.ComponentResource {
         super(SLACK_TYPE, name, {}, opts);
         const role = new aws.iam.Role(
             `${name}-role`,
-            { description: "AWS Chatbot channel role for vpc-flow-monitor alarms", assumeRolePolicy: JSON.stringify(chatbotTrustPolicy()) },
+            {
+                description: "AWS Chatbot channel role for vpc-flow-monitor alarms",
+                assumeRolePolicy: JSON.stringify(chatbotTrustPolicy()),
+            },
             { parent: this },
         );
         const rolePolicy = new aws.iam.RolePolicy(

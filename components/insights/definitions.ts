@@ -40,7 +40,10 @@ export function logsInsightsQueries(fields: readonly FlowLogField[]): InsightsQu
 }
 
 /** Contributor Insights rule bodies (CLF: flow log records are space-delimited, fields counted from 1). */
-export function contributorInsightsRules(stack: string, fields: readonly FlowLogField[]): { name: string; definition: object }[] {
+export function contributorInsightsRules(
+    stack: string,
+    fields: readonly FlowLogField[],
+): { name: string; definition: object }[] {
     const rule = (key: string) => ({
         Schema: { Name: "CloudWatchLogRule", Version: 1 },
         AggregateOn: "Count",
@@ -73,7 +76,11 @@ const FULL = 24;
 const HALF = 12;
 
 /** The dashboard body: per region, alarm status, rejected packets per protocol, accepted vs rejected, top sources and ports. */
-export function dashboardBody(stack: string, regions: readonly DashboardRegion[], fields: readonly FlowLogField[]): object {
+export function dashboardBody(
+    stack: string,
+    regions: readonly DashboardRegion[],
+    fields: readonly FlowLogField[],
+): object {
     const queries = new Map(logsInsightsQueries(fields).map((q) => [q.name, q]));
     const widgets: object[] = [
         {
@@ -89,13 +96,35 @@ export function dashboardBody(stack: string, regions: readonly DashboardRegion[]
         const alarmArns = vpcs.flatMap((vpc) => vpc.alarmArns);
         chunks(alarmArns, ALARMS_PER_WIDGET).forEach((alarms, i) =>
             // The alarm widget has no region property (alarms, sortBy, states, title): the ARNs say where each alarm lives.
-            widgets.push({ type: "alarm", width: FULL, height: 4, properties: { title: `${region}: alarms${i ? ` (${i + 1})` : ""}`, alarms } }),
+            widgets.push({
+                type: "alarm",
+                width: FULL,
+                height: 4,
+                properties: { title: `${region}: alarms${i ? ` (${i + 1})` : ""}`, alarms },
+            }),
         );
         widgets.push(
-            searchWidget(region, `${region}: rejected packets per protocol`, vpcs, AGGREGATE_METRICS.rejectedPackets, "Protocol", stack),
-            searchWidget(region, `${region}: records per minute by action (ACCEPT only when the log group gets ALL traffic)`, vpcs, AGGREGATE_METRICS.flowRecords, "Action", stack),
+            searchWidget(
+                region,
+                `${region}: rejected packets per protocol`,
+                vpcs,
+                AGGREGATE_METRICS.rejectedPackets,
+                "Protocol",
+                stack,
+            ),
+            searchWidget(
+                region,
+                `${region}: records per minute by action (ACCEPT only when the log group gets ALL traffic)`,
+                vpcs,
+                AGGREGATE_METRICS.flowRecords,
+                "Action",
+                stack,
+            ),
         );
-        for (const groups of chunks(vpcs.map((vpc) => vpc.logGroupName), LOG_GROUPS_PER_QUERY)) {
+        for (const groups of chunks(
+            vpcs.map((vpc) => vpc.logGroupName),
+            LOG_GROUPS_PER_QUERY,
+        )) {
             for (const name of ["top-rejected-sources", "top-rejected-destination-ports"]) {
                 const q = queries.get(name)!;
                 widgets.push({
@@ -115,7 +144,14 @@ export function dashboardBody(stack: string, regions: readonly DashboardRegion[]
     return { widgets };
 }
 
-function searchWidget(region: string, title: string, vpcs: readonly DashboardVpc[], metric: string, dimension: string, stack: string): object {
+function searchWidget(
+    region: string,
+    title: string,
+    vpcs: readonly DashboardVpc[],
+    metric: string,
+    dimension: string,
+    stack: string,
+): object {
     return {
         type: "metric",
         width: HALF,

@@ -23,7 +23,11 @@ export class RegionInsights extends pulumi.ComponentResource {
             new aws.cloudwatch.QueryDefinition(
                 `${name}-query-${query.name}`,
                 // The slash makes a folder in the console's saved-queries list.
-                { name: `vpc-flow-monitor/${args.stack}/${query.name}`, logGroupNames: args.logGroupNames, queryString: query.query },
+                {
+                    name: `vpc-flow-monitor/${args.stack}/${query.name}`,
+                    logGroupNames: args.logGroupNames,
+                    queryString: query.query,
+                },
                 { parent: this },
             );
         }
@@ -54,7 +58,9 @@ export class Dashboard extends pulumi.ComponentResource {
             `${name}-dashboard`,
             {
                 dashboardName: `vpc-flow-monitor-${args.stack}`,
-                dashboardBody: pulumi.output(args.regions).apply((regions) => JSON.stringify(dashboardBody(args.stack, regions, args.fields))),
+                dashboardBody: pulumi
+                    .output(args.regions)
+                    .apply((regions) => JSON.stringify(dashboardBody(args.stack, regions, args.fields))),
             },
             { parent: this },
         );

@@ -93,7 +93,13 @@ export class AnalyticsLake extends pulumi.ComponentResource {
         );
         const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
             `${name}-publicAccessBlock`,
-            { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+            {
+                bucket: bucket.id,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            },
             parent,
         );
         const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
@@ -173,7 +179,10 @@ export class AnalyticsLake extends pulumi.ComponentResource {
                     location,
                     inputFormat: PARQUET_STORAGE.inputFormat,
                     outputFormat: PARQUET_STORAGE.outputFormat,
-                    serDeInfo: { serializationLibrary: PARQUET_STORAGE.serializationLibrary, parameters: { "serialization.format": "1" } },
+                    serDeInfo: {
+                        serializationLibrary: PARQUET_STORAGE.serializationLibrary,
+                        parameters: { "serialization.format": "1" },
+                    },
                     columns: lakeColumns(),
                 },
             },
@@ -206,7 +215,13 @@ export class AnalyticsLake extends pulumi.ComponentResource {
             (query) =>
                 new aws.athena.NamedQuery(
                     `${name}-query-${query.name}`,
-                    { name: query.name, description: query.description, database: database.name, workgroup: workgroup.name, query: query.sql },
+                    {
+                        name: query.name,
+                        description: query.description,
+                        database: database.name,
+                        workgroup: workgroup.name,
+                        query: query.sql,
+                    },
                     { parent: this, dependsOn: [table] },
                 ),
         );

@@ -78,8 +78,13 @@ export function flowLogDestination(bucketArn: string): string {
 }
 
 /** Partition projection properties matching the delivery key layout exactly. */
-export function projectionParameters(bucket: string, accountId: string, regions: readonly string[]): Record<string, string> {
-    const template = tableLocation(bucket, accountId) + PARTITION_KEYS.map((key) => `${key.pathKey}=\${${key.name}}/`).join("");
+export function projectionParameters(
+    bucket: string,
+    accountId: string,
+    regions: readonly string[],
+): Record<string, string> {
+    const template =
+        tableLocation(bucket, accountId) + PARTITION_KEYS.map((key) => `${key.pathKey}=\${${key.name}}/`).join("");
     return {
         "projection.enabled": "true",
         "projection.aws_region.type": "enum",

@@ -38,7 +38,8 @@ export function lastHoursPredicate(hours: number): string {
         throw new Error(`a query window is a whole number of hours from 1 to ${MAX_WINDOW_HOURS}; given ${hours}`);
     }
     const since = `current_timestamp - interval '${hours}' hour`;
-    const both = (format: string) => `(date_format(${since}, '${format}'), date_format(current_timestamp, '${format}'))`;
+    const both = (format: string) =>
+        `(date_format(${since}, '${format}'), date_format(current_timestamp, '${format}'))`;
     return `year IN ${both("%Y")} AND month IN ${both("%m")} AND concat(year, month, day, hour) >= date_format(${since}, '%Y%m%d%H')`;
 }
 

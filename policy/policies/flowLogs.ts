@@ -7,7 +7,18 @@
  */
 import type { PolicyResource, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { StackGraph } from "../graph";
-import { LogGroupRef, alarmActionsOf, alarmsOn, destinationType, filterSelects, filtersOn, flowLogsByVpc, logGroupOfFlowLog, metricOfFilter, trafficType } from "../links";
+import {
+    LogGroupRef,
+    alarmActionsOf,
+    alarmsOn,
+    destinationType,
+    filterSelects,
+    filtersOn,
+    flowLogsByVpc,
+    logGroupOfFlowLog,
+    metricOfFilter,
+    trafficType,
+} from "../links";
 import { DestinationType, TYPES, TrafficType } from "../types";
 import { UNKNOWN, readNumber, readString, show } from "../values";
 
@@ -72,7 +83,10 @@ export const vpcFlowLogsRequired: StackValidationPolicy = {
                 own.length === 0
                     ? "no flow log refers to it"
                     : `its flow logs capture other traffic only: ${own.map((f) => `"${f.name}" (${show(readString(f.props, "trafficType"))})`).join(", ")}`;
-            reportViolation(`VPC ${graph.label(vpc)} has no flow log capturing ${[...wanted].join(" or ")} traffic: ${detail}.`, vpc.urn);
+            reportViolation(
+                `VPC ${graph.label(vpc)} has no flow log capturing ${[...wanted].join(" or ")} traffic: ${detail}.`,
+                vpc.urn,
+            );
         }
     },
 };
@@ -106,7 +120,9 @@ export function rejectAlarmProblem(graph: StackGraph, vpc: PolicyResource): stri
         return destination === UNKNOWN || destination === DestinationType.CLOUDWATCH;
     });
     if (toCloudWatch.length === 0) {
-        const where = flowLogs.map((f) => `"${f.name}" -> ${show(readString(f.props, "logDestinationType"))}`).join(", ");
+        const where = flowLogs
+            .map((f) => `"${f.name}" -> ${show(readString(f.props, "logDestinationType"))}`)
+            .join(", ");
         return `its flow logs do not deliver to CloudWatch Logs (${where}); an alarm needs a flow log into a CloudWatch log group`;
     }
     const capturing = toCloudWatch.filter((f) => {
@@ -114,7 +130,9 @@ export function rejectAlarmProblem(graph: StackGraph, vpc: PolicyResource): stri
         return traffic === UNKNOWN || traffic === TrafficType.REJECT || traffic === TrafficType.ALL;
     });
     if (capturing.length === 0) {
-        const what = toCloudWatch.map((f) => `"${f.name}" captures ${show(readString(f.props, "trafficType"))}`).join(", ");
+        const what = toCloudWatch
+            .map((f) => `"${f.name}" captures ${show(readString(f.props, "trafficType"))}`)
+            .join(", ");
         return `its CloudWatch flow logs capture no REJECT records (${what})`;
     }
 
@@ -125,31 +143,45 @@ export function rejectAlarmProblem(graph: StackGraph, vpc: PolicyResource): stri
     for (const flowLog of capturing) {
         const group = logGroupOfFlowLog(graph, flowLog);
         if (!group) {
-            note(1, `the log group flow log "${flowLog.name}" delivers to cannot be told from ${JSON.stringify(readString(flowLog.props, "logDestination") ?? null)}`);
+            note(
+                1,
+                `the log group flow log "${flowLog.name}" delivers to cannot be told from ${JSON.stringify(readString(flowLog.props, "logDestination") ?? null)}`,
+            );
             continue;
         }
         const filters = filtersOn(graph, group);
         if (filters.length === 0) {
-            note(2, `no metric filter reads log group ${groupLabel(group)}, which flow log "${flowLog.name}" delivers to`);
+            note(
+                2,
+                `no metric filter reads log group ${groupLabel(group)}, which flow log "${flowLog.name}" delivers to`,
+            );
             continue;
         }
         const verdicts = filters.map((filter) => ({ filter, verdict: filterSelects(graph, filter, flowLog) }));
         const selecting = verdicts.filter((v) => v.verdict.selects).map((v) => v.filter);
         if (selecting.length === 0) {
-            const reasons = verdicts.map((v) => `"${v.filter.name}": ${v.verdict.selects ? "" : v.verdict.reason}`).join("; ");
+            const reasons = verdicts
+                .map((v) => `"${v.filter.name}": ${v.verdict.selects ? "" : v.verdict.reason}`)
+                .join("; ");
             note(3, `no metric filter on log group ${groupLabel(group)} selects REJECT records (${reasons})`);
             continue;
         }
         for (const filter of selecting) {
             const alarms = alarmsOn(graph, filter);
             if (alarms.length === 0) {
-                note(4, `metric filter "${filter.name}" on log group ${groupLabel(group)} selects REJECT records, but no metric alarm watches its metric ${metricLabel(graph, filter)}`);
+                note(
+                    4,
+                    `metric filter "${filter.name}" on log group ${groupLabel(group)} selects REJECT records, but no metric alarm watches its metric ${metricLabel(graph, filter)}`,
+                );
                 continue;
             }
             for (const alarm of alarms) {
                 const actions = alarmActionsOf(alarm.props);
                 if (actions.has) return undefined;
-                note(5, `metric alarm "${alarm.name}" watches the REJECT metric ${metricLabel(graph, filter)} of filter "${filter.name}", but ${actions.reason}`);
+                note(
+                    5,
+                    `metric alarm "${alarm.name}" watches the REJECT metric ${metricLabel(graph, filter)} of filter "${filter.name}", but ${actions.reason}`,
+                );
             }
         }
     }
@@ -158,7 +190,8 @@ export function rejectAlarmProblem(graph: StackGraph, vpc: PolicyResource): stri
 
 export const alarmFlowLogAggregation: StackValidationPolicy = {
     name: "alarm-flow-log-aggregation",
-    description: "Flow logs that feed a metric alarm aggregate over 60 seconds, so the alarm hears of rejected traffic within minutes, not ten.",
+    description:
+        "Flow logs that feed a metric alarm aggregate over 60 seconds, so the alarm hears of rejected traffic within minutes, not ten.",
     enforcementLevel: "advisory",
     configSchema: {
         properties: {

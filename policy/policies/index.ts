@@ -5,14 +5,27 @@
  */
 import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import { alarmFlowLogAggregation, vpcFlowLogsRequired, vpcRejectAlarmRequired } from "./flowLogs";
-import { alarmsHaveActions, athenaWorkgroupEnforced, flowLogBucketSecure, flowLogRoleNoWildcardActions, logGroupRetentionSet } from "./pipeline";
+import {
+    alarmsHaveActions,
+    athenaWorkgroupEnforced,
+    flowLogBucketSecure,
+    flowLogRoleNoWildcardActions,
+    logGroupRetentionSet,
+} from "./pipeline";
 
 export { alarmFlowLogAggregation, vpcFlowLogsRequired, vpcRejectAlarmRequired } from "./flowLogs";
-export { alarmsHaveActions, athenaWorkgroupEnforced, flowLogBucketSecure, flowLogRoleNoWildcardActions, logGroupRetentionSet } from "./pipeline";
+export {
+    alarmsHaveActions,
+    athenaWorkgroupEnforced,
+    flowLogBucketSecure,
+    flowLogRoleNoWildcardActions,
+    logGroupRetentionSet,
+} from "./pipeline";
 
 /** The pack's name as the engine reports it (`new PolicyPack(PACK_NAME, ...)`). */
 export const PACK_NAME = "vpc-flow-monitor";
-export const PACK_DESCRIPTION = "Every VPC has flow logs with REJECT alarms, and the flow log pipeline keeps its security settings.";
+export const PACK_DESCRIPTION =
+    "Every VPC has flow logs with REJECT alarms, and the flow log pipeline keeps its security settings.";
 /** The level of a policy that sets none (all of ours do); the SDK's own default. */
 export const PACK_ENFORCEMENT_LEVEL: EnforcementLevel = "advisory";
 

@@ -7,10 +7,24 @@
  * skipped here and decided at `pulumi up`, where the engine runs the policies again.
  */
 import * as aws from "@pulumi/aws";
-import { PolicyResource, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import {
+    PolicyResource,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+    validateResourceOfType,
+} from "@pulumi/policy";
 import { deniesInsecureTransport, statementsOf, wildcardGrants } from "../documents";
 import { StackGraph } from "../graph";
-import { alarmActionsOf, attachedPolicy, attachedToBucket, bucketsOfFlowLog, destinationType, policiesOnRole, roleOfFlowLog } from "../links";
+import {
+    alarmActionsOf,
+    attachedPolicy,
+    attachedToBucket,
+    bucketsOfFlowLog,
+    destinationType,
+    policiesOnRole,
+    roleOfFlowLog,
+} from "../links";
 import { BUCKET_ENCRYPTION_TYPES, DestinationType, TYPES } from "../types";
 import { UNKNOWN, read, readArray, readBoolean, readNumber, readString } from "../values";
 
@@ -19,7 +33,12 @@ import { UNKNOWN, read, readArray, readBoolean, readNumber, readString } from ".
 // ---------------------------------------------------------------------------------------------
 
 export const SSE_ALGORITHMS = ["AES256", "aws:kms", "aws:kms:dsse"] as const;
-const PUBLIC_ACCESS_FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
+const PUBLIC_ACCESS_FLAGS = [
+    "blockPublicAcls",
+    "blockPublicPolicy",
+    "ignorePublicAcls",
+    "restrictPublicBuckets",
+] as const;
 
 export interface BucketSecureConfig {
     readonly sseAlgorithms?: readonly string[];
@@ -29,7 +48,8 @@ export interface BucketSecureConfig {
 
 export const flowLogBucketSecure: StackValidationPolicy = {
     name: "flow-log-bucket-secure",
-    description: "Every S3 bucket that receives flow logs blocks public access, encrypts at rest and refuses requests without TLS.",
+    description:
+        "Every S3 bucket that receives flow logs blocks public access, encrypts at rest and refuses requests without TLS.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -40,8 +60,16 @@ export const flowLogBucketSecure: StackValidationPolicy = {
                 default: [...SSE_ALGORITHMS],
                 description: "Default-encryption algorithms that count.",
             },
-            requireTlsOnly: { type: "boolean", default: true, description: "Require a bucket policy that denies requests without TLS." },
-            requirePublicAccessBlock: { type: "boolean", default: true, description: "Require all four public access block settings." },
+            requireTlsOnly: {
+                type: "boolean",
+                default: true,
+                description: "Require a bucket policy that denies requests without TLS.",
+            },
+            requirePublicAccessBlock: {
+                type: "boolean",
+                default: true,
+                description: "Require all four public access block settings.",
+            },
         },
     },
     validateStack: (args: StackValidationArgs, reportViolation) => {
@@ -53,14 +81,20 @@ export const flowLogBucketSecure: StackValidationPolicy = {
             for (const bucket of bucketsOfFlowLog(graph, flowLog)) buckets.set(bucket.urn, bucket);
         }
         // An account-wide block covers every bucket.
-        const accountBlocked = graph.ofType(TYPES.AccountPublicAccessBlock).some((block) => missingFlags(block).length === 0);
+        const accountBlocked = graph
+            .ofType(TYPES.AccountPublicAccessBlock)
+            .some((block) => missingFlags(block).length === 0);
         for (const bucket of buckets.values()) {
             const problems: string[] = [];
-            if ((config.requirePublicAccessBlock ?? true) && !accountBlocked) problems.push(...publicAccessProblems(graph, bucket));
+            if ((config.requirePublicAccessBlock ?? true) && !accountBlocked)
+                problems.push(...publicAccessProblems(graph, bucket));
             problems.push(...encryptionProblems(graph, bucket, config.sseAlgorithms ?? SSE_ALGORITHMS));
             if (config.requireTlsOnly ?? true) problems.push(...tlsProblems(graph, bucket));
             if (problems.length > 0) {
-                reportViolation(`Flow log bucket ${graph.label(bucket)} is not secured: ${problems.join("; ")}.`, bucket.urn);
+                reportViolation(
+                    `Flow log bucket ${graph.label(bucket)} is not secured: ${problems.join("; ")}.`,
+                    bucket.urn,
+                );
             }
         }
     },
@@ -75,7 +109,8 @@ function missingFlags(block: PolicyResource): string[] {
 
 function publicAccessProblems(graph: StackGraph, bucket: PolicyResource): string[] {
     const blocks = attachedToBucket(graph, bucket, [TYPES.BucketPublicAccessBlock]);
-    if (blocks.length === 0) return ["no public access block (aws.s3.BucketPublicAccessBlock with all four settings true)"];
+    if (blocks.length === 0)
+        return ["no public access block (aws.s3.BucketPublicAccessBlock with all four settings true)"];
     if (blocks.some((block) => missingFlags(block).length === 0)) return [];
     return [`public access block "${blocks[0].name}" leaves ${missingFlags(blocks[0]).join(", ")} off`];
 }
@@ -85,7 +120,8 @@ function encryptionProblems(graph: StackGraph, bucket: PolicyResource, allowed: 
     for (const config of attachedToBucket(graph, bucket, BUCKET_ENCRYPTION_TYPES)) {
         const rules = readArray(config.props, "rules");
         if (rules === UNKNOWN) return [];
-        for (let i = 0; i < (rules?.length ?? 0); i++) algorithms.push(read(rules, i, "applyServerSideEncryptionByDefault", "sseAlgorithm"));
+        for (let i = 0; i < (rules?.length ?? 0); i++)
+            algorithms.push(read(rules, i, "applyServerSideEncryptionByDefault", "sseAlgorithm"));
     }
     // The bucket's own (deprecated) inline block; AWS reports its default SSE-S3 there too.
     const inline = read(bucket.props, "serverSideEncryptionConfiguration");
@@ -103,14 +139,19 @@ function encryptionProblems(graph: StackGraph, bucket: PolicyResource, allowed: 
 }
 
 function tlsProblems(graph: StackGraph, bucket: PolicyResource): string[] {
-    const documents = [...attachedToBucket(graph, bucket, [TYPES.BucketPolicy]).map((p) => read(p.props, "policy")), read(bucket.props, "policy")];
+    const documents = [
+        ...attachedToBucket(graph, bucket, [TYPES.BucketPolicy]).map((p) => read(p.props, "policy")),
+        read(bucket.props, "policy"),
+    ];
     for (const document of documents) {
         if (document === undefined || document === "") continue;
         const statements = statementsOf(document);
         if (statements === UNKNOWN) return [];
         if (!(statements instanceof Error) && deniesInsecureTransport(statements)) return [];
     }
-    return ["no bucket policy denies requests without TLS (a Deny of s3:* for everyone when aws:SecureTransport is false)"];
+    return [
+        "no bucket policy denies requests without TLS (a Deny of s3:* for everyone when aws:SecureTransport is false)",
+    ];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -128,8 +169,18 @@ export const logGroupRetentionSet: ResourceValidationPolicy = {
     enforcementLevel: "advisory",
     configSchema: {
         properties: {
-            minRetentionDays: { type: "integer", minimum: 1, default: 1, description: "Shortest retention allowed, in days." },
-            maxRetentionDays: { type: "integer", minimum: 1, default: 3653, description: "Longest retention allowed, in days." },
+            minRetentionDays: {
+                type: "integer",
+                minimum: 1,
+                default: 1,
+                description: "Shortest retention allowed, in days.",
+            },
+            maxRetentionDays: {
+                type: "integer",
+                minimum: 1,
+                default: 3653,
+                description: "Longest retention allowed, in days.",
+            },
         },
     },
     validateResource: validateResourceOfType(aws.cloudwatch.LogGroup, (logGroup, args, reportViolation) => {
@@ -139,7 +190,9 @@ export const logGroupRetentionSet: ResourceValidationPolicy = {
         const days = readNumber(logGroup, "retentionInDays");
         if (days === UNKNOWN) return;
         if (days === undefined || days === 0) {
-            reportViolation(`Log group "${args.name}" keeps its records forever; set retentionInDays (${min} to ${max} days).`);
+            reportViolation(
+                `Log group "${args.name}" keeps its records forever; set retentionInDays (${min} to ${max} days).`,
+            );
         } else if (days < min || days > max) {
             reportViolation(`Log group "${args.name}" keeps its records ${days} days; allowed: ${min} to ${max}.`);
         }
@@ -160,18 +213,25 @@ export const alarmsHaveActions: ResourceValidationPolicy = {
     enforcementLevel: "advisory",
     configSchema: {
         properties: {
-            requireOkActions: { type: "boolean", default: false, description: "Also require an OK action, so recoveries are announced too." },
+            requireOkActions: {
+                type: "boolean",
+                default: false,
+                description: "Also require an OK action, so recoveries are announced too.",
+            },
         },
     },
     validateResource: validateResourceOfType(aws.cloudwatch.MetricAlarm, (alarm, args, reportViolation) => {
         const actions = alarmActionsOf(alarm);
         if (!actions.has) {
-            reportViolation(`Metric alarm "${args.name}" tells no one: ${actions.reason}; add the alarm topic to alarmActions.`);
+            reportViolation(
+                `Metric alarm "${args.name}" tells no one: ${actions.reason}; add the alarm topic to alarmActions.`,
+            );
             return;
         }
         if (args.getConfig<AlarmActionsConfig>().requireOkActions) {
             const ok = readArray(alarm, "okActions");
-            if (ok !== UNKNOWN && (ok === undefined || ok.length === 0)) reportViolation(`Metric alarm "${args.name}" has no OK actions; recoveries go unannounced.`);
+            if (ok !== UNKNOWN && (ok === undefined || ok.length === 0))
+                reportViolation(`Metric alarm "${args.name}" has no OK actions; recoveries go unannounced.`);
         }
     }),
 };
@@ -189,12 +249,21 @@ export interface AthenaConfig {
 
 export const athenaWorkgroupEnforced: ResourceValidationPolicy = {
     name: "athena-workgroup-enforced",
-    description: "Every Athena workgroup enforces its configuration (clients cannot override where results go or how they are encrypted), encrypts results and caps the bytes one query scans.",
+    description:
+        "Every Athena workgroup enforces its configuration (clients cannot override where results go or how they are encrypted), encrypts results and caps the bytes one query scans.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
-            requireResultEncryption: { type: "boolean", default: true, description: "Require encrypted query results." },
-            requireBytesScannedCutoff: { type: "boolean", default: true, description: "Require a per-query bytes-scanned cutoff." },
+            requireResultEncryption: {
+                type: "boolean",
+                default: true,
+                description: "Require encrypted query results.",
+            },
+            requireBytesScannedCutoff: {
+                type: "boolean",
+                default: true,
+                description: "Require a per-query bytes-scanned cutoff.",
+            },
         },
     },
     validateResource: validateResourceOfType(aws.athena.Workgroup, (workgroup, args, reportViolation) => {
@@ -202,16 +271,26 @@ export const athenaWorkgroupEnforced: ResourceValidationPolicy = {
         const configuration = read(workgroup, "configuration");
         if (configuration === UNKNOWN) return;
         if (configuration === undefined) {
-            reportViolation(`Athena workgroup "${args.name}" has no configuration: clients choose their own result location and encryption.`);
+            reportViolation(
+                `Athena workgroup "${args.name}" has no configuration: clients choose their own result location and encryption.`,
+            );
             return;
         }
         const problems: string[] = [];
         // The provider's default is true; only an explicit false lets clients override.
-        if (readBoolean(configuration, "enforceWorkgroupConfiguration") === false) problems.push("enforceWorkgroupConfiguration is false");
+        if (readBoolean(configuration, "enforceWorkgroupConfiguration") === false)
+            problems.push("enforceWorkgroupConfiguration is false");
         if (config.requireResultEncryption ?? true) {
-            const option = readString(configuration, "resultConfiguration", "encryptionConfiguration", "encryptionOption");
+            const option = readString(
+                configuration,
+                "resultConfiguration",
+                "encryptionConfiguration",
+                "encryptionOption",
+            );
             if (option !== UNKNOWN && !(ATHENA_ENCRYPTION_OPTIONS as readonly string[]).includes(option ?? "")) {
-                problems.push(`query results are not encrypted (resultConfiguration.encryptionConfiguration.encryptionOption is ${option ?? "not set"})`);
+                problems.push(
+                    `query results are not encrypted (resultConfiguration.encryptionConfiguration.encryptionOption is ${option ?? "not set"})`,
+                );
             }
         }
         if (config.requireBytesScannedCutoff ?? true) {
@@ -227,7 +306,13 @@ export const athenaWorkgroupEnforced: ResourceValidationPolicy = {
 // ---------------------------------------------------------------------------------------------
 
 /** AWS managed policies that grant wildcard actions, recognised by ARN since their documents are not in the stack. */
-export const WILDCARD_MANAGED_POLICIES = ["AdministratorAccess", "PowerUserAccess", "CloudWatchFullAccess", "CloudWatchFullAccessV2", "CloudWatchLogsFullAccess"] as const;
+export const WILDCARD_MANAGED_POLICIES = [
+    "AdministratorAccess",
+    "PowerUserAccess",
+    "CloudWatchFullAccess",
+    "CloudWatchFullAccessV2",
+    "CloudWatchLogsFullAccess",
+] as const;
 
 export interface RoleWildcardConfig {
     readonly allowedActions?: readonly string[];
@@ -243,7 +328,8 @@ export const flowLogRoleNoWildcardActions: StackValidationPolicy = {
                 type: "array",
                 items: { type: "string" },
                 default: [],
-                description: "Wildcard actions to accept anyway, written exactly as in the policy (e.g. logs:Describe*).",
+                description:
+                    "Wildcard actions to accept anyway, written exactly as in the policy (e.g. logs:Describe*).",
             },
         },
     },
@@ -262,21 +348,33 @@ export const flowLogRoleNoWildcardActions: StackValidationPolicy = {
             const grants: string[] = [];
             const inline = readArray(role.props, "inlinePolicies");
             for (let i = 0; i < (inline === UNKNOWN ? 0 : (inline?.length ?? 0)); i++) {
-                grants.push(...wildcardsIn(read(inline, i, "policy"), `inline policy ${JSON.stringify(readString(inline, i, "name") ?? i)}`, allowed));
+                grants.push(
+                    ...wildcardsIn(
+                        read(inline, i, "policy"),
+                        `inline policy ${JSON.stringify(readString(inline, i, "name") ?? i)}`,
+                        allowed,
+                    ),
+                );
             }
             for (const attached of policiesOnRole(graph, role)) {
                 if (attached.type === TYPES.RolePolicy) {
-                    grants.push(...wildcardsIn(read(attached.props, "policy"), `role policy "${attached.name}"`, allowed));
+                    grants.push(
+                        ...wildcardsIn(read(attached.props, "policy"), `role policy "${attached.name}"`, allowed),
+                    );
                     continue;
                 }
                 const arn = readString(attached.props, "policyArn");
-                const managed = typeof arn === "string" ? /^arn:[^:]+:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1] : undefined;
+                const managed =
+                    typeof arn === "string"
+                        ? /^arn:[^:]+:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1]
+                        : undefined;
                 if (managed && (WILDCARD_MANAGED_POLICIES as readonly string[]).includes(managed)) {
                     grants.push(`AWS managed policy ${managed} (attached by "${attached.name}")`);
                     continue;
                 }
                 const policy = attachedPolicy(graph, attached);
-                if (policy) grants.push(...wildcardsIn(read(policy.props, "policy"), `policy "${policy.name}"`, allowed));
+                if (policy)
+                    grants.push(...wildcardsIn(read(policy.props, "policy"), `policy "${policy.name}"`, allowed));
             }
             if (grants.length > 0) {
                 reportViolation(

@@ -8,7 +8,17 @@ import * as assert from "node:assert/strict";
 import { FlowAction, parsePattern, selectsAction } from "../../flowlogs";
 import { ALARM_LOG_FIELDS } from "../../components/defaults";
 import { Plan } from "../../tools/plan/offlinePlan";
-import { ACCOUNT, byName, byType, childrenOf, inputsOf, jsonInput, outputsOf, planOf, providerOf } from "../helpers/plan";
+import {
+    ACCOUNT,
+    byName,
+    byType,
+    childrenOf,
+    inputsOf,
+    jsonInput,
+    outputsOf,
+    planOf,
+    providerOf,
+} from "../helpers/plan";
 
 const ALERTING_RULE = "vpc-flow-monitor:alerting:AlertingRule";
 const METRIC_FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter";
@@ -32,8 +42,19 @@ const CONFIG = {
                     name: "core",
                     cidrBlock: "10.10.0.0/16",
                     rules: [
-                        { name: "ssh-rejected", description: "SSH attempts on the core", match: { action: "REJECT", protocol: "tcp", dstPort: 22 }, threshold: 10 },
-                        { name: "db-rejected", match: { action: "REJECT", protocol: 6, dstPort: [3306, 5432] }, threshold: 2, periodSeconds: 60, evaluationPeriods: 3 },
+                        {
+                            name: "ssh-rejected",
+                            description: "SSH attempts on the core",
+                            match: { action: "REJECT", protocol: "tcp", dstPort: 22 },
+                            threshold: 10,
+                        },
+                        {
+                            name: "db-rejected",
+                            match: { action: "REJECT", protocol: 6, dstPort: [3306, 5432] },
+                            threshold: 2,
+                            periodSeconds: 60,
+                            evaluationPeriods: 3,
+                        },
                     ],
                 },
                 { name: "legacy", vpcId: ADOPTED_ID },
@@ -66,16 +87,22 @@ const RULES_OF: Record<string, readonly string[]> = {
 
 /** Every pattern, as CloudWatch will receive it, for the default format the alarm log group gets. */
 const PATTERNS: Record<string, string> = {
-    "reject-any": "[version, account_id, interface_id, srcaddr, dstaddr, srcport, dstport, protocol, packets, bytes, start, end, action = REJECT, log_status]",
-    "ssh-rejected": "[version, account_id, interface_id, srcaddr, dstaddr, srcport, dstport = 22, protocol = 6, packets, bytes, start, end, action = REJECT, log_status]",
-    "rdp-rejected": "[version, account_id, interface_id, srcaddr, dstaddr, srcport, dstport = 3389, protocol = 6, packets, bytes, start, end, action = REJECT, log_status]",
+    "reject-any":
+        "[version, account_id, interface_id, srcaddr, dstaddr, srcport, dstport, protocol, packets, bytes, start, end, action = REJECT, log_status]",
+    "ssh-rejected":
+        "[version, account_id, interface_id, srcaddr, dstaddr, srcport, dstport = 22, protocol = 6, packets, bytes, start, end, action = REJECT, log_status]",
+    "rdp-rejected":
+        "[version, account_id, interface_id, srcaddr, dstaddr, srcport, dstport = 3389, protocol = 6, packets, bytes, start, end, action = REJECT, log_status]",
     "bastion-http-rejected":
         "[version, account_id, interface_id, srcaddr = 10.0.0.155, dstaddr, srcport, dstport = 80, protocol = 6, packets, bytes, start, end, action = REJECT, log_status]",
     "db-rejected":
         "[version, account_id, interface_id, srcaddr, dstaddr, srcport, dstport = 3306 || dstport = 5432, protocol = 6, packets, bytes, start, end, action = REJECT, log_status]",
-    "flow-log-skipdata": "[version, account_id, interface_id, srcaddr, dstaddr, srcport, dstport, protocol, packets, bytes, start, end, action, log_status = SKIPDATA]",
-    aggregateRejected: "[version, account_id, interface_id, srcaddr, dstaddr, srcport, dstport, protocol, packets, bytes, start, end, action = REJECT, log_status]",
-    aggregateRecords: "[version, account_id, interface_id, srcaddr, dstaddr, srcport, dstport, protocol, packets, bytes, start, end, action, log_status = OK]",
+    "flow-log-skipdata":
+        "[version, account_id, interface_id, srcaddr, dstaddr, srcport, dstport, protocol, packets, bytes, start, end, action, log_status = SKIPDATA]",
+    aggregateRejected:
+        "[version, account_id, interface_id, srcaddr, dstaddr, srcport, dstport, protocol, packets, bytes, start, end, action = REJECT, log_status]",
+    aggregateRecords:
+        "[version, account_id, interface_id, srcaddr, dstaddr, srcport, dstport, protocol, packets, bytes, start, end, action, log_status = OK]",
 };
 
 interface AlarmSettings {
@@ -85,16 +112,43 @@ interface AlarmSettings {
     readonly description: string;
 }
 const DEFAULT_SETTINGS: Record<string, AlarmSettings> = {
-    "reject-any": { threshold: 50, period: 300, evaluationPeriods: 1, description: "A burst of rejected traffic (any source, port and protocol)" },
-    "ssh-rejected": { threshold: 3, period: 300, evaluationPeriods: 1, description: "Rejected SSH (TCP 22) connection attempts" },
-    "rdp-rejected": { threshold: 3, period: 300, evaluationPeriods: 1, description: "Rejected RDP (TCP 3389) connection attempts" },
-    "bastion-http-rejected": { threshold: 3, period: 300, evaluationPeriods: 1, description: "Rejected HTTP from the bastion host" },
-    "flow-log-skipdata": { threshold: 1, period: 300, evaluationPeriods: 1, description: "The flow log skipped records during an aggregation interval" },
+    "reject-any": {
+        threshold: 50,
+        period: 300,
+        evaluationPeriods: 1,
+        description: "A burst of rejected traffic (any source, port and protocol)",
+    },
+    "ssh-rejected": {
+        threshold: 3,
+        period: 300,
+        evaluationPeriods: 1,
+        description: "Rejected SSH (TCP 22) connection attempts",
+    },
+    "rdp-rejected": {
+        threshold: 3,
+        period: 300,
+        evaluationPeriods: 1,
+        description: "Rejected RDP (TCP 3389) connection attempts",
+    },
+    "bastion-http-rejected": {
+        threshold: 3,
+        period: 300,
+        evaluationPeriods: 1,
+        description: "Rejected HTTP from the bastion host",
+    },
+    "flow-log-skipdata": {
+        threshold: 1,
+        period: 300,
+        evaluationPeriods: 1,
+        description: "The flow log skipped records during an aggregation interval",
+    },
 };
 /** core's own rules: ssh-rejected retuned, db-rejected added. */
 function settingsOf(vpc: string, rule: string): AlarmSettings {
-    if (vpc === "core" && rule === "ssh-rejected") return { threshold: 10, period: 300, evaluationPeriods: 1, description: "SSH attempts on the core" };
-    if (vpc === "core" && rule === "db-rejected") return { threshold: 2, period: 60, evaluationPeriods: 3, description: "db-rejected" };
+    if (vpc === "core" && rule === "ssh-rejected")
+        return { threshold: 10, period: 300, evaluationPeriods: 1, description: "SSH attempts on the core" };
+    if (vpc === "core" && rule === "db-rejected")
+        return { threshold: 2, period: 60, evaluationPeriods: 3, description: "db-rejected" };
     return DEFAULT_SETTINGS[rule];
 }
 
@@ -112,7 +166,11 @@ describe("alerting in the planned program", function () {
     it("gives every VPC exactly its effective rules, each an AlertingRule holding one metric filter and one alarm", () => {
         for (const [vpc, rules] of Object.entries(RULES_OF)) {
             const components = childrenOf(plan, vpc).filter((r) => r.type === ALERTING_RULE);
-            assert.deepEqual(components.map((c) => c.name), rules.map((rule) => `${vpc}-${rule}`), vpc);
+            assert.deepEqual(
+                components.map((c) => c.name),
+                rules.map((rule) => `${vpc}-${rule}`),
+                vpc,
+            );
             for (const component of components) {
                 const children = childrenOf(plan, component.name);
                 assert.deepEqual(
@@ -139,7 +197,9 @@ describe("alerting in the planned program", function () {
                         pattern: PATTERNS[rule],
                         metricTransformation: { name: rule, namespace: namespaceOf(vpc), value: "1", unit: "Count" },
                     });
-                    assert.deepEqual(filter.propertyDependencies.logGroupName, [byName(plan, `${vpc}-alarmLogGroup`).urn]);
+                    assert.deepEqual(filter.propertyDependencies.logGroupName, [
+                        byName(plan, `${vpc}-alarmLogGroup`).urn,
+                    ]);
                     assert.equal(filter.provider, providerOf(plan, region));
                 });
 
@@ -181,13 +241,25 @@ describe("alerting in the planned program", function () {
                     name: `${vpc}-rejected-packets`,
                     logGroupName: logGroupOf(vpc),
                     pattern: PATTERNS.aggregateRejected,
-                    metricTransformation: { name: "RejectedPackets", namespace: namespaceOf(vpc), value: "$packets", unit: "Count", dimensions: { Protocol: "$protocol" } },
+                    metricTransformation: {
+                        name: "RejectedPackets",
+                        namespace: namespaceOf(vpc),
+                        value: "$packets",
+                        unit: "Count",
+                        dimensions: { Protocol: "$protocol" },
+                    },
                 });
                 assert.deepStrictEqual(inputsOf(plan, `${vpc}-flowRecordsFilter`), {
                     name: `${vpc}-flow-records`,
                     logGroupName: logGroupOf(vpc),
                     pattern: PATTERNS.aggregateRecords,
-                    metricTransformation: { name: "FlowRecords", namespace: namespaceOf(vpc), value: "1", unit: "Count", dimensions: { Action: "$action" } },
+                    metricTransformation: {
+                        name: "FlowRecords",
+                        namespace: namespaceOf(vpc),
+                        value: "1",
+                        unit: "Count",
+                        dimensions: { Action: "$action" },
+                    },
                 });
                 // The dimension and value names are fields the pattern names, as CloudWatch requires.
                 const columns = parsePattern(PATTERNS.aggregateRejected).columns;
@@ -212,7 +284,10 @@ describe("alerting in the planned program", function () {
             assert.deepEqual(topics.map((t) => t.name).sort(), ["alerts-eu-west-1-topic", "alerts-us-west-2-topic"]);
             for (const region of ["us-west-2", "eu-west-1"]) {
                 const topic = byName(plan, `alerts-${region}-topic`);
-                assert.deepStrictEqual(topic.inputs, { name: `vpc-flow-monitor-${STACK}-alarms`, displayName: `vpc-flow-monitor ${STACK} ${region}` });
+                assert.deepStrictEqual(topic.inputs, {
+                    name: `vpc-flow-monitor-${STACK}-alarms`,
+                    displayName: `vpc-flow-monitor ${STACK} ${region}`,
+                });
                 assert.equal(topic.provider, providerOf(plan, region));
                 assert.equal(outputsOf(plan, `alerts-${region}-topic`).arn, topicArnOf(region));
             }
@@ -246,8 +321,14 @@ describe("alerting in the planned program", function () {
                 assert.deepStrictEqual(
                     subscriptions.map((s) => [s.name, s.inputs]),
                     [
-                        [`alerts-${region}-email-0`, { topic: topicArnOf(region), protocol: "email", endpoint: "secops@example.com" }],
-                        [`alerts-${region}-email-1`, { topic: topicArnOf(region), protocol: "email", endpoint: "oncall@example.com" }],
+                        [
+                            `alerts-${region}-email-0`,
+                            { topic: topicArnOf(region), protocol: "email", endpoint: "secops@example.com" },
+                        ],
+                        [
+                            `alerts-${region}-email-1`,
+                            { topic: topicArnOf(region), protocol: "email", endpoint: "oncall@example.com" },
+                        ],
                     ],
                 );
                 for (const s of subscriptions) assert.equal(s.provider, providerOf(plan, region));
@@ -267,14 +348,22 @@ describe("alerting in the planned program", function () {
                 snsTopicArns: [topicArnOf("us-west-2"), topicArnOf("eu-west-1")],
                 loggingLevel: "ERROR",
             });
-            assert.deepEqual(configuration.propertyDependencies.snsTopicArns, [byName(plan, "alerts-us-west-2-topic").urn, byName(plan, "alerts-eu-west-1-topic").urn]);
-            assert.ok(configuration.dependencies.includes(byName(plan, "slack-rolePolicy").urn), "created after the role's policy");
+            assert.deepEqual(configuration.propertyDependencies.snsTopicArns, [
+                byName(plan, "alerts-us-west-2-topic").urn,
+                byName(plan, "alerts-eu-west-1-topic").urn,
+            ]);
+            assert.ok(
+                configuration.dependencies.includes(byName(plan, "slack-rolePolicy").urn),
+                "created after the role's policy",
+            );
         });
 
         it("gives the Chatbot channel a role only Chatbot can assume, allowed to read alarms and metrics and nothing else", () => {
             assert.deepStrictEqual(jsonInput(byName(plan, "slack-role"), "assumeRolePolicy"), {
                 Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "chatbot.amazonaws.com" }, Action: "sts:AssumeRole" }],
+                Statement: [
+                    { Effect: "Allow", Principal: { Service: "chatbot.amazonaws.com" }, Action: "sts:AssumeRole" },
+                ],
             });
             const rolePolicy = byName(plan, "slack-rolePolicy");
             assert.equal(rolePolicy.inputs.role, byName(plan, "slack-role").id);
@@ -284,12 +373,20 @@ describe("alerting in the planned program", function () {
                     {
                         Sid: "ReadAlarmsAndMetrics",
                         Effect: "Allow",
-                        Action: ["cloudwatch:DescribeAlarms", "cloudwatch:GetMetricData", "cloudwatch:GetMetricStatistics", "cloudwatch:ListMetrics"],
+                        Action: [
+                            "cloudwatch:DescribeAlarms",
+                            "cloudwatch:GetMetricData",
+                            "cloudwatch:GetMetricStatistics",
+                            "cloudwatch:ListMetrics",
+                        ],
                         Resource: "*",
                     },
                 ],
             });
-            assert.deepEqual(childrenOf(plan, "slack").map((c) => c.name), ["slack-role", "slack-rolePolicy", "slack-configuration"]);
+            assert.deepEqual(
+                childrenOf(plan, "slack").map((c) => c.name),
+                ["slack-role", "slack-rolePolicy", "slack-configuration"],
+            );
         });
     });
 });
@@ -302,7 +399,10 @@ describe("alerting defaults and variants", function () {
         "vpc-flow-monitor:regions": [{ region: "us-east-1", vpcs }],
         ...(alerts === undefined ? {} : { "vpc-flow-monitor:alerts": alerts }),
     });
-    const rulesOf = (plan: Plan, vpc: string) => childrenOf(plan, vpc).filter((r) => r.type === ALERTING_RULE).map((r) => r.name.slice(vpc.length + 1));
+    const rulesOf = (plan: Plan, vpc: string) =>
+        childrenOf(plan, vpc)
+            .filter((r) => r.type === ALERTING_RULE)
+            .map((r) => r.name.slice(vpc.length + 1));
 
     it("without an alerts key: the default rules, a topic with its policy, no subscription and no Slack", async () => {
         const plan = await planOf(single(undefined), "quiet");
@@ -315,7 +415,10 @@ describe("alerting defaults and variants", function () {
     });
 
     it("defaultRules: false with no other REJECT rule keeps the baseline REJECT alarm (and the SKIPDATA alarm)", async () => {
-        const plan = await planOf(single({ defaultRules: false, rules: [{ name: "tcp-any", match: { protocol: "tcp" }, threshold: 100 }] }), "nodefaults");
+        const plan = await planOf(
+            single({ defaultRules: false, rules: [{ name: "tcp-any", match: { protocol: "tcp" }, threshold: 100 }] }),
+            "nodefaults",
+        );
         assert.deepEqual(rulesOf(plan, "solo"), ["reject-any", "tcp-any", "flow-log-skipdata"]);
         assert.equal(inputsOf(plan, "solo-reject-any-metricFilter").pattern, PATTERNS["reject-any"]);
     });
@@ -323,7 +426,17 @@ describe("alerting defaults and variants", function () {
     it("defaultRules: false with another REJECT rule replaces the baseline, per VPC", async () => {
         const plan = await planOf(
             single({ defaultRules: false }, [
-                { name: "web", cidrBlock: "10.1.0.0/16", rules: [{ name: "web-rejected", match: { action: "REJECT", dstPort: { from: 80, to: 443 } }, threshold: 5 }] },
+                {
+                    name: "web",
+                    cidrBlock: "10.1.0.0/16",
+                    rules: [
+                        {
+                            name: "web-rejected",
+                            match: { action: "REJECT", dstPort: { from: 80, to: 443 } },
+                            threshold: 5,
+                        },
+                    ],
+                },
                 { name: "plain", cidrBlock: "10.2.0.0/16" },
             ]),
             "replaced",
@@ -331,13 +444,26 @@ describe("alerting defaults and variants", function () {
         assert.deepEqual(rulesOf(plan, "web"), ["web-rejected", "flow-log-skipdata"]);
         assert.deepEqual(rulesOf(plan, "plain"), ["reject-any", "flow-log-skipdata"]);
         const pattern = inputsOf(plan, "web-web-rejected-metricFilter").pattern;
-        assert.equal(pattern, "[version, account_id, interface_id, srcaddr, dstaddr, srcport, dstport >= 80 && dstport <= 443, protocol, packets, bytes, start, end, action = REJECT, log_status]");
-        assert.ok(selectsAction(parsePattern(pattern), FlowAction.REJECT, ALARM_LOG_FIELDS), "the replacing rule is itself a REJECT alarm");
+        assert.equal(
+            pattern,
+            "[version, account_id, interface_id, srcaddr, dstaddr, srcport, dstport >= 80 && dstport <= 443, protocol, packets, bytes, start, end, action = REJECT, log_status]",
+        );
+        assert.ok(
+            selectsAction(parsePattern(pattern), FlowAction.REJECT, ALARM_LOG_FIELDS),
+            "the replacing rule is itself a REJECT alarm",
+        );
     });
 
     it("keeps the alarm description within CloudWatch's 1024 characters however long the pattern", async () => {
         const ports = Array.from({ length: 45 }, (_, i) => 2000 + i);
-        const plan = await planOf(single({ rules: [{ name: "many-ports", description: "d".repeat(200), match: { action: "REJECT", dstPort: ports } }] }), "long");
+        const plan = await planOf(
+            single({
+                rules: [
+                    { name: "many-ports", description: "d".repeat(200), match: { action: "REJECT", dstPort: ports } },
+                ],
+            }),
+            "long",
+        );
         const pattern = inputsOf(plan, "solo-many-ports-metricFilter").pattern as string;
         assert.ok(pattern.length > 900, `${pattern.length}`);
         const description = inputsOf(plan, "solo-many-ports-alarm").alarmDescription as string;

@@ -5,7 +5,12 @@
  * expression syntax); the planned program is checked for what it registers per region.
  */
 import * as assert from "node:assert/strict";
-import { contributorInsightsRules, dashboardBody, DashboardRegion, logsInsightsQueries } from "../../components/insights/definitions";
+import {
+    contributorInsightsRules,
+    dashboardBody,
+    DashboardRegion,
+    logsInsightsQueries,
+} from "../../components/insights/definitions";
 import { DEFAULT_FORMAT_FIELDS, parseLogFormat } from "../../flowlogs/fields";
 import { ALARM_LOG_FIELDS } from "../../components/defaults";
 import { Plan } from "../../tools/plan/offlinePlan";
@@ -21,7 +26,25 @@ const PARSE_DEFAULT =
 const WIDGET_PROPERTIES: Record<string, readonly string[]> = {
     text: ["markdown", "background"],
     alarm: ["alarms", "sortBy", "states", "title"],
-    metric: ["metrics", "period", "stat", "region", "title", "view", "stacked", "yAxis", "annotations", "legend", "liveData", "setPeriodToTimeRange", "sparkline", "trend", "labels", "table", "timezone"],
+    metric: [
+        "metrics",
+        "period",
+        "stat",
+        "region",
+        "title",
+        "view",
+        "stacked",
+        "yAxis",
+        "annotations",
+        "legend",
+        "liveData",
+        "setPeriodToTimeRange",
+        "sparkline",
+        "trend",
+        "labels",
+        "table",
+        "timezone",
+    ],
     log: ["query", "region", "title", "view", "stacked"],
 };
 const LOG_VIEWS = ["table", "timeSeries", "bar", "pie"];
@@ -35,15 +58,23 @@ function widgetProblems(widget: any, i: number): string[] {
     const problems: string[] = [];
     const allowed = WIDGET_PROPERTIES[widget.type];
     if (!allowed) return [`${at}: unknown type`];
-    for (const key of Object.keys(widget)) if (!["type", "x", "y", "width", "height", "properties"].includes(key)) problems.push(`${at}: unknown key ${key}`);
-    if (!(Number.isInteger(widget.width) && widget.width >= 1 && widget.width <= 24)) problems.push(`${at}: width ${widget.width}`);
-    if (!(Number.isInteger(widget.height) && widget.height >= 1 && widget.height <= 1000)) problems.push(`${at}: height ${widget.height}`);
-    for (const key of Object.keys(widget.properties)) if (!allowed.includes(key)) problems.push(`${at}: property ${key} is not part of a ${widget.type} widget`);
+    for (const key of Object.keys(widget))
+        if (!["type", "x", "y", "width", "height", "properties"].includes(key))
+            problems.push(`${at}: unknown key ${key}`);
+    if (!(Number.isInteger(widget.width) && widget.width >= 1 && widget.width <= 24))
+        problems.push(`${at}: width ${widget.width}`);
+    if (!(Number.isInteger(widget.height) && widget.height >= 1 && widget.height <= 1000))
+        problems.push(`${at}: height ${widget.height}`);
+    for (const key of Object.keys(widget.properties))
+        if (!allowed.includes(key)) problems.push(`${at}: property ${key} is not part of a ${widget.type} widget`);
     const p = widget.properties;
     switch (widget.type) {
         case "alarm":
-            if (!(Array.isArray(p.alarms) && p.alarms.length >= 1 && p.alarms.length <= 100)) problems.push(`${at}: alarms must be 1 to 100 ARNs`);
-            for (const arn of p.alarms) if (!/^arn:aws:cloudwatch:[a-z0-9-]+:\d{12}:/.test(arn)) problems.push(`${at}: ${arn} is not an alarm ARN`);
+            if (!(Array.isArray(p.alarms) && p.alarms.length >= 1 && p.alarms.length <= 100))
+                problems.push(`${at}: alarms must be 1 to 100 ARNs`);
+            for (const arn of p.alarms)
+                if (!/^arn:aws:cloudwatch:[a-z0-9-]+:\d{12}:/.test(arn))
+                    problems.push(`${at}: ${arn} is not an alarm ARN`);
             break;
         case "metric":
             if (typeof p.region !== "string") problems.push(`${at}: region required`);
@@ -51,11 +82,13 @@ function widgetProblems(widget: any, i: number): string[] {
             for (const row of p.metrics) {
                 if (!Array.isArray(row)) problems.push(`${at}: each metrics entry is an array`);
                 const options = row[row.length - 1];
-                if (options.expression !== undefined && !/^[a-z][a-zA-Z0-9_]*$/.test(options.id)) problems.push(`${at}: expression id ${options.id}`);
+                if (options.expression !== undefined && !/^[a-z][a-zA-Z0-9_]*$/.test(options.id))
+                    problems.push(`${at}: expression id ${options.id}`);
             }
             break;
         case "log":
-            if (typeof p.region !== "string" || typeof p.query !== "string") problems.push(`${at}: region and query required`);
+            if (typeof p.region !== "string" || typeof p.query !== "string")
+                problems.push(`${at}: region and query required`);
             if (!LOG_VIEWS.includes(p.view)) problems.push(`${at}: view ${p.view}`);
             break;
     }
@@ -63,8 +96,11 @@ function widgetProblems(widget: any, i: number): string[] {
 }
 
 function schemaProblems(body: any): string[] {
-    const problems = Object.keys(body).filter((k) => k !== "widgets").map((k) => `unknown top-level key ${k}`);
-    if (!(Array.isArray(body.widgets) && body.widgets.length <= 500)) problems.push("widgets must be a list of at most 500");
+    const problems = Object.keys(body)
+        .filter((k) => k !== "widgets")
+        .map((k) => `unknown top-level key ${k}`);
+    if (!(Array.isArray(body.widgets) && body.widgets.length <= 500))
+        problems.push("widgets must be a list of at most 500");
     return [...problems, ...body.widgets.flatMap(widgetProblems)];
 }
 
@@ -98,24 +134,46 @@ describe("Logs Insights queries", () => {
     });
 
     it("follows the format: a custom format gets its own parse expression", () => {
-        const fields = parseLogFormat("${version} ${vpc-id} ${srcaddr} ${dstaddr} ${dstport} ${protocol} ${packets} ${start} ${action} ${log-status}");
+        const fields = parseLogFormat(
+            "${version} ${vpc-id} ${srcaddr} ${dstaddr} ${dstport} ${protocol} ${packets} ${start} ${action} ${log-status}",
+        );
         const [first] = logsInsightsQueries(fields);
-        assert.ok(first.query.startsWith('parse @message "* * * * * * * * * *" as version, vpc_id, srcaddr, dstaddr, dstport, protocol, packets, start, action, log_status\n'));
+        assert.ok(
+            first.query.startsWith(
+                'parse @message "* * * * * * * * * *" as version, vpc_id, srcaddr, dstaddr, dstport, protocol, packets, start, action, log_status\n',
+            ),
+        );
     });
 });
 
 describe("Contributor Insights rules", () => {
     it("are CLF rules over the stack's REJECT log groups, fields at their positions in the delivered format", () => {
-        const rules = contributorInsightsRules("prod", DEFAULT_FORMAT_FIELDS).map((r) => ({ name: r.name, definition: JSON.parse(JSON.stringify(r.definition)) }));
-        const common = { Schema: { Name: "CloudWatchLogRule", Version: 1 }, AggregateOn: "Count", LogFormat: "CLF", LogGroupNames: ["/vpc-flow-monitor/prod/*"] };
+        const rules = contributorInsightsRules("prod", DEFAULT_FORMAT_FIELDS).map((r) => ({
+            name: r.name,
+            definition: JSON.parse(JSON.stringify(r.definition)),
+        }));
+        const common = {
+            Schema: { Name: "CloudWatchLogRule", Version: 1 },
+            AggregateOn: "Count",
+            LogFormat: "CLF",
+            LogGroupNames: ["/vpc-flow-monitor/prod/*"],
+        };
         assert.deepStrictEqual(rules, [
             {
                 name: "vpc-flow-monitor-prod-top-rejected-sources",
-                definition: { ...common, Contribution: { Keys: ["srcaddr"], Filters: [{ Match: "action", In: ["REJECT"] }] }, Fields: { "4": "srcaddr", "13": "action" } },
+                definition: {
+                    ...common,
+                    Contribution: { Keys: ["srcaddr"], Filters: [{ Match: "action", In: ["REJECT"] }] },
+                    Fields: { "4": "srcaddr", "13": "action" },
+                },
             },
             {
                 name: "vpc-flow-monitor-prod-top-rejected-ports",
-                definition: { ...common, Contribution: { Keys: ["dstport"], Filters: [{ Match: "action", In: ["REJECT"] }] }, Fields: { "7": "dstport", "13": "action" } },
+                definition: {
+                    ...common,
+                    Contribution: { Keys: ["dstport"], Filters: [{ Match: "action", In: ["REJECT"] }] },
+                    Fields: { "7": "dstport", "13": "action" },
+                },
             },
         ]);
     });
@@ -128,11 +186,16 @@ describe("Contributor Insights rules", () => {
     });
 
     it("moves the positions with the format, and refuses a format without the fields", () => {
-        const fields = parseLogFormat("${version} ${vpc-id} ${srcaddr} ${dstaddr} ${dstport} ${protocol} ${start} ${action} ${log-status}");
+        const fields = parseLogFormat(
+            "${version} ${vpc-id} ${srcaddr} ${dstaddr} ${dstport} ${protocol} ${start} ${action} ${log-status}",
+        );
         const [sources, ports] = contributorInsightsRules("x", fields).map((r) => r.definition as any);
         assert.deepStrictEqual(sources.Fields, { "3": "srcaddr", "8": "action" });
         assert.deepStrictEqual(ports.Fields, { "5": "dstport", "8": "action" });
-        assert.throws(() => contributorInsightsRules("x", parseLogFormat("${version} ${srcaddr} ${start}")), /the log format has no field "action"/);
+        assert.throws(
+            () => contributorInsightsRules("x", parseLogFormat("${version} ${srcaddr} ${start}")),
+            /the log format has no field "action"/,
+        );
     });
 
     it("stay within the rule syntax: every key and filter names a declared field, at most 4 of each, no ValueOf when counting", () => {
@@ -153,17 +216,32 @@ describe("Contributor Insights rules", () => {
 describe("dashboard body", () => {
     const arn = (region: string, name: string) => `arn:aws:cloudwatch:${region}:123456789012:alarm:${name}`;
     const REGIONS: DashboardRegion[] = [
-        { region: "us-west-2", vpcs: [{ name: "edge", logGroupName: "/vpc-flow-monitor/prod/edge", alarmArns: [arn("us-west-2", "a1"), arn("us-west-2", "a2")] }] },
+        {
+            region: "us-west-2",
+            vpcs: [
+                {
+                    name: "edge",
+                    logGroupName: "/vpc-flow-monitor/prod/edge",
+                    alarmArns: [arn("us-west-2", "a1"), arn("us-west-2", "a2")],
+                },
+            ],
+        },
         {
             region: "eu-west-1",
             vpcs: [
                 { name: "core", logGroupName: "/vpc-flow-monitor/prod/core", alarmArns: [arn("eu-west-1", "b1")] },
-                { name: "legacy", logGroupName: "/vpc-flow-monitor/prod/legacy", alarmArns: [arn("eu-west-1", "c1"), arn("eu-west-1", "c2")] },
+                {
+                    name: "legacy",
+                    logGroupName: "/vpc-flow-monitor/prod/legacy",
+                    alarmArns: [arn("eu-west-1", "c1"), arn("eu-west-1", "c2")],
+                },
             ],
         },
     ];
     const body = JSON.parse(JSON.stringify(dashboardBody("prod", REGIONS, DEFAULT_FORMAT_FIELDS)));
-    const queries = new Map(logsInsightsQueries(DEFAULT_FORMAT_FIELDS).map((q) => [q.name, q.query.replace(/\n/g, " ")]));
+    const queries = new Map(
+        logsInsightsQueries(DEFAULT_FORMAT_FIELDS).map((q) => [q.name, q.query.replace(/\n/g, " ")]),
+    );
 
     it("conforms to the documented dashboard body structure (widget types, sizes, properties)", () => {
         assert.deepEqual(schemaProblems(body), []);
@@ -189,8 +267,14 @@ describe("dashboard body", () => {
     });
 
     it("shows in each region's alarm widget that region's alarms only (an alarm widget has no region property)", () => {
-        assert.deepStrictEqual(body.widgets[1].properties, { title: "us-west-2: alarms", alarms: [arn("us-west-2", "a1"), arn("us-west-2", "a2")] });
-        assert.deepStrictEqual(body.widgets[6].properties, { title: "eu-west-1: alarms", alarms: [arn("eu-west-1", "b1"), arn("eu-west-1", "c1"), arn("eu-west-1", "c2")] });
+        assert.deepStrictEqual(body.widgets[1].properties, {
+            title: "us-west-2: alarms",
+            alarms: [arn("us-west-2", "a1"), arn("us-west-2", "a2")],
+        });
+        assert.deepStrictEqual(body.widgets[6].properties, {
+            title: "eu-west-1: alarms",
+            alarms: [arn("eu-west-1", "b1"), arn("eu-west-1", "c1"), arn("eu-west-1", "c2")],
+        });
     });
 
     it("graphs the aggregate metrics with one SEARCH per VPC, its namespace double-quoted", () => {
@@ -201,12 +285,30 @@ describe("dashboard body", () => {
             stacked: false,
             period: 60,
             metrics: [
-                [{ expression: `SEARCH('{"VpcFlowMonitor/prod/core",Protocol} MetricName="RejectedPackets"', 'Sum', 60)`, id: "e0", label: "core" }],
-                [{ expression: `SEARCH('{"VpcFlowMonitor/prod/legacy",Protocol} MetricName="RejectedPackets"', 'Sum', 60)`, id: "e1", label: "legacy" }],
+                [
+                    {
+                        expression: `SEARCH('{"VpcFlowMonitor/prod/core",Protocol} MetricName="RejectedPackets"', 'Sum', 60)`,
+                        id: "e0",
+                        label: "core",
+                    },
+                ],
+                [
+                    {
+                        expression: `SEARCH('{"VpcFlowMonitor/prod/legacy",Protocol} MetricName="RejectedPackets"', 'Sum', 60)`,
+                        id: "e1",
+                        label: "legacy",
+                    },
+                ],
             ],
         });
         assert.deepStrictEqual(body.widgets[3].properties.metrics, [
-            [{ expression: `SEARCH('{"VpcFlowMonitor/prod/edge",Action} MetricName="FlowRecords"', 'Sum', 60)`, id: "e0", label: "edge" }],
+            [
+                {
+                    expression: `SEARCH('{"VpcFlowMonitor/prod/edge",Action} MetricName="FlowRecords"', 'Sum', 60)`,
+                    id: "e0",
+                    label: "edge",
+                },
+            ],
         ]);
         for (const widget of body.widgets.filter((w: any) => w.type === "metric")) {
             for (const [{ expression }] of widget.properties.metrics) assert.match(expression, SEARCH);
@@ -229,16 +331,28 @@ describe("dashboard body", () => {
     });
 
     it("splits more than 100 alarms over several alarm widgets and more than 50 log groups over several queries", () => {
-        const vpcs = Array.from({ length: 60 }, (_, i) => ({ name: `v${i}`, logGroupName: `/vpc-flow-monitor/big/v${i}`, alarmArns: [arn("us-east-1", `v${i}-a`), arn("us-east-1", `v${i}-b`)] }));
-        const big = JSON.parse(JSON.stringify(dashboardBody("big", [{ region: "us-east-1", vpcs }], DEFAULT_FORMAT_FIELDS)));
+        const vpcs = Array.from({ length: 60 }, (_, i) => ({
+            name: `v${i}`,
+            logGroupName: `/vpc-flow-monitor/big/v${i}`,
+            alarmArns: [arn("us-east-1", `v${i}-a`), arn("us-east-1", `v${i}-b`)],
+        }));
+        const big = JSON.parse(
+            JSON.stringify(dashboardBody("big", [{ region: "us-east-1", vpcs }], DEFAULT_FORMAT_FIELDS)),
+        );
         assert.deepEqual(schemaProblems(big), []);
         const alarmWidgets = big.widgets.filter((w: any) => w.type === "alarm");
-        assert.deepEqual(alarmWidgets.map((w: any) => [w.properties.title, w.properties.alarms.length]), [
-            ["us-east-1: alarms", 100],
-            ["us-east-1: alarms (2)", 20],
-        ]);
+        assert.deepEqual(
+            alarmWidgets.map((w: any) => [w.properties.title, w.properties.alarms.length]),
+            [
+                ["us-east-1: alarms", 100],
+                ["us-east-1: alarms (2)", 20],
+            ],
+        );
         const logWidgets = big.widgets.filter((w: any) => w.type === "log");
-        assert.deepEqual(logWidgets.map((w: any) => (w.properties.query.match(/SOURCE '/g) ?? []).length), [50, 50, 10, 10]);
+        assert.deepEqual(
+            logWidgets.map((w: any) => (w.properties.query.match(/SOURCE '/g) ?? []).length),
+            [50, 50, 10, 10],
+        );
     });
 });
 
@@ -255,7 +369,11 @@ describe("insights and dashboard in the planned program", function () {
             {
                 region: "eu-west-1",
                 vpcs: [
-                    { name: "core", cidrBlock: "10.10.0.0/16", rules: [{ name: "db-rejected", match: { action: "REJECT", dstPort: 5432 } }] },
+                    {
+                        name: "core",
+                        cidrBlock: "10.10.0.0/16",
+                        rules: [{ name: "db-rejected", match: { action: "REJECT", dstPort: 5432 } }],
+                    },
                     { name: "legacy", vpcId: "vpc-0123456789abcdef0" },
                 ],
             },
@@ -270,26 +388,43 @@ describe("insights and dashboard in the planned program", function () {
     for (const region of ["us-west-2", "eu-west-1"]) {
         it(`saves the four Logs Insights queries in ${region}, over that region's log groups`, () => {
             const groups = VPCS_OF[region].map((vpc) => `/vpc-flow-monitor/${STACK}/${vpc}`);
-            const definitions = childrenOf(plan, `insights-${region}`).filter((r) => r.type === "aws:cloudwatch/queryDefinition:QueryDefinition");
+            const definitions = childrenOf(plan, `insights-${region}`).filter(
+                (r) => r.type === "aws:cloudwatch/queryDefinition:QueryDefinition",
+            );
             assert.deepStrictEqual(
                 definitions.map((d) => d.inputs),
-                logsInsightsQueries(ALARM_LOG_FIELDS).map((q) => ({ name: `vpc-flow-monitor/${STACK}/${q.name}`, logGroupNames: groups, queryString: q.query })),
+                logsInsightsQueries(ALARM_LOG_FIELDS).map((q) => ({
+                    name: `vpc-flow-monitor/${STACK}/${q.name}`,
+                    logGroupNames: groups,
+                    queryString: q.query,
+                })),
             );
             for (const d of definitions) {
                 assert.equal(d.provider, providerOf(plan, region));
-                assert.deepEqual(d.propertyDependencies.logGroupNames, VPCS_OF[region].map((vpc) => byName(plan, `${vpc}-alarmLogGroup`).urn));
+                assert.deepEqual(
+                    d.propertyDependencies.logGroupNames,
+                    VPCS_OF[region].map((vpc) => byName(plan, `${vpc}-alarmLogGroup`).urn),
+                );
             }
         });
 
         it(`creates the two Contributor Insights rules in ${region}, their prefix covering the stack's log groups only`, () => {
-            const rules = childrenOf(plan, `insights-${region}`).filter((r) => r.type === "aws:cloudwatch/contributorInsightRule:ContributorInsightRule");
+            const rules = childrenOf(plan, `insights-${region}`).filter(
+                (r) => r.type === "aws:cloudwatch/contributorInsightRule:ContributorInsightRule",
+            );
             const expected = contributorInsightsRules(STACK, ALARM_LOG_FIELDS);
             assert.deepStrictEqual(
                 rules.map((r) => [r.name, r.inputs.ruleName, r.inputs.ruleState, jsonInput(r, "ruleDefinition")]),
-                expected.map((e) => [`insights-${region}-${e.name.slice(`vpc-flow-monitor-${STACK}-`.length)}`, e.name, "ENABLED", JSON.parse(JSON.stringify(e.definition))]),
+                expected.map((e) => [
+                    `insights-${region}-${e.name.slice(`vpc-flow-monitor-${STACK}-`.length)}`,
+                    e.name,
+                    "ENABLED",
+                    JSON.parse(JSON.stringify(e.definition)),
+                ]),
             );
             const prefix = (jsonInput(rules[0], "ruleDefinition").LogGroupNames[0] as string).replace(/\*$/, "");
-            for (const vpc of VPCS_OF[region]) assert.ok(inputsOf(plan, `${vpc}-alarmLogGroup`).name.startsWith(prefix));
+            for (const vpc of VPCS_OF[region])
+                assert.ok(inputsOf(plan, `${vpc}-alarmLogGroup`).name.startsWith(prefix));
             assert.ok(!`/vpc-flow-monitor/${STACK}2/x`.startsWith(prefix), "another stack's groups are not covered");
             for (const r of rules) assert.equal(r.provider, providerOf(plan, region));
         });
@@ -302,7 +437,10 @@ describe("insights and dashboard in the planned program", function () {
         const body = jsonInput(dashboard, "dashboardBody");
         assert.deepEqual(schemaProblems(body), []);
         const alarmWidgets = body.widgets.filter((w: any) => w.type === "alarm");
-        assert.deepEqual(alarmWidgets.map((w: any) => w.properties.title), ["us-west-2: alarms", "eu-west-1: alarms"]);
+        assert.deepEqual(
+            alarmWidgets.map((w: any) => w.properties.title),
+            ["us-west-2: alarms", "eu-west-1: alarms"],
+        );
         for (const [i, region] of ["us-west-2", "eu-west-1"].entries()) {
             const planned = byType(plan, "aws:cloudwatch/metricAlarm:MetricAlarm")
                 .filter((a) => a.provider === providerOf(plan, region))
@@ -321,10 +459,18 @@ describe("insights and dashboard in the planned program", function () {
             assert.ok(widget.properties.title.startsWith(`${region}: `));
             if (widget.type === "metric") {
                 const namespaces = widget.properties.metrics.map(([m]: any) => SEARCH.exec(m.expression)![1]);
-                assert.deepEqual(namespaces, vpcs.map((vpc) => `VpcFlowMonitor/${STACK}/${vpc}`));
+                assert.deepEqual(
+                    namespaces,
+                    vpcs.map((vpc) => `VpcFlowMonitor/${STACK}/${vpc}`),
+                );
             } else {
-                const sources = [...widget.properties.query.matchAll(/SOURCE '([^']+)'/g)].map((m: RegExpMatchArray) => m[1]);
-                assert.deepEqual(sources, vpcs.map((vpc) => `/vpc-flow-monitor/${STACK}/${vpc}`));
+                const sources = [...widget.properties.query.matchAll(/SOURCE '([^']+)'/g)].map(
+                    (m: RegExpMatchArray) => m[1],
+                );
+                assert.deepEqual(
+                    sources,
+                    vpcs.map((vpc) => `/vpc-flow-monitor/${STACK}/${vpc}`),
+                );
             }
         }
     });
@@ -332,8 +478,14 @@ describe("insights and dashboard in the planned program", function () {
     it("creates the dashboard from the alarms and log groups it shows (dependencies follow the ARNs)", () => {
         const dashboard = byName(plan, "dashboard-dashboard");
         for (const vpc of ["edge", "core", "legacy"]) {
-            assert.ok(dashboard.propertyDependencies.dashboardBody.includes(byName(plan, `${vpc}-alarmLogGroup`).urn), vpc);
-            assert.ok(dashboard.propertyDependencies.dashboardBody.includes(byName(plan, `${vpc}-reject-any-alarm`).urn), vpc);
+            assert.ok(
+                dashboard.propertyDependencies.dashboardBody.includes(byName(plan, `${vpc}-alarmLogGroup`).urn),
+                vpc,
+            );
+            assert.ok(
+                dashboard.propertyDependencies.dashboardBody.includes(byName(plan, `${vpc}-reject-any-alarm`).urn),
+                vpc,
+            );
         }
     });
 });

@@ -25,16 +25,45 @@ const REGIONS_SORTED = ["ap-northeast-1", "eu-central-1", "us-east-1"];
  * the v7 ECS and v8 reject-reason fields; in the order of AWS's field table.
  */
 const EXPECTED_COLUMNS: readonly { readonly name: string; readonly type: string }[] = [
-    ["version", "int"], ["account_id", "string"], ["interface_id", "string"], ["srcaddr", "string"], ["dstaddr", "string"],
-    ["srcport", "int"], ["dstport", "int"], ["protocol", "bigint"], ["packets", "bigint"], ["bytes", "bigint"],
-    ["start", "bigint"], ["end", "bigint"], ["action", "string"], ["log_status", "string"],
-    ["vpc_id", "string"], ["subnet_id", "string"], ["instance_id", "string"], ["tcp_flags", "int"], ["type", "string"],
-    ["pkt_srcaddr", "string"], ["pkt_dstaddr", "string"],
-    ["region", "string"], ["az_id", "string"], ["sublocation_type", "string"], ["sublocation_id", "string"],
-    ["pkt_src_aws_service", "string"], ["pkt_dst_aws_service", "string"], ["flow_direction", "string"], ["traffic_path", "int"],
-    ["ecs_cluster_arn", "string"], ["ecs_cluster_name", "string"], ["ecs_container_instance_arn", "string"],
-    ["ecs_container_instance_id", "string"], ["ecs_container_id", "string"], ["ecs_second_container_id", "string"],
-    ["ecs_service_name", "string"], ["ecs_task_definition_arn", "string"], ["ecs_task_arn", "string"], ["ecs_task_id", "string"],
+    ["version", "int"],
+    ["account_id", "string"],
+    ["interface_id", "string"],
+    ["srcaddr", "string"],
+    ["dstaddr", "string"],
+    ["srcport", "int"],
+    ["dstport", "int"],
+    ["protocol", "bigint"],
+    ["packets", "bigint"],
+    ["bytes", "bigint"],
+    ["start", "bigint"],
+    ["end", "bigint"],
+    ["action", "string"],
+    ["log_status", "string"],
+    ["vpc_id", "string"],
+    ["subnet_id", "string"],
+    ["instance_id", "string"],
+    ["tcp_flags", "int"],
+    ["type", "string"],
+    ["pkt_srcaddr", "string"],
+    ["pkt_dstaddr", "string"],
+    ["region", "string"],
+    ["az_id", "string"],
+    ["sublocation_type", "string"],
+    ["sublocation_id", "string"],
+    ["pkt_src_aws_service", "string"],
+    ["pkt_dst_aws_service", "string"],
+    ["flow_direction", "string"],
+    ["traffic_path", "int"],
+    ["ecs_cluster_arn", "string"],
+    ["ecs_cluster_name", "string"],
+    ["ecs_container_instance_arn", "string"],
+    ["ecs_container_instance_id", "string"],
+    ["ecs_container_id", "string"],
+    ["ecs_second_container_id", "string"],
+    ["ecs_service_name", "string"],
+    ["ecs_task_definition_arn", "string"],
+    ["ecs_task_arn", "string"],
+    ["ecs_task_id", "string"],
     ["reject_reason", "string"],
 ].map(([name, type]) => ({ name, type }));
 
@@ -78,11 +107,17 @@ describe("AnalyticsLake in the planned program", () => {
         });
 
         it("enables versioning", () => {
-            assert.deepStrictEqual(inputsOf(plan, "lake-versioning"), { bucket, versioningConfiguration: { status: "Enabled" } });
+            assert.deepStrictEqual(inputsOf(plan, "lake-versioning"), {
+                bucket,
+                versioningConfiguration: { status: "Enabled" },
+            });
         });
 
         it("disables ACLs: the bucket owner owns every object", () => {
-            assert.deepStrictEqual(inputsOf(plan, "lake-ownership"), { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } });
+            assert.deepStrictEqual(inputsOf(plan, "lake-ownership"), {
+                bucket,
+                rule: { objectOwnership: "BucketOwnerEnforced" },
+            });
         });
 
         it("applies the lifecycle only once versioning exists", () => {
@@ -175,7 +210,8 @@ describe("AnalyticsLake in the planned program", () => {
                 Principal: { Service: "delivery.logs.amazonaws.com" },
                 Action: "s3:PutObject",
                 Resource: REGIONS_SORTED.map(
-                    (r) => `${bucketArn}/vpc-flow-logs/AWSLogs/aws-account-id=${ACCOUNT}/aws-service=vpcflowlogs/aws-region=${r}/*`,
+                    (r) =>
+                        `${bucketArn}/vpc-flow-logs/AWSLogs/aws-account-id=${ACCOUNT}/aws-service=vpcflowlogs/aws-region=${r}/*`,
                 ),
                 Condition: {
                     StringEquals: { "aws:SourceAccount": ACCOUNT, "s3:x-amz-acl": "bucket-owner-full-control" },
@@ -202,7 +238,9 @@ describe("AnalyticsLake in the planned program", () => {
             const write = statement("AWSLogDeliveryWrite");
             const flowLogRegions = byType(plan, "aws:ec2/flowLog:FlowLog")
                 .filter((r) => r.inputs.logDestinationType === "s3")
-                .map((r) => String(byType(plan, "pulumi:providers:aws").find((p) => p.urn === r.provider)?.inputs.region));
+                .map((r) =>
+                    String(byType(plan, "pulumi:providers:aws").find((p) => p.urn === r.provider)?.inputs.region),
+                );
             assert.deepEqual([...new Set(flowLogRegions)].sort(), REGIONS_SORTED);
             const policyRegions = (write.Resource as string[]).map((arn) => /aws-region=([^/]+)\//.exec(arn)![1]);
             assert.deepEqual(policyRegions, REGIONS_SORTED);
@@ -279,7 +317,9 @@ describe("AnalyticsLake in the planned program", () => {
         });
 
         it("projects every partition key and nothing else", () => {
-            const projected = new Set(Object.keys(params).flatMap((k) => /^projection\.([^.]+)\.type$/.exec(k)?.[1] ?? []));
+            const projected = new Set(
+                Object.keys(params).flatMap((k) => /^projection\.([^.]+)\.type$/.exec(k)?.[1] ?? []),
+            );
             assert.deepEqual([...projected].sort(), [...PARTITION_KEYS].sort());
             const inTemplate = [...params["storage.location.template"].matchAll(/\$\{([^}]+)\}/g)].map((m) => m[1]);
             assert.deepEqual(inTemplate, PARTITION_KEYS);
@@ -295,9 +335,10 @@ describe("AnalyticsLake in the planned program", () => {
         for (const key of deliveredKeys) {
             it(`locates the partition AWS delivered ${key.split("/").pop()} to`, () => {
                 // The partition values come from the file name alone, not from the folder being checked.
-                const name = /^(\d{12})_vpcflowlogs_([a-z0-9-]+)_fl-[0-9a-f]+_(\d{4})(\d{2})(\d{2})T(\d{2})\d{2}Z_[0-9a-f]+\.log\.parquet$/.exec(
-                    key.split("/").pop()!,
-                );
+                const name =
+                    /^(\d{12})_vpcflowlogs_([a-z0-9-]+)_fl-[0-9a-f]+_(\d{4})(\d{2})(\d{2})T(\d{2})\d{2}Z_[0-9a-f]+\.log\.parquet$/.exec(
+                        key.split("/").pop()!,
+                    );
                 assert.ok(name, "not a flow log object name");
                 assert.equal(name[1], ACCOUNT);
                 const values: Record<string, string | number> = {
@@ -314,16 +355,33 @@ describe("AnalyticsLake in the planned program", () => {
 
         it("does not match the non-hive default layout", () => {
             const template = params["storage.location.template"];
-            const pattern = new RegExp("^" + template.replace(/[.*+?^()|[\]\\]/g, "\\$&").replace(/\$\{[^}]+\}/g, "[^/]+") + "$");
+            const pattern = new RegExp(
+                "^" + template.replace(/[.*+?^()|[\]\\]/g, "\\$&").replace(/\$\{[^}]+\}/g, "[^/]+") + "$",
+            );
             assert.match(deliveredKeysFolder(deliveredKeys[0], bucket), pattern);
-            assert.doesNotMatch(`s3://${bucket}/vpc-flow-logs/AWSLogs/${ACCOUNT}/vpcflowlogs/us-east-1/2026/11/05/07/`, pattern);
-            assert.doesNotMatch(`s3://${bucket}/AWSLogs/aws-account-id=${ACCOUNT}/aws-service=vpcflowlogs/aws-region=us-east-1/year=2026/month=11/day=05/hour=07/`, pattern);
+            assert.doesNotMatch(
+                `s3://${bucket}/vpc-flow-logs/AWSLogs/${ACCOUNT}/vpcflowlogs/us-east-1/2026/11/05/07/`,
+                pattern,
+            );
+            assert.doesNotMatch(
+                `s3://${bucket}/AWSLogs/aws-account-id=${ACCOUNT}/aws-service=vpcflowlogs/aws-region=us-east-1/year=2026/month=11/day=05/hour=07/`,
+                pattern,
+            );
         });
 
         it("refuses to project a region that is not configured or a value out of range", () => {
-            assert.throws(() => projectedLocation(params, { aws_region: "sa-east-1", year: 2026, month: 1, day: 1, hour: 0 }), /aws_region/);
-            assert.throws(() => projectedLocation(params, { aws_region: "us-east-1", year: 2020, month: 1, day: 1, hour: 0 }), /year/);
-            assert.throws(() => projectedLocation(params, { aws_region: "us-east-1", year: 2026, month: 1, day: 1, hour: 24 }), /hour/);
+            assert.throws(
+                () => projectedLocation(params, { aws_region: "sa-east-1", year: 2026, month: 1, day: 1, hour: 0 }),
+                /aws_region/,
+            );
+            assert.throws(
+                () => projectedLocation(params, { aws_region: "us-east-1", year: 2020, month: 1, day: 1, hour: 0 }),
+                /year/,
+            );
+            assert.throws(
+                () => projectedLocation(params, { aws_region: "us-east-1", year: 2026, month: 1, day: 1, hour: 24 }),
+                /hour/,
+            );
         });
     });
 
@@ -369,7 +427,10 @@ describe("AnalyticsLake in the planned program", () => {
                     workgroup: "vpc-flow-monitor-lake-test",
                     query: q.sql,
                 });
-                assert.ok(resource.dependencies.includes(byName(plan, "lake-table").urn), `${q.name} must wait for the table`);
+                assert.ok(
+                    resource.dependencies.includes(byName(plan, "lake-table").urn),
+                    `${q.name} must wait for the table`,
+                );
             }
         });
 
@@ -393,9 +454,13 @@ describe("AnalyticsLake in the planned program", () => {
                 it("filters on the partitions of the window its description promises", () => {
                     const hours = windowHours(q.description);
                     const since = `current_timestamp - interval '${hours}' hour`;
-                    const both = (f: string) => `(date_format(${since}, '${f}'), date_format(current_timestamp, '${f}'))`;
+                    const both = (f: string) =>
+                        `(date_format(${since}, '${f}'), date_format(current_timestamp, '${f}'))`;
                     const predicate = `year IN ${both("%Y")} AND month IN ${both("%m")} AND concat(year, month, day, hour) >= date_format(${since}, '%Y%m%d%H')`;
-                    assert.ok(q.sql.includes(`WHERE ${predicate}`), `${q.name} lacks the ${hours}-hour partition predicate:\n${q.sql}`);
+                    assert.ok(
+                        q.sql.includes(`WHERE ${predicate}`),
+                        `${q.name} lacks the ${hours}-hour partition predicate:\n${q.sql}`,
+                    );
                 });
 
                 it("declares one parameter per ? placeholder", () => {
@@ -417,10 +482,16 @@ describe("the SQL identifier check itself", () => {
         { sql: "SELECT md5(srcaddr) FROM flow_logs", unknown: ["md5()"] },
         { sql: "SELECT srcaddr FROM other_table", unknown: ["FROM other_table"] },
         { sql: 'SELECT "end" FROM flow_logs', unknown: ['"end"'] },
-        { sql: "SELECT srcaddr FROM flow_logs WHERE (srcaddr LIKE '10.%' OR bytes IN (1, 2)) AND hour = ?", unknown: [] },
+        {
+            sql: "SELECT srcaddr FROM flow_logs WHERE (srcaddr LIKE '10.%' OR bytes IN (1, 2)) AND hour = ?",
+            unknown: [],
+        },
         { sql: "SELECT CAST(srcaddr AS integer) AS n FROM flow_logs WHERE hour > 1 ORDER BY n", unknown: [] },
         { sql: "SELECT CAST(srcaddr AS text) FROM flow_logs", unknown: ["type text"] },
-        { sql: "SELECT srcaddr FROM flow_logs WHERE year >= date_format(current_timestamp - interval '2' fortnight, '%Y')", unknown: ["interval unit fortnight"] },
+        {
+            sql: "SELECT srcaddr FROM flow_logs WHERE year >= date_format(current_timestamp - interval '2' fortnight, '%Y')",
+            unknown: ["interval unit fortnight"],
+        },
     ] as const;
     for (const { sql, unknown } of cases) {
         it(`${unknown.length ? "flags " + unknown.join(", ") : "accepts"} in ${sql}`, () => {
@@ -438,12 +509,18 @@ function projectedLocation(params: Record<string, string>, values: Record<string
         const type = params[`projection.${key}.type`];
         let text: string;
         if (type === "enum") {
-            assert.ok(params[`projection.${key}.values`].split(",").includes(String(value)), `${key} ${value} is not projected`);
+            assert.ok(
+                params[`projection.${key}.values`].split(",").includes(String(value)),
+                `${key} ${value} is not projected`,
+            );
             text = String(value);
         } else {
             assert.equal(type, "integer", `${key} projection type`);
             const [low, high] = params[`projection.${key}.range`].split(",").map(Number);
-            assert.ok(typeof value === "number" && value >= low && value <= high, `${key} ${value} is outside ${low}..${high}`);
+            assert.ok(
+                typeof value === "number" && value >= low && value <= high,
+                `${key} ${value} is outside ${low}..${high}`,
+            );
             text = String(value).padStart(Number(params[`projection.${key}.digits`] ?? "1"), "0");
         }
         assert.ok(location.includes(`\${${key}}`), `${key} is not in the template`);
@@ -469,8 +546,27 @@ function windowHours(description: string): number {
 // about everything else, so a new construct has to be taught here rather than slipping through.
 
 const KEYWORDS = new Set([
-    "select", "from", "where", "and", "or", "not", "is", "null", "group", "by", "order", "asc", "desc",
-    "limit", "as", "in", "like", "between", "distinct", "interval", "current_timestamp",
+    "select",
+    "from",
+    "where",
+    "and",
+    "or",
+    "not",
+    "is",
+    "null",
+    "group",
+    "by",
+    "order",
+    "asc",
+    "desc",
+    "limit",
+    "as",
+    "in",
+    "like",
+    "between",
+    "distinct",
+    "interval",
+    "current_timestamp",
 ]);
 const FUNCTIONS = new Set(["sum", "count", "concat", "date_format", "split_part", "from_unixtime", "cast"]);
 const TYPES = new Set(["integer", "bigint", "varchar", "double"]);
@@ -487,7 +583,8 @@ function stripStrings(sql: string): string {
 
 function tokenize(sql: string): Token[] {
     const tokens: Token[] = [];
-    const re = /\s+|('(?:[^']|'')*')|([A-Za-z_][A-Za-z0-9_]*)|(\d+(?:\.\d+)?)|(>=|<=|<>|!=|\|\||[(),*=<>+\-?.;/%])|("[^"]*"|`[^`]*`)/gy;
+    const re =
+        /\s+|('(?:[^']|'')*')|([A-Za-z_][A-Za-z0-9_]*)|(\d+(?:\.\d+)?)|(>=|<=|<>|!=|\|\||[(),*=<>+\-?.;/%])|("[^"]*"|`[^`]*`)/gy;
     let m: RegExpExecArray | null;
     let at = 0;
     while (at < sql.length && (m = re.exec(sql)) !== null) {

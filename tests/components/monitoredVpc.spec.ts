@@ -4,7 +4,17 @@
  */
 import * as assert from "node:assert/strict";
 import { Plan, PlannedResource } from "../../tools/plan/offlinePlan";
-import { ACCOUNT, byName, byType, inputsOf, jsonInput, planOf, providerOf, StackConfigFixture, bucketArnOf } from "../helpers/plan";
+import {
+    ACCOUNT,
+    byName,
+    byType,
+    inputsOf,
+    jsonInput,
+    planOf,
+    providerOf,
+    StackConfigFixture,
+    bucketArnOf,
+} from "../helpers/plan";
 
 const DEFAULT_FORMAT =
     "${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}";
@@ -55,7 +65,10 @@ const CHILDREN: readonly { readonly suffix: string; readonly type: string }[] = 
     { suffix: "rejectedPacketsFilter", type: "aws:cloudwatch/logMetricFilter:LogMetricFilter" },
     { suffix: "flowRecordsFilter", type: "aws:cloudwatch/logMetricFilter:LogMetricFilter" },
     // The default alerting rules, each a component holding a metric filter and an alarm.
-    ...["reject-any", "ssh-rejected", "rdp-rejected", "flow-log-skipdata"].map((rule) => ({ suffix: rule, type: "vpc-flow-monitor:alerting:AlertingRule" })),
+    ...["reject-any", "ssh-rejected", "rdp-rejected", "flow-log-skipdata"].map((rule) => ({
+        suffix: rule,
+        type: "vpc-flow-monitor:alerting:AlertingRule",
+    })),
 ];
 /** Grandchildren under each AlertingRule. */
 const RULE_CHILDREN = 2 * 4;
@@ -69,7 +82,12 @@ function single(name: string, extra: Partial<StackConfigFixture> = {}): StackCon
 }
 
 /** The region a resource lives in: its MonitoredVpc's region, or the home region for the lake. */
-function expectedRegion(plan: Plan, resource: PlannedResource, homeRegion: string, regionOfVpc: Record<string, string>): string {
+function expectedRegion(
+    plan: Plan,
+    resource: PlannedResource,
+    homeRegion: string,
+    regionOfVpc: Record<string, string>,
+): string {
     const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
     let top = resource;
     while (top.parent) top = byUrn.get(top.parent)!;
@@ -88,10 +106,24 @@ describe("MonitoredVpc in the planned program", () => {
     });
 
     it("registers one MonitoredVpc and exactly one flow log pair per configured VPC", () => {
-        assert.deepEqual(byType(plan, MONITORED_VPC).map((r) => r.name).sort(), ["core", "edge", "legacy"]);
         assert.deepEqual(
-            byType(plan, FLOW_LOG).map((r) => r.name).sort(),
-            ["core-alarmFlowLog", "core-lakeFlowLog", "edge-alarmFlowLog", "edge-lakeFlowLog", "legacy-alarmFlowLog", "legacy-lakeFlowLog"],
+            byType(plan, MONITORED_VPC)
+                .map((r) => r.name)
+                .sort(),
+            ["core", "edge", "legacy"],
+        );
+        assert.deepEqual(
+            byType(plan, FLOW_LOG)
+                .map((r) => r.name)
+                .sort(),
+            [
+                "core-alarmFlowLog",
+                "core-lakeFlowLog",
+                "edge-alarmFlowLog",
+                "edge-lakeFlowLog",
+                "legacy-alarmFlowLog",
+                "legacy-lakeFlowLog",
+            ],
         );
         assert.equal(byType(plan, ANALYTICS_LAKE).length, 1);
     });
@@ -102,7 +134,12 @@ describe("MonitoredVpc in the planned program", () => {
         for (const p of providers) {
             assert.equal(p.inputs.region, p.name.replace(/^aws-/, ""));
             assert.deepEqual(jsonInput(p, "defaultTags"), {
-                tags: { environment: MULTI_STACK, "managed-by": "vpc-flow-monitor", "vpc-flow-monitor:project": "vpc-flow-monitor", "vpc-flow-monitor:stack": MULTI_STACK },
+                tags: {
+                    environment: MULTI_STACK,
+                    "managed-by": "vpc-flow-monitor",
+                    "vpc-flow-monitor:project": "vpc-flow-monitor",
+                    "vpc-flow-monitor:stack": MULTI_STACK,
+                },
             });
         }
     });
@@ -135,7 +172,10 @@ describe("MonitoredVpc in the planned program", () => {
                 assert.equal(component.type, MONITORED_VPC);
                 assert.equal(component.parent, undefined);
                 const children = plan.resources.filter((r) => r.parent === component.urn);
-                assert.deepEqual(children.map((c) => c.name).sort(), CHILDREN.map((c) => `${vpc.name}-${c.suffix}`).sort());
+                assert.deepEqual(
+                    children.map((c) => c.name).sort(),
+                    CHILDREN.map((c) => `${vpc.name}-${c.suffix}`).sort(),
+                );
                 for (const { suffix, type } of CHILDREN) {
                     const child = byName(plan, `${vpc.name}-${suffix}`);
                     if (type !== "(vpc)") assert.equal(child.type, type, child.name);
@@ -174,7 +214,11 @@ describe("MonitoredVpc in the planned program", () => {
                     trafficType: "ALL",
                     logDestinationType: "s3",
                     logDestination: `${bucketArnOf(plan)}/vpc-flow-logs/`,
-                    destinationOptions: { fileFormat: "parquet", hiveCompatiblePartitions: true, perHourPartition: true },
+                    destinationOptions: {
+                        fileFormat: "parquet",
+                        hiveCompatiblePartitions: true,
+                        perHourPartition: true,
+                    },
                     logFormat: LAKE_FORMAT,
                     maxAggregationInterval: 600,
                     tags: { Name: `${vpc.name}-lake` },
@@ -185,7 +229,10 @@ describe("MonitoredVpc in the planned program", () => {
 
             it("creates the lake flow log only after the bucket policy exists", () => {
                 const lake = byName(plan, `${vpc.name}-lakeFlowLog`);
-                assert.ok(lake.dependencies.includes(byName(plan, "lake-bucketPolicy").urn), lake.dependencies.join("\n"));
+                assert.ok(
+                    lake.dependencies.includes(byName(plan, "lake-bucketPolicy").urn),
+                    lake.dependencies.join("\n"),
+                );
             });
 
             it("sends REJECT traffic in the default format at 60 s to its own log group through the delivery role", () => {
@@ -201,18 +248,26 @@ describe("MonitoredVpc in the planned program", () => {
                     maxAggregationInterval: 60,
                     tags: { Name: `${vpc.name}-alarms` },
                 });
-                assert.deepEqual(alarm.propertyDependencies.logDestination, [byName(plan, `${vpc.name}-alarmLogGroup`).urn]);
+                assert.deepEqual(alarm.propertyDependencies.logDestination, [
+                    byName(plan, `${vpc.name}-alarmLogGroup`).urn,
+                ]);
                 assert.deepEqual(alarm.propertyDependencies.iamRoleArn, [role.urn]);
                 assert.deepEqual(alarm.propertyDependencies.vpcId, [byName(plan, `${vpc.name}-vpc`).urn]);
             });
 
             it("creates the alarm flow log only after the role's policy is attached", () => {
                 const alarm = byName(plan, `${vpc.name}-alarmFlowLog`);
-                assert.ok(alarm.dependencies.includes(byName(plan, `${vpc.name}-deliveryPolicy`).urn), alarm.dependencies.join("\n"));
+                assert.ok(
+                    alarm.dependencies.includes(byName(plan, `${vpc.name}-deliveryPolicy`).urn),
+                    alarm.dependencies.join("\n"),
+                );
             });
 
             it("names the log group /vpc-flow-monitor/<stack>/<vpc> with the configured retention", () => {
-                assert.deepStrictEqual(inputsOf(plan, `${vpc.name}-alarmLogGroup`), { name: logGroupName, retentionInDays: 14 });
+                assert.deepStrictEqual(inputsOf(plan, `${vpc.name}-alarmLogGroup`), {
+                    name: logGroupName,
+                    retentionInDays: 14,
+                });
             });
 
             it("lets only the flow logs service of this account and region assume the delivery role", () => {
@@ -267,30 +322,56 @@ describe("MonitoredVpc in the planned program", () => {
     });
 
     it("creates no awsx VPC for the adopted VPC and reads nothing for the created ones", () => {
-        assert.deepEqual(byType(plan, "awsx:ec2:Vpc").map((r) => r.name).sort(), ["core-vpc", "edge-vpc"]);
-        assert.deepEqual(plan.resources.filter((r) => r.read).map((r) => r.name), ["legacy-vpc"]);
+        assert.deepEqual(
+            byType(plan, "awsx:ec2:Vpc")
+                .map((r) => r.name)
+                .sort(),
+            ["core-vpc", "edge-vpc"],
+        );
+        assert.deepEqual(
+            plan.resources.filter((r) => r.read).map((r) => r.name),
+            ["legacy-vpc"],
+        );
     });
 });
 
 describe("MonitoredVpc flow log settings from config", () => {
     const trafficCases = [
         { label: "REJECT by default", flowLogs: undefined, trafficType: "REJECT", retentionInDays: 90 },
-        { label: "REJECT when configured", flowLogs: { cloudWatchTrafficType: "REJECT", logRetentionDays: 30 }, trafficType: "REJECT", retentionInDays: 30 },
-        { label: "ALL when configured", flowLogs: { cloudWatchTrafficType: "ALL", logRetentionDays: 365 }, trafficType: "ALL", retentionInDays: 365 },
+        {
+            label: "REJECT when configured",
+            flowLogs: { cloudWatchTrafficType: "REJECT", logRetentionDays: 30 },
+            trafficType: "REJECT",
+            retentionInDays: 30,
+        },
+        {
+            label: "ALL when configured",
+            flowLogs: { cloudWatchTrafficType: "ALL", logRetentionDays: 365 },
+            trafficType: "ALL",
+            retentionInDays: 365,
+        },
     ] as const;
     for (const { label, flowLogs, trafficType, retentionInDays } of trafficCases) {
         it(`captures ${label} in the alarm log group (retention ${retentionInDays} days); the lake flow log always takes ALL`, async () => {
-            const plan = await planOf(single("solo", flowLogs ? { "vpc-flow-monitor:flowLogs": flowLogs } : {}), "traffic");
+            const plan = await planOf(
+                single("solo", flowLogs ? { "vpc-flow-monitor:flowLogs": flowLogs } : {}),
+                "traffic",
+            );
             assert.equal(inputsOf(plan, "solo-alarmFlowLog").trafficType, trafficType);
             assert.equal(inputsOf(plan, "solo-alarmFlowLog").maxAggregationInterval, 60);
             assert.equal(inputsOf(plan, "solo-alarmFlowLog").logFormat, DEFAULT_FORMAT);
             assert.equal(inputsOf(plan, "solo-lakeFlowLog").trafficType, "ALL");
-            assert.deepStrictEqual(inputsOf(plan, "solo-alarmLogGroup"), { name: "/vpc-flow-monitor/traffic/solo", retentionInDays });
+            assert.deepStrictEqual(inputsOf(plan, "solo-alarmLogGroup"), {
+                name: "/vpc-flow-monitor/traffic/solo",
+                retentionInDays,
+            });
         });
     }
 
     it("rejects an invalid config with a ConfigError instead of planning", async () => {
-        await assert.rejects(planOf({ "aws:region": "us-east-1", "vpc-flow-monitor:regions": [] }), { name: "ConfigError" });
+        await assert.rejects(planOf({ "aws:region": "us-east-1", "vpc-flow-monitor:regions": [] }), {
+            name: "ConfigError",
+        });
     });
 });
 
@@ -300,7 +381,9 @@ describe("regions without VPCs in the home region", () => {
         plan = await planOf(
             {
                 "aws:region": "us-east-1",
-                "vpc-flow-monitor:regions": [{ region: "ap-southeast-2", vpcs: [{ name: "syd", cidrBlock: "10.30.0.0/16" }] }],
+                "vpc-flow-monitor:regions": [
+                    { region: "ap-southeast-2", vpcs: [{ name: "syd", cidrBlock: "10.30.0.0/16" }] },
+                ],
             } satisfies StackConfigFixture,
             "remote",
         );

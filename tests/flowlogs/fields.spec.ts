@@ -30,14 +30,45 @@ const LAKE_FORMAT =
 
 /** Field -> version, from the reference table (§1.3), written out independently of the code's table. */
 const VERSION_OF: Readonly<Record<string, number>> = {
-    version: 2, "account-id": 2, "interface-id": 2, srcaddr: 2, dstaddr: 2, srcport: 2, dstport: 2, protocol: 2,
-    packets: 2, bytes: 2, start: 2, end: 2, action: 2, "log-status": 2,
-    "vpc-id": 3, "subnet-id": 3, "instance-id": 3, "tcp-flags": 3, type: 3, "pkt-srcaddr": 3, "pkt-dstaddr": 3,
-    region: 4, "az-id": 4, "sublocation-type": 4, "sublocation-id": 4,
-    "pkt-src-aws-service": 5, "pkt-dst-aws-service": 5, "flow-direction": 5, "traffic-path": 5,
-    "ecs-cluster-arn": 7, "ecs-cluster-name": 7, "ecs-container-instance-arn": 7, "ecs-container-instance-id": 7,
-    "ecs-container-id": 7, "ecs-second-container-id": 7, "ecs-service-name": 7, "ecs-task-definition-arn": 7,
-    "ecs-task-arn": 7, "ecs-task-id": 7,
+    version: 2,
+    "account-id": 2,
+    "interface-id": 2,
+    srcaddr: 2,
+    dstaddr: 2,
+    srcport: 2,
+    dstport: 2,
+    protocol: 2,
+    packets: 2,
+    bytes: 2,
+    start: 2,
+    end: 2,
+    action: 2,
+    "log-status": 2,
+    "vpc-id": 3,
+    "subnet-id": 3,
+    "instance-id": 3,
+    "tcp-flags": 3,
+    type: 3,
+    "pkt-srcaddr": 3,
+    "pkt-dstaddr": 3,
+    region: 4,
+    "az-id": 4,
+    "sublocation-type": 4,
+    "sublocation-id": 4,
+    "pkt-src-aws-service": 5,
+    "pkt-dst-aws-service": 5,
+    "flow-direction": 5,
+    "traffic-path": 5,
+    "ecs-cluster-arn": 7,
+    "ecs-cluster-name": 7,
+    "ecs-container-instance-arn": 7,
+    "ecs-container-instance-id": 7,
+    "ecs-container-id": 7,
+    "ecs-second-container-id": 7,
+    "ecs-service-name": 7,
+    "ecs-task-definition-arn": 7,
+    "ecs-task-arn": 7,
+    "ecs-task-id": 7,
     "reject-reason": 8,
 };
 
@@ -93,9 +124,15 @@ describe("flowLogFields", () => {
         });
 
         const errors: readonly { readonly format: string; readonly message: string }[] = [
-            { format: "${version} ${nope}", message: `"nope" is not a VPC flow log field; known fields: ${KNOWN_FIELDS}` },
+            {
+                format: "${version} ${nope}",
+                message: `"nope" is not a VPC flow log field; known fields: ${KNOWN_FIELDS}`,
+            },
             { format: "${version} srcaddr", message: 'log format token "srcaddr" is not of the form ${field-name}' },
-            { format: "${version}${srcaddr}", message: 'log format token "${version}${srcaddr}" is not of the form ${field-name}' },
+            {
+                format: "${version}${srcaddr}",
+                message: 'log format token "${version}${srcaddr}" is not of the form ${field-name}',
+            },
             { format: "${Version}", message: 'log format token "${Version}" is not of the form ${field-name}' },
             { format: "$${version}", message: 'log format token "$${version}" is not of the form ${field-name}' },
             { format: "", message: 'log format token "" is not of the form ${field-name}' },
@@ -115,7 +152,9 @@ describe("flowLogFields", () => {
         });
 
         it("rejects the column spelling", () => {
-            assert.throws(() => fieldNamed("log_status"), { message: `"log_status" is not a VPC flow log field; known fields: ${KNOWN_FIELDS}` });
+            assert.throws(() => fieldNamed("log_status"), {
+                message: `"log_status" is not a VPC flow log field; known fields: ${KNOWN_FIELDS}`,
+            });
         });
     });
 
@@ -262,7 +301,12 @@ describe("flowLogFields", () => {
             });
         });
 
-        const errors: readonly { readonly label: string; readonly line: string; readonly fields?: readonly FlowLogField[]; readonly message: string }[] = [
+        const errors: readonly {
+            readonly label: string;
+            readonly line: string;
+            readonly fields?: readonly FlowLogField[];
+            readonly message: string;
+        }[] = [
             {
                 label: "a field too few",
                 line: "2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT",

@@ -43,14 +43,21 @@ const AWS = {
 
 /** The seed lab's traffic: 10.0.0.155 (client) and 10.0.14.100 (web server). */
 const SEED = {
-    to80Reject: "2 123456789010 eni-1235b8ca123456789 10.0.0.155 10.0.14.100 49761 80 6 20 4249 1418530010 1418530070 REJECT OK",
-    to80Accept: "2 123456789010 eni-1235b8ca123456789 10.0.0.155 10.0.14.100 49761 80 6 20 4249 1418530010 1418530070 ACCEPT OK",
-    otherSourceTo80Reject: "2 123456789010 eni-1235b8ca123456789 10.0.0.200 10.0.14.100 49762 80 6 20 4249 1418530010 1418530070 REJECT OK",
-    to22Reject: "2 123456789010 eni-1235b8ca123456789 10.0.0.155 10.0.14.100 49763 22 6 3 180 1418530010 1418530070 REJECT OK",
-    otherDestinationTo80Reject: "2 123456789010 eni-1235b8ca123456789 10.0.0.155 10.0.14.101 49764 80 6 20 4249 1418530010 1418530070 REJECT OK",
-    udp22Reject: "2 123456789010 eni-1235b8ca123456789 10.0.0.155 10.0.14.100 49765 22 17 1 60 1418530010 1418530070 REJECT OK",
+    to80Reject:
+        "2 123456789010 eni-1235b8ca123456789 10.0.0.155 10.0.14.100 49761 80 6 20 4249 1418530010 1418530070 REJECT OK",
+    to80Accept:
+        "2 123456789010 eni-1235b8ca123456789 10.0.0.155 10.0.14.100 49761 80 6 20 4249 1418530010 1418530070 ACCEPT OK",
+    otherSourceTo80Reject:
+        "2 123456789010 eni-1235b8ca123456789 10.0.0.200 10.0.14.100 49762 80 6 20 4249 1418530010 1418530070 REJECT OK",
+    to22Reject:
+        "2 123456789010 eni-1235b8ca123456789 10.0.0.155 10.0.14.100 49763 22 6 3 180 1418530010 1418530070 REJECT OK",
+    otherDestinationTo80Reject:
+        "2 123456789010 eni-1235b8ca123456789 10.0.0.155 10.0.14.101 49764 80 6 20 4249 1418530010 1418530070 REJECT OK",
+    udp22Reject:
+        "2 123456789010 eni-1235b8ca123456789 10.0.0.155 10.0.14.100 49765 22 17 1 60 1418530010 1418530070 REJECT OK",
     /** A version-3 line (one extra field, vpc-id): never lines up with a 14-column pattern. */
-    version3: "3 123456789010 eni-1235b8ca123456789 10.0.0.155 10.0.14.100 49761 80 6 20 4249 1418530010 1418530070 REJECT OK vpc-0a1b2c3d",
+    version3:
+        "3 123456789010 eni-1235b8ca123456789 10.0.0.155 10.0.14.100 49761 80 6 20 4249 1418530010 1418530070 REJECT OK vpc-0a1b2c3d",
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -59,10 +66,24 @@ const SEED = {
 
 describe("parsePattern", () => {
     it("parses AWS's flow log search example: every column named, one wildcard condition", () => {
-        const p = parsePattern("[version, accountid, interfaceid, srcaddr = 10.0.2.*, dstaddr, srcport, dstport, protocol, packets, bytes, start, end, action, logstatus]");
+        const p = parsePattern(
+            "[version, accountid, interfaceid, srcaddr = 10.0.2.*, dstaddr, srcport, dstport, protocol, packets, bytes, start, end, action, logstatus]",
+        );
         assert.deepEqual(p.columns, [
-            "version", "accountid", "interfaceid", "srcaddr", "dstaddr", "srcport", "dstport",
-            "protocol", "packets", "bytes", "start", "end", "action", "logstatus",
+            "version",
+            "accountid",
+            "interfaceid",
+            "srcaddr",
+            "dstaddr",
+            "srcport",
+            "dstport",
+            "protocol",
+            "packets",
+            "bytes",
+            "start",
+            "end",
+            "action",
+            "logstatus",
         ]);
         assert.deepEqual(p.slots[3], {
             kind: "field",
@@ -90,20 +111,39 @@ describe("parsePattern", () => {
 
     it("unquotes quoted values, unescaping \\\" and \\\\ (CDK's quoteTerm escapes)", () => {
         const p = parsePattern(String.raw`[a = "GET /x y", b = "say \"hi\"", c = "back\\slash", d = "a\b", e = ""]`);
-        const values = p.slots.map((s) => (s.kind === "field" ? s.anyOf![0][0] : undefined)).map((c) => c && [c.value, c.quoted]);
-        assert.deepEqual(values, [["GET /x y", true], ['say "hi"', true], ["back\\slash", true], ["a\\b", true], ["", true]]);
+        const values = p.slots
+            .map((s) => (s.kind === "field" ? s.anyOf![0][0] : undefined))
+            .map((c) => c && [c.value, c.quoted]);
+        assert.deepEqual(values, [
+            ["GET /x y", true],
+            ['say "hi"', true],
+            ["back\\slash", true],
+            ["a\\b", true],
+            ["", true],
+        ]);
     });
 
     it("records the ellipsis and blank slots with their positions; columns name only named fields", () => {
         const p = parsePattern("[..., request=*.html*, status_code=4*,]");
         assert.deepEqual(
             p.slots.map((s) => [s.kind, s.position]),
-            [["ellipsis", 1], ["field", 6], ["field", 23], ["blank", 38]],
+            [
+                ["ellipsis", 1],
+                ["field", 6],
+                ["field", 23],
+                ["blank", 38],
+            ],
         );
         assert.deepEqual(p.columns, ["request", "status_code"]);
     });
 
-    for (const pattern of ["[..., status_code, bytes]", "[ip, user, ..., status_code, bytes]", "[ip, user, ...]", "  [ a ,b ]  ", "[log-status, _x9]"]) {
+    for (const pattern of [
+        "[..., status_code, bytes]",
+        "[ip, user, ..., status_code, bytes]",
+        "[ip, user, ...]",
+        "  [ a ,b ]  ",
+        "[log-status, _x9]",
+    ]) {
         it(`accepts ${pattern}`, () => {
             assert.doesNotThrow(() => parsePattern(pattern));
         });
@@ -139,7 +179,11 @@ describe("parsePattern errors", () => {
         ['[a = "abc]', 5, `the quoted value opened here has no closing '"'`],
         ["[a >= 4*]", 6, `">=" compares numbers, and "4*" is not a number`],
         ["[a < abc]", 5, `"<" compares numbers, and "abc" is not a number`],
-        ["[a = 4* && b > 1000]", 11, `the condition names "b" but sits in the slot of "a": every condition in a slot must name that slot's field`],
+        [
+            "[a = 4* && b > 1000]",
+            11,
+            `the condition names "b" but sits in the slot of "a": every condition in a slot must name that slot's field`,
+        ],
         ["[a || a = 1]", 3, `"a" needs an operator and a value before "&&" or "||" (like a = value)`],
         ["[a = 1 & a = 2]", 7, `a single "&" is not an operator: use "&&" for AND`],
         ["[a = 1 | a = 2]", 7, `a single "|" is not an operator: use "||" for OR`],
@@ -173,7 +217,25 @@ describe("parsePattern errors", () => {
 
 describe("splitEventFields", () => {
     const cases: ReadonlyArray<readonly [string, string[]]> = [
-        [AWS.nodata, ["2", "123456789010", "eni-1235b8ca123456789", "-", "-", "-", "-", "-", "-", "-", "1431280876", "1431280934", "-", "NODATA"]],
+        [
+            AWS.nodata,
+            [
+                "2",
+                "123456789010",
+                "eni-1235b8ca123456789",
+                "-",
+                "-",
+                "-",
+                "-",
+                "-",
+                "-",
+                "-",
+                "1431280876",
+                "1431280934",
+                "-",
+                "NODATA",
+            ],
+        ],
         [
             '127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] "GET /index.html HTTP/1.0" 404 1534',
             ["127.0.0.1", "-", "frank", "10/Oct/2000:13:25:15 -0700", "GET /index.html HTTP/1.0", "404", "1534"],
@@ -208,13 +270,22 @@ describe("matchesPattern: the seed lab's four metric filters (hand-written, seed
             pattern: seedPattern("source", `destination="10.0.14.100"`, "80"),
             match: { dstAddr: "10.0.14.100", dstPort: 80, action: "REJECT" },
         },
-        "destination :22 REJECT": { pattern: seedPattern("source", "destination", "22"), match: { dstPort: 22, action: "REJECT" } },
-        "destination :80 REJECT": { pattern: seedPattern("source", "destination", "80"), match: { dstPort: 80, action: "REJECT" } },
+        "destination :22 REJECT": {
+            pattern: seedPattern("source", "destination", "22"),
+            match: { dstPort: 22, action: "REJECT" },
+        },
+        "destination :80 REJECT": {
+            pattern: seedPattern("source", "destination", "80"),
+            match: { dstPort: 80, action: "REJECT" },
+        },
     } satisfies Record<string, { pattern: string; match: FlowMatch }>;
 
     type Name = keyof typeof filters;
     const expected: ReadonlyArray<readonly [line: string, matchedBy: readonly Name[]]> = [
-        [SEED.to80Reject, ["source 10.0.0.155 to :80 REJECT", "destination 10.0.14.100 :80 REJECT", "destination :80 REJECT"]],
+        [
+            SEED.to80Reject,
+            ["source 10.0.0.155 to :80 REJECT", "destination 10.0.14.100 :80 REJECT", "destination :80 REJECT"],
+        ],
         [SEED.to80Accept, []],
         [SEED.otherSourceTo80Reject, ["destination 10.0.14.100 :80 REJECT", "destination :80 REJECT"]],
         [SEED.to22Reject, ["destination :22 REJECT"]],
@@ -229,7 +300,10 @@ describe("matchesPattern: the seed lab's four metric filters (hand-written, seed
 
     for (const [name, { pattern, match }] of Object.entries(filters) as [Name, (typeof filters)[Name]][]) {
         it(name, () => {
-            expectMatches(pattern, expected.map(([line, by]) => [line, by.includes(name)] as const));
+            expectMatches(
+                pattern,
+                expected.map(([line, by]) => [line, by.includes(name)] as const),
+            );
         });
         it(`${name}: the typed FlowMatch equivalent agrees on every record`, () => {
             const rendered = parsePattern(renderPattern(match));
@@ -246,9 +320,20 @@ describe("matchesPattern: the seed lab's four metric filters (hand-written, seed
         assert.deepEqual(result, {
             matched: true,
             values: {
-                version: "2", account: "123456789010", eni: "eni-1235b8ca123456789", source: "10.0.0.155",
-                destination: "10.0.14.100", srcport: "49761", destport: "80", protocol: "6", packets: "20",
-                bytes: "4249", windowstart: "1418530010", windowend: "1418530070", action: "REJECT", flowlogstatus: "OK",
+                version: "2",
+                account: "123456789010",
+                eni: "eni-1235b8ca123456789",
+                source: "10.0.0.155",
+                destination: "10.0.14.100",
+                srcport: "49761",
+                destport: "80",
+                protocol: "6",
+                packets: "20",
+                bytes: "4249",
+                windowstart: "1418530010",
+                windowend: "1418530070",
+                action: "REJECT",
+                flowlogstatus: "OK",
             },
         });
     });
@@ -257,19 +342,23 @@ describe("matchesPattern: the seed lab's four metric filters (hand-written, seed
 describe("matchesPattern: AWS documentation examples", () => {
     it("[..., srcaddr = 10.0.2.*, ...] (flow log search example)", () => {
         const at = (src: string) => AWS.accept.replace("172.31.16.139", src);
-        expectMatches("[version, accountid, interfaceid, srcaddr = 10.0.2.*, dstaddr, srcport, dstport, protocol, packets, bytes, start, end, action, logstatus]", [
-            [at("10.0.2.7"), true],
-            [at("10.0.2.255"), true],
-            [at("10.0.20.5"), false], // the "." before "*" keeps 10.0.20.x out
-            [at("10.0.3.7"), false],
-            [AWS.accept, false],
-            [AWS.nodata, false],
-            [SEED.version3.replace("10.0.0.155", "10.0.2.7"), false], // 15 fields, 14 columns
-        ]);
+        expectMatches(
+            "[version, accountid, interfaceid, srcaddr = 10.0.2.*, dstaddr, srcport, dstport, protocol, packets, bytes, start, end, action, logstatus]",
+            [
+                [at("10.0.2.7"), true],
+                [at("10.0.2.255"), true],
+                [at("10.0.20.5"), false], // the "." before "*" keeps 10.0.20.x out
+                [at("10.0.3.7"), false],
+                [AWS.accept, false],
+                [AWS.nodata, false],
+                [SEED.version3.replace("10.0.0.155", "10.0.2.7"), false], // 15 fields, 14 columns
+            ],
+        );
     });
 
     it("[..., dstport = 80 || dstport = 8080, protocol, packets, bytes >= 400, start, end, action = REJECT, logstatus]", () => {
-        const pattern = "[..., dstport = 80 || dstport = 8080, protocol, packets, bytes >= 400, start, end, action = REJECT, logstatus]";
+        const pattern =
+            "[..., dstport = 80 || dstport = 8080, protocol, packets, bytes >= 400, start, end, action = REJECT, logstatus]";
         const line = (port: number, bytes: string, action = "REJECT") =>
             `2 123456789010 eni-1235b8ca123456789 10.0.0.155 10.0.14.100 49761 ${port} 6 20 ${bytes} 1418530010 1418530070 ${action} OK`;
         expectMatches(pattern, [
@@ -285,9 +374,20 @@ describe("matchesPattern: AWS documentation examples", () => {
             ["6 20 4249 1418530010 1418530070 REJECT OK", false], // too few fields for the named slots
         ]);
         assert.deepEqual(matchesPattern(parsePattern(pattern), line(8080, "4249")).values, {
-            1: "2", 2: "123456789010", 3: "eni-1235b8ca123456789", 4: "10.0.0.155", 5: "10.0.14.100", 6: "49761",
-            dstport: "8080", protocol: "6", packets: "20", bytes: "4249", start: "1418530010", end: "1418530070",
-            action: "REJECT", logstatus: "OK",
+            1: "2",
+            2: "123456789010",
+            3: "eni-1235b8ca123456789",
+            4: "10.0.0.155",
+            5: "10.0.14.100",
+            6: "49761",
+            dstport: "8080",
+            protocol: "6",
+            packets: "20",
+            bytes: "4249",
+            start: "1418530010",
+            end: "1418530070",
+            action: "REJECT",
+            logstatus: "OK",
         });
     });
 
@@ -321,8 +421,13 @@ describe("matchesPattern: AWS documentation examples", () => {
             [APACHE.gif404, false],
         ]);
         assert.deepEqual(matchesPattern(parsePattern(pattern), APACHE.html404).values, {
-            ip: "127.0.0.1", user: "-", username: "frank", timestamp: "10/Oct/2000:13:25:15 -0700",
-            request: "GET /index.html HTTP/1.0", status_code: "404", bytes: "1534",
+            ip: "127.0.0.1",
+            user: "-",
+            username: "frank",
+            timestamp: "10/Oct/2000:13:25:15 -0700",
+            request: "GET /index.html HTTP/1.0",
+            status_code: "404",
+            bytes: "1534",
         });
     });
 
@@ -330,8 +435,13 @@ describe("matchesPattern: AWS documentation examples", () => {
         assert.deepEqual(matchesPattern(parsePattern("[..., request=*.html*, status_code=4*,]"), APACHE.html404), {
             matched: true,
             values: {
-                1: "127.0.0.1", 2: "-", 3: "frank", 4: "10/Oct/2000:13:25:15 -0700",
-                request: "GET /index.html HTTP/1.0", status_code: "404", 7: "1534",
+                1: "127.0.0.1",
+                2: "-",
+                3: "frank",
+                4: "10/Oct/2000:13:25:15 -0700",
+                request: "GET /index.html HTTP/1.0",
+                status_code: "404",
+                7: "1534",
             },
         });
     });
@@ -393,7 +503,8 @@ describe("matchesPattern: comparison semantics", () => {
         ["a = 1 || a = 2 && a = 3", "2", false],
     ];
     for (const [condition, value, matched] of cases) {
-        it(`[${condition}] on ${JSON.stringify(value)} -> ${matched}`, () => assert.equal(one(condition, value), matched));
+        it(`[${condition}] on ${JSON.stringify(value)} -> ${matched}`, () =>
+            assert.equal(one(condition, value), matched));
     }
 });
 
@@ -405,8 +516,16 @@ const V2 = "version, account_id, interface_id";
 
 describe("renderPattern", () => {
     const cases: ReadonlyArray<readonly [name: string, match: FlowMatch, pattern: string]> = [
-        ["nothing: every default column, no conditions", {}, `[${V2}, srcaddr, dstaddr, srcport, dstport, protocol, packets, bytes, start, end, action, log_status]`],
-        ["REJECT", { action: "REJECT" }, `[${V2}, srcaddr, dstaddr, srcport, dstport, protocol, packets, bytes, start, end, action = REJECT, log_status]`],
+        [
+            "nothing: every default column, no conditions",
+            {},
+            `[${V2}, srcaddr, dstaddr, srcport, dstport, protocol, packets, bytes, start, end, action, log_status]`,
+        ],
+        [
+            "REJECT",
+            { action: "REJECT" },
+            `[${V2}, srcaddr, dstaddr, srcport, dstport, protocol, packets, bytes, start, end, action = REJECT, log_status]`,
+        ],
         [
             "SSH rejected",
             { action: "REJECT", protocol: protocolNumber("tcp"), dstPort: 22 },
@@ -447,7 +566,9 @@ describe("renderPattern", () => {
     }
 
     it("follows a custom log format: its order, its columns (underscored)", () => {
-        const fields = parseLogFormat("${srcaddr} ${dstaddr} ${dstport} ${protocol} ${action} ${pkt-srcaddr} ${flow-direction}");
+        const fields = parseLogFormat(
+            "${srcaddr} ${dstaddr} ${dstport} ${protocol} ${action} ${pkt-srcaddr} ${flow-direction}",
+        );
         assert.equal(
             renderPattern({ action: "REJECT", protocol: 6, dstPort: [22, 3389] }, fields),
             "[srcaddr, dstaddr, dstport = 22 || dstport = 3389, protocol = 6, action = REJECT, pkt_srcaddr, flow_direction]",
@@ -486,7 +607,10 @@ describe("renderPattern", () => {
     it("accepts exactly 1024 characters and refuses 1025", () => {
         const dstPort = Array.from({ length: 47 }, (_, i) => 10000 + i);
         assert.equal(renderPattern({ dstPort, action: "REJECT", protocol: 6 }).length, 1024);
-        assert.throws(() => renderPattern({ dstPort, action: "REJECT", protocol: 17 }), /the rendered filter pattern is 1025 characters/);
+        assert.throws(
+            () => renderPattern({ dstPort, action: "REJECT", protocol: 17 }),
+            /the rendered filter pattern is 1025 characters/,
+        );
     });
 });
 
@@ -496,8 +620,15 @@ describe("validateFlowMatch", () => {
         [
             "every problem at once",
             {
-                action: "DROP", logStatus: "ok", protocol: 256, srcAddr: "10.0.1*", dstAddr: "10.0.0.256",
-                srcPort: [], dstPort: { from: 2000, to: 1000 }, interfaceId: "i-123", dstport: 22,
+                action: "DROP",
+                logStatus: "ok",
+                protocol: 256,
+                srcAddr: "10.0.1*",
+                dstAddr: "10.0.0.256",
+                srcPort: [],
+                dstPort: { from: 2000, to: 1000 },
+                interfaceId: "i-123",
+                dstport: 22,
             },
             [
                 `unknown property "dstport": a flow match has action, protocol, srcAddr, dstAddr, srcPort, dstPort, interfaceId, logStatus`,
@@ -511,10 +642,22 @@ describe("validateFlowMatch", () => {
                 `interfaceId is "i-123": use a network interface id like "eni-1235b8ca123456789"`,
             ],
         ],
-        ["a port that is not a whole number", { dstPort: [22, 80.5, 70000] }, [`dstPort has 80.5: ports are whole numbers 0–65535`, `dstPort has 70000: ports are whole numbers 0–65535`]],
-        ["a range end that is not a port", { srcPort: { from: -1, to: 5 } }, [`srcPort has -1: ports are whole numbers 0–65535`]],
+        [
+            "a port that is not a whole number",
+            { dstPort: [22, 80.5, 70000] },
+            [`dstPort has 80.5: ports are whole numbers 0–65535`, `dstPort has 70000: ports are whole numbers 0–65535`],
+        ],
+        [
+            "a range end that is not a port",
+            { srcPort: { from: -1, to: 5 } },
+            [`srcPort has -1: ports are whole numbers 0–65535`],
+        ],
         ["a port given as a string", { dstPort: "22" }, [`dstPort has "22": ports are whole numbers 0–65535`]],
-        ["a protocol name where a number belongs", { protocol: "tcp" }, [`protocol is "tcp": use an IANA protocol number 0–255 (protocolNumber("tcp") gives 6)`]],
+        [
+            "a protocol name where a number belongs",
+            { protocol: "tcp" },
+            [`protocol is "tcp": use an IANA protocol number 0–255 (protocolNumber("tcp") gives 6)`],
+        ],
     ];
     for (const [name, match, problems] of cases) {
         it(name, () => assert.deepEqual(validateFlowMatch(match as FlowMatch), problems));
@@ -541,7 +684,12 @@ describe("evaluateMatch", () => {
         ["NODATA: no action", { action: "REJECT" }, AWS.nodata, false],
         ["NODATA: no address", { srcAddr: "10.*" }, AWS.nodata, false],
         ["NODATA status", { logStatus: "NODATA" }, AWS.nodata, true],
-        ["SKIPDATA on its interface", { interfaceId: "eni-11111111aaaaaaaaa", logStatus: "SKIPDATA" }, AWS.skipdata, true],
+        [
+            "SKIPDATA on its interface",
+            { interfaceId: "eni-11111111aaaaaaaaa", logStatus: "SKIPDATA" },
+            AWS.skipdata,
+            true,
+        ],
         ["another interface", { interfaceId: "eni-11111111aaaaaaaaa" }, AWS.accept, false],
         ["the empty match takes everything", {}, AWS.nodata, true],
     ];
@@ -570,7 +718,15 @@ describe("matchFields", () => {
 
 describe("protocolNumber", () => {
     const ok: ReadonlyArray<readonly [string | number, number]> = [
-        ["tcp", 6], ["TCP", 6], [" udp ", 17], ["icmp", 1], ["icmpv6", 58], ["6", 6], [0, 0], [255, 255], ["132", 132],
+        ["tcp", 6],
+        ["TCP", 6],
+        [" udp ", 17],
+        ["icmp", 1],
+        ["icmpv6", 58],
+        ["6", 6],
+        [0, 0],
+        [255, 255],
+        ["132", 132],
     ];
     for (const [input, expected] of ok) {
         it(`${JSON.stringify(input)} -> ${expected}`, () => assert.equal(protocolNumber(input), expected));
@@ -585,7 +741,8 @@ describe("protocolNumber", () => {
     for (const [input, message] of bad) {
         it(`${JSON.stringify(input)} throws`, () => assert.throws(() => protocolNumber(input), { message }));
     }
-    it("the table is IANA's numbers", () => assert.deepEqual(PROTOCOL_NUMBERS, { icmp: 1, tcp: 6, udp: 17, icmpv6: 58 }));
+    it("the table is IANA's numbers", () =>
+        assert.deepEqual(PROTOCOL_NUMBERS, { icmp: 1, tcp: 6, udp: 17, icmpv6: 58 }));
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -594,8 +751,11 @@ describe("protocolNumber", () => {
 
 describe("selectsAction", () => {
     const SEED_SSH = `[version, account, eni, source, destination, srcport, destport="22", protocol="6", packets, bytes, windowstart, windowend, action="REJECT", flowlogstatus]`;
-    const cols = (action: string) => `[version, account, eni, source, destination, srcport, destport, protocol, packets, bytes, windowstart, windowend, ${action}, flowlogstatus]`;
-    const cases: ReadonlyArray<readonly [name: string, pattern: string, action: "REJECT" | "ACCEPT", selects: boolean]> = [
+    const cols = (action: string) =>
+        `[version, account, eni, source, destination, srcport, destport, protocol, packets, bytes, windowstart, windowend, ${action}, flowlogstatus]`;
+    const cases: ReadonlyArray<
+        readonly [name: string, pattern: string, action: "REJECT" | "ACCEPT", selects: boolean]
+    > = [
         ["the seed SSH filter", SEED_SSH, "REJECT", true],
         ["action = REJECT", cols("action = REJECT"), "REJECT", true],
         ["action = REJECT, asked about ACCEPT", cols("action = REJECT"), "ACCEPT", false],
@@ -608,13 +768,33 @@ describe("selectsAction", () => {
         ["a wildcard: action = REJ* (not plain enough for a compliance check)", cols("action = REJ*"), "REJECT", false],
         ["no condition on action", cols("action"), "REJECT", false],
         ["a differently named column at the action position", cols('verdict = "REJECT"'), "REJECT", true],
-        ["REJECT on the log-status position, named action", cols("x").replace("x, flowlogstatus", "flowlogstatus, action = REJECT"), "REJECT", false],
+        [
+            "REJECT on the log-status position, named action",
+            cols("x").replace("x, flowlogstatus", "flowlogstatus, action = REJECT"),
+            "REJECT",
+            false,
+        ],
         ["ellipsis before action", "[..., action = REJECT, logstatus]", "REJECT", true],
-        ["AWS's ellipsis example", "[..., dstport = 80 || dstport = 8080, protocol, packets, bytes >= 400, start, end, action = REJECT, logstatus]", "REJECT", true],
+        [
+            "AWS's ellipsis example",
+            "[..., dstport = 80 || dstport = 8080, protocol, packets, bytes >= 400, start, end, action = REJECT, logstatus]",
+            "REJECT",
+            true,
+        ],
         ["ellipsis in the middle", "[version, ..., action = REJECT, logstatus]", "REJECT", true],
-        ["REJECT on the last column: log-status's position in the default format", "[..., action = REJECT]", "REJECT", false],
+        [
+            "REJECT on the last column: log-status's position in the default format",
+            "[..., action = REJECT]",
+            "REJECT",
+            false,
+        ],
         ["action inside the ellipsis", "[version, account, ...]", "REJECT", false],
-        ["13 columns cannot line up with 14 fields", "[version, account, eni, source, destination, srcport, destport, protocol, packets, bytes, windowstart, windowend, action = REJECT]", "REJECT", false],
+        [
+            "13 columns cannot line up with 14 fields",
+            "[version, account, eni, source, destination, srcport, destport, protocol, packets, bytes, windowstart, windowend, action = REJECT]",
+            "REJECT",
+            false,
+        ],
     ];
     for (const [name, pattern, action, selects] of cases) {
         it(`${name} -> ${selects}`, () => assert.equal(selectsAction(parsePattern(pattern), action), selects));
@@ -625,7 +805,10 @@ describe("selectsAction", () => {
         assert.equal(selectsAction(parsePattern("[..., action = REJECT]"), "REJECT", actionLast), true);
         assert.equal(selectsAction(parsePattern("[a, b, action = REJECT]"), "REJECT", actionLast), true);
         assert.equal(selectsAction(parsePattern(renderPattern({ action: "REJECT" })), "REJECT", actionLast), false);
-        assert.equal(selectsAction(parsePattern("[..., x = REJECT]"), "REJECT", parseLogFormat("${srcaddr} ${dstport}")), false);
+        assert.equal(
+            selectsAction(parsePattern("[..., x = REJECT]"), "REJECT", parseLogFormat("${srcaddr} ${dstport}")),
+            false,
+        );
     });
 });
 
@@ -633,7 +816,15 @@ describe("selectsAction", () => {
 // Properties
 // ---------------------------------------------------------------------------------------------
 
-const ADDRESSES = ["10.0.0.155", "10.0.14.100", "10.0.2.7", "10.0.20.5", "172.31.9.69", "2001:db8::1", "2001:db8:1::5"] as const;
+const ADDRESSES = [
+    "10.0.0.155",
+    "10.0.14.100",
+    "10.0.2.7",
+    "10.0.20.5",
+    "172.31.9.69",
+    "2001:db8::1",
+    "2001:db8:1::5",
+] as const;
 const PORTS = [0, 22, 80, 443, 3389, 8080, 65535] as const;
 const ENIS = ["eni-1235b8ca123456789", "eni-11111111aaaaaaaaa"] as const;
 
@@ -648,13 +839,21 @@ const flowMatchArb: fc.Arbitrary<FlowMatch> = fc
     .tuple(
         fc.record({
             action: fc.constantFrom("ACCEPT", "REJECT"),
-        protocol: fc.constantFrom(0, 1, 6, 17, 58, 255),
-        srcAddr: fc.constantFrom(...ADDRESSES, "10.*", "10.0.*", "10.0.2.*", "172.31.*", "2001:db8::*", "2001:db8:*"),
-        dstAddr: fc.constantFrom(...ADDRESSES, "10.0.*", "10.0.14.*"),
-        srcPort: portMatchArb,
-        dstPort: portMatchArb,
-        interfaceId: fc.constantFrom(...ENIS),
-        logStatus: fc.constantFrom("OK", "NODATA", "SKIPDATA"),
+            protocol: fc.constantFrom(0, 1, 6, 17, 58, 255),
+            srcAddr: fc.constantFrom(
+                ...ADDRESSES,
+                "10.*",
+                "10.0.*",
+                "10.0.2.*",
+                "172.31.*",
+                "2001:db8::*",
+                "2001:db8:*",
+            ),
+            dstAddr: fc.constantFrom(...ADDRESSES, "10.0.*", "10.0.14.*"),
+            srcPort: portMatchArb,
+            dstPort: portMatchArb,
+            interfaceId: fc.constantFrom(...ENIS),
+            logStatus: fc.constantFrom("OK", "NODATA", "SKIPDATA"),
         }),
         fc.subarray(Object.keys(FLOW_MATCH_FIELDS) as (keyof FlowMatch)[], { maxLength: 3 }),
     )
@@ -689,7 +888,9 @@ function lineArb(fields: readonly FlowLogField[]): fc.Arbitrary<string> {
 /** Keeps only the properties whose field the format delivers. */
 function restrictTo(match: FlowMatch, fields: readonly FlowLogField[]): FlowMatch {
     const names = new Set(fields.map((field) => field.name));
-    return Object.fromEntries(Object.entries(match).filter(([key]) => names.has(FLOW_MATCH_FIELDS[key as keyof FlowMatch])));
+    return Object.fromEntries(
+        Object.entries(match).filter(([key]) => names.has(FLOW_MATCH_FIELDS[key as keyof FlowMatch])),
+    );
 }
 
 describe("properties", () => {
@@ -697,18 +898,26 @@ describe("properties", () => {
         let matched = 0;
         let runs = 0;
         fc.assert(
-            fc.property(flowMatchArb, fc.array(lineArb(DEFAULT_FORMAT_FIELDS), { minLength: 1, maxLength: 8 }), (match, lines) => {
-                const pattern = parsePattern(renderPattern(match));
-                for (const line of lines) {
-                    const result = matchesPattern(pattern, line);
-                    assert.equal(result.matched, evaluateMatch(match, parseRecord(line)), `${pattern.source}\n  against ${line}`);
-                    if (result.matched) {
-                        matched++;
-                        assert.deepEqual(Object.values(result.values), line.split(" "));
+            fc.property(
+                flowMatchArb,
+                fc.array(lineArb(DEFAULT_FORMAT_FIELDS), { minLength: 1, maxLength: 8 }),
+                (match, lines) => {
+                    const pattern = parsePattern(renderPattern(match));
+                    for (const line of lines) {
+                        const result = matchesPattern(pattern, line);
+                        assert.equal(
+                            result.matched,
+                            evaluateMatch(match, parseRecord(line)),
+                            `${pattern.source}\n  against ${line}`,
+                        );
+                        if (result.matched) {
+                            matched++;
+                            assert.deepEqual(Object.values(result.values), line.split(" "));
+                        }
+                        runs++;
                     }
-                    runs++;
-                }
-            }),
+                },
+            ),
             { numRuns: 400 },
         );
         // Guard against a vacuous pass: the generators must produce both outcomes often.
@@ -720,13 +929,23 @@ describe("properties", () => {
         const formatArb = fc.shuffledSubarray([...FLOW_LOG_FIELDS], { minLength: 1 });
         fc.assert(
             fc.property(
-                formatArb.chain((fields) => fc.tuple(fc.constant(fields), flowMatchArb, fc.array(lineArb(fields), { minLength: 1, maxLength: 5 }))),
+                formatArb.chain((fields) =>
+                    fc.tuple(
+                        fc.constant(fields),
+                        flowMatchArb,
+                        fc.array(lineArb(fields), { minLength: 1, maxLength: 5 }),
+                    ),
+                ),
                 ([fields, anyMatch, lines]) => {
                     const match = restrictTo(anyMatch, fields);
                     const pattern = parsePattern(renderPattern(match, fields));
                     assert.deepEqual(pattern.columns, fields.map(columnName));
                     for (const line of lines) {
-                        assert.equal(matchesPattern(pattern, line).matched, evaluateMatch(match, parseRecord(line, fields)), `${pattern.source}\n  against ${line}`);
+                        assert.equal(
+                            matchesPattern(pattern, line).matched,
+                            evaluateMatch(match, parseRecord(line, fields)),
+                            `${pattern.source}\n  against ${line}`,
+                        );
                     }
                 },
             ),
@@ -751,25 +970,57 @@ describe("properties", () => {
     });
 
     it("the parser either returns a pattern or throws PatternSyntaxError, and evaluation never throws", () => {
-        const unit = fc.constantFrom("[", "]", ",", ".", "...", "=", "!", "<", ">", "&", "&&", "|", "||", '"', "\\", "*", " ", "a", "b", "1", "-", "(", "x = 1");
+        const unit = fc.constantFrom(
+            "[",
+            "]",
+            ",",
+            ".",
+            "...",
+            "=",
+            "!",
+            "<",
+            ">",
+            "&",
+            "&&",
+            "|",
+            "||",
+            '"',
+            "\\",
+            "*",
+            " ",
+            "a",
+            "b",
+            "1",
+            "-",
+            "(",
+            "x = 1",
+        );
         const text = fc.string({ unit, maxLength: 30 });
-        const patternish = fc.oneof(text, text.map((t) => `[${t}]`), text.map((t) => `[a, ${t}, ...]`));
+        const patternish = fc.oneof(
+            text,
+            text.map((t) => `[${t}]`),
+            text.map((t) => `[a, ${t}, ...]`),
+        );
         fc.assert(
-            fc.property(patternish, fc.string({ unit: fc.constantFrom("a", "1", " ", '"', "[", "]", "-", "*"), maxLength: 20 }), (source, line) => {
-                let parsed: ParsedPattern;
-                try {
-                    parsed = parsePattern(source);
-                } catch (err) {
-                    assert.ok(err instanceof PatternSyntaxError, String(err));
-                    assert.ok(err.position >= 0 && err.position <= source.length);
-                    return;
-                }
-                const result = matchesPattern(parsed, line);
-                if (result.matched) {
-                    assert.equal(Object.keys(result.values).length, splitEventFields(line).length);
-                }
-                selectsAction(parsed, "REJECT");
-            }),
+            fc.property(
+                patternish,
+                fc.string({ unit: fc.constantFrom("a", "1", " ", '"', "[", "]", "-", "*"), maxLength: 20 }),
+                (source, line) => {
+                    let parsed: ParsedPattern;
+                    try {
+                        parsed = parsePattern(source);
+                    } catch (err) {
+                        assert.ok(err instanceof PatternSyntaxError, String(err));
+                        assert.ok(err.position >= 0 && err.position <= source.length);
+                        return;
+                    }
+                    const result = matchesPattern(parsed, line);
+                    if (result.matched) {
+                        assert.equal(Object.keys(result.values).length, splitEventFields(line).length);
+                    }
+                    selectsAction(parsed, "REJECT");
+                },
+            ),
             { numRuns: 2000 },
         );
     });

@@ -141,7 +141,8 @@ function athenaTimestamp(seconds: number): string {
 
 type Expectation = (rows: readonly Located[], now: Date, params: Readonly<Record<string, string>>) => Row[];
 
-const window = (rows: readonly Located[], now: Date, hours: number) => rows.filter((r) => inLastHours(r.partition, now, hours)).map((r) => r.record);
+const window = (rows: readonly Located[], now: Date, hours: number) =>
+    rows.filter((r) => inLastHours(r.partition, now, hours)).map((r) => r.record);
 
 const flowRows = (records: readonly FlowLogRecord[]): Row[] =>
     records.map((r) => ({
@@ -162,21 +163,33 @@ const dropStart = (rows: Row[]) => rows.map(({ start, ...rest }) => rest);
 export const EXPECTED: Readonly<Record<string, Expectation>> = {
     "rejected-packets-by-protocol": (rows, now) =>
         orderBy(
-            groupBy(window(rows, now, 24).filter((r) => r.action === "REJECT"), ["protocol"]).map((g) => ({
+            groupBy(
+                window(rows, now, 24).filter((r) => r.action === "REJECT"),
+                ["protocol"],
+            ).map((g) => ({
                 protocol: g.key.protocol,
                 packets: sum(g.records, "packets"),
                 flows: g.records.length,
             })),
-            [["packets", "desc"], ["protocol", "asc"]],
+            [
+                ["packets", "desc"],
+                ["protocol", "asc"],
+            ],
         ),
     "top-rejected-sources": (rows, now) =>
         orderBy(
-            groupBy(window(rows, now, 14 * 24).filter((r) => r.action === "REJECT"), ["srcaddr"]).map((g) => ({
+            groupBy(
+                window(rows, now, 14 * 24).filter((r) => r.action === "REJECT"),
+                ["srcaddr"],
+            ).map((g) => ({
                 srcaddr: g.key.srcaddr,
                 flows: g.records.length,
                 packets: sum(g.records, "packets"),
             })),
-            [["flows", "desc"], ["srcaddr", "asc"]],
+            [
+                ["flows", "desc"],
+                ["srcaddr", "asc"],
+            ],
         ).slice(0, 10),
     "top-https-destinations": (rows, now) =>
         orderBy(
@@ -184,30 +197,49 @@ export const EXPECTED: Readonly<Record<string, Expectation>> = {
                 window(rows, now, 7 * 24).filter((r) => r.action === "ACCEPT" && r.protocol === 6 && r.dstport === 443),
                 ["dstaddr"],
             ).map((g) => ({ dstaddr: g.key.dstaddr, bytes: sum(g.records, "bytes"), flows: g.records.length })),
-            [["bytes", "desc"], ["dstaddr", "asc"]],
+            [
+                ["bytes", "desc"],
+                ["dstaddr", "asc"],
+            ],
         ).slice(0, 10),
     "top-private-source-ports": (rows, now) =>
         orderBy(
-            groupBy(window(rows, now, 24).filter((r) => isPrivateIpv4(r.srcaddr as string | null)), ["srcport"]).map((g) => ({
+            groupBy(
+                window(rows, now, 24).filter((r) => isPrivateIpv4(r.srcaddr as string | null)),
+                ["srcport"],
+            ).map((g) => ({
                 srcport: g.key.srcport,
                 bytes: sum(g.records, "bytes"),
                 flows: g.records.length,
             })),
-            [["bytes", "desc"], ["srcport", "asc"]],
+            [
+                ["bytes", "desc"],
+                ["srcport", "asc"],
+            ],
         ).slice(0, 10),
     "top-talkers": (rows, now) =>
         orderBy(
-            groupBy(window(rows, now, 24).filter((r) => r.log_status === "OK"), ["srcaddr", "dstaddr"]).map((g) => ({
+            groupBy(
+                window(rows, now, 24).filter((r) => r.log_status === "OK"),
+                ["srcaddr", "dstaddr"],
+            ).map((g) => ({
                 srcaddr: g.key.srcaddr,
                 dstaddr: g.key.dstaddr,
                 bytes: sum(g.records, "bytes"),
                 packets: sum(g.records, "packets"),
             })),
-            [["bytes", "desc"], ["srcaddr", "asc"], ["dstaddr", "asc"]],
+            [
+                ["bytes", "desc"],
+                ["srcaddr", "asc"],
+                ["dstaddr", "asc"],
+            ],
         ).slice(0, 50),
     "accepted-and-rejected-traffic": (rows, now) =>
         orderBy(
-            groupBy(window(rows, now, 24).filter((r) => r.action !== null), ["action"]).map((g) => ({
+            groupBy(
+                window(rows, now, 24).filter((r) => r.action !== null),
+                ["action"],
+            ).map((g) => ({
                 action: g.key.action,
                 flows: g.records.length,
                 packets: sum(g.records, "packets"),
@@ -221,12 +253,20 @@ export const EXPECTED: Readonly<Record<string, Expectation>> = {
                 window(rows, now, 24).filter((r) => r.protocol === 6 && (r.dstport === 22 || r.dstport === 3389)),
                 ["srcaddr", "dstaddr", "dstport", "action"],
             ).map((g) => ({ ...g.key, flows: g.records.length, packets: sum(g.records, "packets") })),
-            [["flows", "desc"], ["srcaddr", "asc"], ["dstaddr", "asc"], ["dstport", "asc"], ["action", "asc"]],
+            [
+                ["flows", "desc"],
+                ["srcaddr", "asc"],
+                ["dstaddr", "asc"],
+                ["dstport", "asc"],
+                ["action", "asc"],
+            ],
         ).slice(0, 100),
     "admin-port-traffic": (rows, now) =>
         orderBy(
             groupBy(
-                window(rows, now, 24).filter((r) => r.protocol === 6 && (ADMIN_PORTS as readonly number[]).includes(num(r.dstport))),
+                window(rows, now, 24).filter(
+                    (r) => r.protocol === 6 && (ADMIN_PORTS as readonly number[]).includes(num(r.dstport)),
+                ),
                 ["srcaddr"],
             ).map((g) => ({
                 srcaddr: g.key.srcaddr,
@@ -234,20 +274,32 @@ export const EXPECTED: Readonly<Record<string, Expectation>> = {
                 bytes: sum(g.records, "bytes"),
                 destinations: new Set(g.records.map((r) => r.dstaddr).filter((d) => d !== null)).size,
             })),
-            [["flows", "desc"], ["srcaddr", "asc"]],
+            [
+                ["flows", "desc"],
+                ["srcaddr", "asc"],
+            ],
         ).slice(0, 10),
     "bytes-by-interface": (rows, now) =>
         orderBy(
-            groupBy(window(rows, now, 24).filter((r) => r.log_status === "OK"), ["interface_id", "subnet_id", "vpc_id"]).map((g) => ({
+            groupBy(
+                window(rows, now, 24).filter((r) => r.log_status === "OK"),
+                ["interface_id", "subnet_id", "vpc_id"],
+            ).map((g) => ({
                 ...g.key,
                 bytes: sum(g.records, "bytes"),
                 packets: sum(g.records, "packets"),
             })),
-            [["bytes", "desc"], ["interface_id", "asc"]],
+            [
+                ["bytes", "desc"],
+                ["interface_id", "asc"],
+            ],
         ).slice(0, 50),
     "ipv6-traffic": (rows, now) =>
         orderBy(
-            groupBy(window(rows, now, 24).filter((r) => r.type !== null), ["type"]).map((g) => ({
+            groupBy(
+                window(rows, now, 24).filter((r) => r.type !== null),
+                ["type"],
+            ).map((g) => ({
                 type: g.key.type,
                 bytes: sum(g.records, "bytes"),
                 flows: g.records.length,
@@ -258,14 +310,18 @@ export const EXPECTED: Readonly<Record<string, Expectation>> = {
         dropStart(
             orderBy(
                 flowRows(window(rows, now, 24).filter((r) => r.srcaddr === params.address)),
-                ["start", "dstaddr", "dstport", "srcport", "protocol", "action", "packets", "bytes"].map((k) => [k, "asc"] as const),
+                ["start", "dstaddr", "dstport", "srcport", "protocol", "action", "packets", "bytes"].map(
+                    (k) => [k, "asc"] as const,
+                ),
             ).slice(0, 1000),
         ),
     "traffic-to-address": (rows, now, params) =>
         dropStart(
             orderBy(
                 flowRows(window(rows, now, 24).filter((r) => r.dstaddr === params.address)),
-                ["start", "srcaddr", "srcport", "dstport", "protocol", "action", "packets", "bytes"].map((k) => [k, "asc"] as const),
+                ["start", "srcaddr", "srcport", "dstport", "protocol", "action", "packets", "bytes"].map(
+                    (k) => [k, "asc"] as const,
+                ),
             ).slice(0, 1000),
         ),
 };
@@ -273,7 +329,10 @@ export const EXPECTED: Readonly<Record<string, Expectation>> = {
 // ---------------------------------------------------------------------------------------------
 // Names in a query, from node-sql-parser's Trino grammar.
 
-export const TABLE_COLUMNS: ReadonlySet<string> = new Set([...lakeColumns().map((c) => c.name), ...PARTITION_KEYS.map((k) => k.name)]);
+export const TABLE_COLUMNS: ReadonlySet<string> = new Set([
+    ...lakeColumns().map((c) => c.name),
+    ...PARTITION_KEYS.map((k) => k.name),
+]);
 
 type Node = Record<string, unknown>;
 
@@ -303,7 +362,9 @@ export function nameProblems(sql: string, columns: ReadonlySet<string> = TABLE_C
     for (const table of parsed.tableList) {
         if (table !== `select::null::${FLOW_LOG_TABLE}`) problems.push(`table ${table}`);
     }
-    const aliases = new Set(((ast.columns as Node[]) ?? []).map((c) => c.as as string | null).filter((a): a is string => !!a));
+    const aliases = new Set(
+        ((ast.columns as Node[]) ?? []).map((c) => c.as as string | null).filter((a): a is string => !!a),
+    );
     for (const entry of parsed.columnList) {
         const name = entry.split("::")[2];
         if (!columns.has(name) && !aliases.has(name)) problems.push(`column ${name}`);
@@ -311,13 +372,15 @@ export function nameProblems(sql: string, columns: ReadonlySet<string> = TABLE_C
     // Outside ORDER BY a name must be a table column (an alias there is not visible in SQL).
     const outsideOrderBy = [ast.columns, ast.where, ast.groupby, ast.having];
     walk(outsideOrderBy, (n) => {
-        if (n.type === "column_ref" && !columns.has(columnOf(n)) && aliases.has(columnOf(n))) problems.push(`alias ${columnOf(n)} outside ORDER BY`);
+        if (n.type === "column_ref" && !columns.has(columnOf(n)) && aliases.has(columnOf(n)))
+            problems.push(`alias ${columnOf(n)} outside ORDER BY`);
     });
     const known = new Set([...SHARED_FUNCTIONS, ...TRANSLATED_FUNCTIONS]);
     walk(ast, (n) => {
         let name: string | undefined;
         if (n.type === "aggr_func") name = String(n.name);
-        else if (n.type === "function") name = ((n.name as { name: { value: string }[] }).name ?? []).map((p) => p.value).join(".");
+        else if (n.type === "function")
+            name = ((n.name as { name: { value: string }[] }).name ?? []).map((p) => p.value).join(".");
         if (name !== undefined && !known.has(name.toLowerCase())) problems.push(`function ${name.toLowerCase()}`);
     });
     return [...new Set(problems)];

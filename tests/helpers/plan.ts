@@ -9,13 +9,17 @@ import { Plan, PlannedResource, planStack, toEngineConfig } from "../../tools/pl
 /** The account id every ARN of the offline plan carries. */
 export const ACCOUNT = OFFLINE_ACCOUNT_ID;
 
-export type VpcFixture = { readonly name: string; readonly cidrBlock: string } | { readonly name: string; readonly vpcId: string };
+export type VpcFixture =
+    { readonly name: string; readonly cidrBlock: string } | { readonly name: string; readonly vpcId: string };
 
 /** A stack config as it would be written in `Pulumi.<stack>.yaml` (full keys, decoded values). */
 export interface StackConfigFixture {
     readonly "aws:region": string;
     readonly "vpc-flow-monitor:regions": readonly { readonly region: string; readonly vpcs: readonly VpcFixture[] }[];
-    readonly "vpc-flow-monitor:flowLogs"?: { readonly cloudWatchTrafficType?: string; readonly logRetentionDays?: number };
+    readonly "vpc-flow-monitor:flowLogs"?: {
+        readonly cloudWatchTrafficType?: string;
+        readonly logRetentionDays?: number;
+    };
     readonly "vpc-flow-monitor:lake"?: {
         readonly expireAfterDays?: number;
         readonly transitionToInfrequentAccessDays?: number;

@@ -95,9 +95,16 @@ export function createResourceValidationArgs(
 }
 
 /** Every violation the policy reports; a not-applicable policy reports none. */
-export async function runResourcePolicy(policy: ResourceValidationPolicy, args: ResourceValidationArgs): Promise<Reported[]> {
+export async function runResourcePolicy(
+    policy: ResourceValidationPolicy,
+    args: ResourceValidationArgs,
+): Promise<Reported[]> {
     const reported: Reported[] = [];
-    const validations = Array.isArray(policy.validateResource) ? policy.validateResource : policy.validateResource ? [policy.validateResource] : [];
+    const validations = Array.isArray(policy.validateResource)
+        ? policy.validateResource
+        : policy.validateResource
+          ? [policy.validateResource]
+          : [];
     for (const validate of validations) {
         try {
             await validate(args, (message) => reported.push({ message }));
@@ -108,13 +115,23 @@ export async function runResourcePolicy(policy: ResourceValidationPolicy, args: 
     return reported;
 }
 
-export async function assertHasResourceViolation(policy: ResourceValidationPolicy, args: ResourceValidationArgs, expected: { message: string | RegExp }): Promise<Reported[]> {
+export async function assertHasResourceViolation(
+    policy: ResourceValidationPolicy,
+    args: ResourceValidationArgs,
+    expected: { message: string | RegExp },
+): Promise<Reported[]> {
     const reported = await runResourcePolicy(policy, args);
-    assert.ok(reported.some((r) => matches(r.message, expected.message)), `expected a violation matching ${expected.message}; got ${JSON.stringify(reported, null, 1)}`);
+    assert.ok(
+        reported.some((r) => matches(r.message, expected.message)),
+        `expected a violation matching ${expected.message}; got ${JSON.stringify(reported, null, 1)}`,
+    );
     return reported;
 }
 
-export async function assertNoResourceViolations(policy: ResourceValidationPolicy, args: ResourceValidationArgs): Promise<void> {
+export async function assertNoResourceViolations(
+    policy: ResourceValidationPolicy,
+    args: ResourceValidationArgs,
+): Promise<void> {
     assert.deepEqual(await runResourcePolicy(policy, args), []);
 }
 
@@ -162,7 +179,14 @@ export class StackBuilder {
         kind: ResourceKind,
         name: string,
         props: Record<string, unknown> = {},
-        options: { parent?: string; provider?: string; dependsOn?: string[]; custom?: boolean; read?: boolean; id?: string } = {},
+        options: {
+            parent?: string;
+            provider?: string;
+            dependsOn?: string[];
+            custom?: boolean;
+            read?: boolean;
+            id?: string;
+        } = {},
     ): string {
         const type = typeOf(kind);
         const parentTypes = options.parent ? this.byUrn.get(options.parent)?.urn.split("::")[2] : undefined;
@@ -171,7 +195,18 @@ export class StackBuilder {
         assert.ok(!this.byUrn.has(urn), `duplicate resource ${urn}`);
         const custom = options.custom ?? !isComponentType(type);
         const id = options.id ?? (typeof props.id === "string" ? props.id : undefined);
-        const draft: Draft = { type, name, urn, custom, read: options.read ?? false, parent: options.parent, provider: options.provider, id, props, dependsOn: options.dependsOn ?? [] };
+        const draft: Draft = {
+            type,
+            name,
+            urn,
+            custom,
+            read: options.read ?? false,
+            parent: options.parent,
+            provider: options.provider,
+            id,
+            props,
+            dependsOn: options.dependsOn ?? [],
+        };
         this.drafts.push(draft);
         this.byUrn.set(urn, draft);
         return urn;
@@ -206,7 +241,11 @@ export class StackBuilder {
             const outputs: Record<string, unknown> = {};
             const propertyDependencies: Record<string, string[]> = {};
             for (const [key, value] of Object.entries(d.props)) {
-                const refs = Array.isArray(value) ? value.filter((v): v is Ref => v instanceof Ref) : value instanceof Ref ? [value] : [];
+                const refs = Array.isArray(value)
+                    ? value.filter((v): v is Ref => v instanceof Ref)
+                    : value instanceof Ref
+                      ? [value]
+                      : [];
                 outputs[key] = Array.isArray(value) ? value.map((v) => this.resolve(v)) : this.resolve(value);
                 if (refs.length > 0) propertyDependencies[key] = refs.map((r) => r.target);
                 else propertyDependencies[key] = [];
@@ -245,7 +284,10 @@ function isComponentType(type: string): boolean {
     return !type.startsWith("pulumi:providers:") && !type.split(":")[1]?.includes("/");
 }
 
-export function createStackValidationArgs(stack: StackBuilder | readonly PolicyInputResource[], config: Record<string, unknown> = {}): StackValidationArgs {
+export function createStackValidationArgs(
+    stack: StackBuilder | readonly PolicyInputResource[],
+    config: Record<string, unknown> = {},
+): StackValidationArgs {
     const resources = stack instanceof StackBuilder ? stack.resources() : stack;
     return {
         resources: toPolicyResources(resources),
@@ -273,8 +315,13 @@ export async function assertHasStackViolation(
     expected: { message: string | RegExp; urn?: string },
 ): Promise<Reported[]> {
     const reported = await runStackPolicy(policy, args);
-    const found = reported.filter((r) => matches(r.message, expected.message) && (expected.urn === undefined || r.urn === expected.urn));
-    assert.ok(found.length > 0, `expected a violation matching ${expected.message}${expected.urn ? ` on ${expected.urn}` : ""}; got ${JSON.stringify(reported, null, 1)}`);
+    const found = reported.filter(
+        (r) => matches(r.message, expected.message) && (expected.urn === undefined || r.urn === expected.urn),
+    );
+    assert.ok(
+        found.length > 0,
+        `expected a violation matching ${expected.message}${expected.urn ? ` on ${expected.urn}` : ""}; got ${JSON.stringify(reported, null, 1)}`,
+    );
     return reported;
 }
 
@@ -300,7 +347,11 @@ const METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 export function withoutAlarmsOf(plan: Plan, vpcName: string): Plan {
     const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
     const under = (urn: string | undefined): boolean => {
-        for (let current = urn ? byUrn.get(urn) : undefined; current; current = current.parent ? byUrn.get(current.parent) : undefined) {
+        for (
+            let current = urn ? byUrn.get(urn) : undefined;
+            current;
+            current = current.parent ? byUrn.get(current.parent) : undefined
+        ) {
             if (current.type === MONITORED_VPC && current.name === vpcName) return true;
         }
         return false;

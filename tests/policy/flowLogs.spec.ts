@@ -37,7 +37,8 @@ describe("policy vpc-flow-logs-required", () => {
                 const { stack, vpcs } = fleet(3);
                 stack.remove(vpcs[1].flowLog!, vpcs[1].s3FlowLog!);
                 const reported = await assertHasStackViolation(vpcFlowLogsRequired, argsFor(stack, view), {
-                    message: /VPC "vpc-1-vpc".* has no flow log capturing REJECT or ALL traffic: no flow log refers to it/,
+                    message:
+                        /VPC "vpc-1-vpc".* has no flow log capturing REJECT or ALL traffic: no flow log refers to it/,
                     urn: vpcs[1].vpc,
                 });
                 assert.equal(reported.length, 1);
@@ -69,7 +70,10 @@ describe("policy vpc-flow-logs-required", () => {
         const stack = new StackBuilder();
         const provider = addProvider(stack);
         const vpc = stack.add(aws.ec2.Vpc, "shared", { id: "vpc-0123456789abcdef0" }, { provider, read: true });
-        await assertHasStackViolation(vpcFlowLogsRequired, argsFor(stack, "known"), { message: 'VPC "shared" (vpc-0123456789abcdef0)', urn: vpc });
+        await assertHasStackViolation(vpcFlowLogsRequired, argsFor(stack, "known"), {
+            message: 'VPC "shared" (vpc-0123456789abcdef0)',
+            urn: vpc,
+        });
     });
 
     it("does not count a flow log of another VPC (matched by id, not by being in the stack)", async () => {
@@ -78,13 +82,22 @@ describe("policy vpc-flow-logs-required", () => {
         const lonely = stack.add(aws.ec2.Vpc, "lonely", { id: "vpc-00000000000000001" }, { provider });
         addMonitoredVpc(stack, "app", { provider });
         const reported = await runStackPolicy(vpcFlowLogsRequired, argsFor(stack, "known"));
-        assert.deepEqual(reported.map((r) => r.urn), [lonely]);
+        assert.deepEqual(
+            reported.map((r) => r.urn),
+            [lonely],
+        );
     });
 
     it("counts only the traffic types of its config, and skips exempt VPCs", async () => {
         const { stack, vpcs } = fleet(2);
-        await assertHasStackViolation(vpcFlowLogsRequired, argsFor(stack, "known", { trafficTypes: ["ACCEPT"] }), { message: "capturing ACCEPT traffic" });
-        assert.equal((await runStackPolicy(vpcFlowLogsRequired, argsFor(stack, "known", { trafficTypes: ["ALL"] }))).length, 0, "the S3 flow logs capture ALL");
+        await assertHasStackViolation(vpcFlowLogsRequired, argsFor(stack, "known", { trafficTypes: ["ACCEPT"] }), {
+            message: "capturing ACCEPT traffic",
+        });
+        assert.equal(
+            (await runStackPolicy(vpcFlowLogsRequired, argsFor(stack, "known", { trafficTypes: ["ALL"] }))).length,
+            0,
+            "the S3 flow logs capture ALL",
+        );
         stack.remove(vpcs[0].flowLog!, vpcs[0].s3FlowLog!);
         await assertNoStackViolations(vpcFlowLogsRequired, argsFor(stack, "known", { exemptVpcs: ["vpc-0-vpc"] }));
     });
@@ -94,9 +107,17 @@ describe("policy vpc-flow-logs-required", () => {
         const provider = addProvider(stack);
         const a = stack.add(aws.ec2.Vpc, "a", { id: UNKNOWN_STRING }, { provider });
         const b = stack.add(aws.ec2.Vpc, "b", { id: UNKNOWN_STRING }, { provider });
-        stack.add(aws.ec2.FlowLog, "either", { vpcId: stack.ref(a, "id", () => UNKNOWN_STRING), trafficType: "ALL" }, { provider });
+        stack.add(
+            aws.ec2.FlowLog,
+            "either",
+            { vpcId: stack.ref(a, "id", () => UNKNOWN_STRING), trafficType: "ALL" },
+            { provider },
+        );
         const resources = stack.resources();
-        resources[resources.length - 1] = { ...resources[resources.length - 1], propertyDependencies: { vpcId: [a, b] } };
+        resources[resources.length - 1] = {
+            ...resources[resources.length - 1],
+            propertyDependencies: { vpcId: [a, b] },
+        };
         assert.equal((await runStackPolicy(vpcFlowLogsRequired, createStackValidationArgs(resources))).length, 2);
     });
 });
@@ -120,7 +141,10 @@ describe("policy vpc-reject-alarm-required", () => {
                     reported.map((r) => r.urn),
                     [vpcs[7].vpc],
                 );
-                assert.match(reported[0].message, /^VPC "vpc-7-vpc".* has no REJECT alarm: metric filter "vpc-7-reject-any-metricFilter" on log group "\/vpc-flow-monitor\/test\/vpc-7" selects REJECT records, but no metric alarm watches its metric "reject-any" \(namespace "VpcFlowMonitor\/test\/vpc-7"\)\.$/);
+                assert.match(
+                    reported[0].message,
+                    /^VPC "vpc-7-vpc".* has no REJECT alarm: metric filter "vpc-7-reject-any-metricFilter" on log group "\/vpc-flow-monitor\/test\/vpc-7" selects REJECT records, but no metric alarm watches its metric "reject-any" \(namespace "VpcFlowMonitor\/test\/vpc-7"\)\.$/,
+                );
             });
 
             it("reports a violation when the filter matches ACCEPT records only", async () => {
@@ -129,7 +153,8 @@ describe("policy vpc-reject-alarm-required", () => {
                 const topic = addTopic(stack, provider);
                 const vpc = addMonitoredVpc(stack, "app", { provider, topic, pattern: ACCEPT_PATTERN });
                 await assertHasStackViolation(vpcRejectAlarmRequired, argsFor(stack, view), {
-                    message: /no metric filter on log group "\/vpc-flow-monitor\/test\/app" selects REJECT records \("app-reject-any-metricFilter": its pattern ".*action = ACCEPT.*" does not select only REJECT records\)/,
+                    message:
+                        /no metric filter on log group "\/vpc-flow-monitor\/test\/app" selects REJECT records \("app-reject-any-metricFilter": its pattern ".*action = ACCEPT.*" does not select only REJECT records\)/,
                     urn: vpc.vpc,
                 });
             });
@@ -139,7 +164,8 @@ describe("policy vpc-reject-alarm-required", () => {
                 const provider = addProvider(stack);
                 const vpc = addMonitoredVpc(stack, "app", { provider, alarmActions: [] });
                 await assertHasStackViolation(vpcRejectAlarmRequired, argsFor(stack, view), {
-                    message: 'metric alarm "app-reject-any-alarm" watches the REJECT metric "reject-any" (namespace "VpcFlowMonitor/test/app") of filter "app-reject-any-metricFilter", but it has no alarm actions',
+                    message:
+                        'metric alarm "app-reject-any-alarm" watches the REJECT metric "reject-any" (namespace "VpcFlowMonitor/test/app") of filter "app-reject-any-metricFilter", but it has no alarm actions',
                     urn: vpc.vpc,
                 });
             });
@@ -160,7 +186,8 @@ describe("policy vpc-reject-alarm-required", () => {
                 const provider = addProvider(stack);
                 addMonitoredVpc(stack, "app", { provider, pattern: null });
                 await assertHasStackViolation(vpcRejectAlarmRequired, argsFor(stack, view), {
-                    message: 'no metric filter reads log group "/vpc-flow-monitor/test/app", which flow log "app-alarmFlowLog" delivers to',
+                    message:
+                        'no metric filter reads log group "/vpc-flow-monitor/test/app", which flow log "app-alarmFlowLog" delivers to',
                 });
             });
         });
@@ -171,20 +198,22 @@ describe("policy vpc-reject-alarm-required", () => {
         const provider = addProvider(stack);
         const topic = addTopic(stack, provider);
         addMonitoredVpc(stack, "app", { provider, topic, trafficType: "ACCEPT" });
-        await assertHasStackViolation(vpcRejectAlarmRequired, argsFor(stack, "known"), { message: 'capture no REJECT records ("app-alarmFlowLog" captures ACCEPT)' });
+        await assertHasStackViolation(vpcRejectAlarmRequired, argsFor(stack, "known"), {
+            message: 'capture no REJECT records ("app-alarmFlowLog" captures ACCEPT)',
+        });
     });
 
     it("decides by parsing the pattern, not by finding the word REJECT in it", async () => {
         const patterns = {
             // REJECT in the wrong column, a comment-like term, an OR with ACCEPT, a wildcard, a syntax error:
             "[version, account, eni, source, destination, srcport, destport=REJECT, ...]": false,
-            "REJECT": false,
+            REJECT: false,
             "[version, account, eni, source, destination, srcport, destport, protocol, packets, bytes, start, end, action=REJECT || action=ACCEPT, status]": false,
             "[..., action=REJ*, status]": false,
             "[version, action=REJECT": false,
             // Seed-style names, the ellipsis form, and a quoted value all select REJECT:
             "[version, account, eni, source, destination, srcport, destport, protocol, packets, bytes, windowstart, windowend, action=REJECT, flowlogstatus]": true,
-            "[..., action=\"REJECT\", status]": true,
+            '[..., action="REJECT", status]': true,
         };
         for (const [pattern, selects] of Object.entries(patterns)) {
             const stack = new StackBuilder();
@@ -203,10 +232,18 @@ describe("policy vpc-reject-alarm-required", () => {
         const provider = addProvider(stack);
         const topic = addTopic(stack, provider);
         addMonitoredVpc(stack, "default-pattern", { provider, topic, logFormat: format });
-        addMonitoredVpc(stack, "own-pattern", { provider, topic, logFormat: format, pattern: "[version, eni, src, dst, action=REJECT, status]" });
+        addMonitoredVpc(stack, "own-pattern", {
+            provider,
+            topic,
+            logFormat: format,
+            pattern: "[version, eni, src, dst, action=REJECT, status]",
+        });
         const reported = await runStackPolicy(vpcRejectAlarmRequired, argsFor(stack, "known"));
         assert.equal(reported.length, 1);
-        assert.match(reported[0].message, /^VPC "default-pattern-vpc" .*its pattern ".*" does not select only REJECT records/);
+        assert.match(
+            reported[0].message,
+            /^VPC "default-pattern-vpc" .*its pattern ".*" does not select only REJECT records/,
+        );
     });
 
     it("links an alarm that counts the filter's metric in a metric-math query", async () => {
@@ -219,7 +256,18 @@ describe("policy vpc-reject-alarm-required", () => {
             "math",
             {
                 alarmActions: [stack.ref(topic, "arn")],
-                metricQueries: [{ id: "m1", metric: { namespace: "VpcFlowMonitor/test/app", metricName: "reject-any", period: 300, stat: "Sum" } }, { id: "e1", expression: "m1 * 2", returnData: true }],
+                metricQueries: [
+                    {
+                        id: "m1",
+                        metric: {
+                            namespace: "VpcFlowMonitor/test/app",
+                            metricName: "reject-any",
+                            period: 300,
+                            stat: "Sum",
+                        },
+                    },
+                    { id: "e1", expression: "m1 * 2", returnData: true },
+                ],
             },
             { provider, dependsOn: [vpc.filter!] },
         );
@@ -232,8 +280,16 @@ describe("policy vpc-reject-alarm-required", () => {
         const west = addProvider(stack, "us-west-2");
         const topic = addTopic(stack, west, "us-west-2");
         const vpc = addMonitoredVpc(stack, "app", { provider: east, alarm: false });
-        stack.add(aws.cloudwatch.MetricAlarm, "elsewhere", { namespace: "VpcFlowMonitor/test/app", metricName: "reject-any", alarmActions: [stack.ref(topic, "arn")] }, { provider: west });
-        await assertHasStackViolation(vpcRejectAlarmRequired, argsFor(stack, "known"), { message: "no metric alarm watches", urn: vpc.vpc });
+        stack.add(
+            aws.cloudwatch.MetricAlarm,
+            "elsewhere",
+            { namespace: "VpcFlowMonitor/test/app", metricName: "reject-any", alarmActions: [stack.ref(topic, "arn")] },
+            { provider: west },
+        );
+        await assertHasStackViolation(vpcRejectAlarmRequired, argsFor(stack, "known"), {
+            message: "no metric alarm watches",
+            urn: vpc.vpc,
+        });
     });
 
     it("reports a violation when the alarm's actions are disabled", async () => {
@@ -242,12 +298,20 @@ describe("policy vpc-reject-alarm-required", () => {
         const topic = addTopic(stack, provider);
         const vpc = addMonitoredVpc(stack, "app", { provider, topic });
         stack.set(vpc.alarm!, { actionsEnabled: false });
-        await assertHasStackViolation(vpcRejectAlarmRequired, argsFor(stack, "known"), { message: "its actions are disabled (actionsEnabled: false)" });
+        await assertHasStackViolation(vpcRejectAlarmRequired, argsFor(stack, "known"), {
+            message: "its actions are disabled (actionsEnabled: false)",
+        });
     });
 
     it("treats an older engine's empty preview outputs as unknown and links through dependencies", async () => {
         const { stack } = fleet(2);
-        const empty = stack.resources().map((r) => (r.custom && !r.type.startsWith("pulumi:providers:") && r.type !== "aws:sns/topic:Topic" ? { ...r, outputs: {}, id: undefined } : r));
+        const empty = stack
+            .resources()
+            .map((r) =>
+                r.custom && !r.type.startsWith("pulumi:providers:") && r.type !== "aws:sns/topic:Topic"
+                    ? { ...r, outputs: {}, id: undefined }
+                    : r,
+            );
         await assertNoStackViolations(vpcRejectAlarmRequired, createStackValidationArgs(empty));
     });
 
@@ -271,10 +335,14 @@ describe("policy alarm-flow-log-aggregation", () => {
         const topic = addTopic(stack, provider);
         const vpc = addMonitoredVpc(stack, "app", { provider, topic, aggregation: 600 });
         await assertHasStackViolation(alarmFlowLogAggregation, argsFor(stack, "known"), {
-            message: 'Flow log "app-alarmFlowLog" feeds alarm "app-reject-any-alarm" through log group "/vpc-flow-monitor/test/app" but aggregates over 600 s; set maxAggregationInterval to 60.',
+            message:
+                'Flow log "app-alarmFlowLog" feeds alarm "app-reject-any-alarm" through log group "/vpc-flow-monitor/test/app" but aggregates over 600 s; set maxAggregationInterval to 60.',
             urn: vpc.flowLog,
         });
-        await assertNoStackViolations(alarmFlowLogAggregation, argsFor(stack, "known", { maxAggregationIntervalSeconds: 600 }));
+        await assertNoStackViolations(
+            alarmFlowLogAggregation,
+            argsFor(stack, "known", { maxAggregationIntervalSeconds: 600 }),
+        );
     });
 
     it("reports none for a 600 s flow log that feeds no alarm (the lake's)", async () => {

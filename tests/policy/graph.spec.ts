@@ -23,7 +23,12 @@ describe("stack graph", () => {
         const awsx = stack.add(TYPES.AwsxVpc, "app-vpc", { vpcId: "vpc-1" }, { parent: monitored });
         const vpc = stack.add(TYPES.Vpc, "app-vpc", { id: "vpc-1" }, { parent: awsx });
         const other = stack.add(TYPES.Vpc, "other", { id: "vpc-2" });
-        const flowLog = stack.add(TYPES.FlowLog, "fl", { vpcId: stack.ref(awsx, "vpcId"), trafficType: "ALL" }, { dependsOn: [other] });
+        const flowLog = stack.add(
+            TYPES.FlowLog,
+            "fl",
+            { vpcId: stack.ref(awsx, "vpcId"), trafficType: "ALL" },
+            { dependsOn: [other] },
+        );
         return { stack, monitored, awsx, vpc, other, flowLog };
     }
 
@@ -44,7 +49,13 @@ describe("stack graph", () => {
             graph.dependedOn(fl, ["vpcId"], [TYPES.Vpc]).map((r) => r.urn),
             [vpc],
         );
-        assert.deepEqual(graph.dependedOn(fl, ["notRecorded"], [TYPES.Vpc]).map((r) => r.urn).sort(), [vpc, other].sort());
+        assert.deepEqual(
+            graph
+                .dependedOn(fl, ["notRecorded"], [TYPES.Vpc])
+                .map((r) => r.urn)
+                .sort(),
+            [vpc, other].sort(),
+        );
         assert.equal(graph.soleDependency(fl, ["notRecorded"], [TYPES.Vpc]), undefined, "two candidates: no link");
     });
 
@@ -62,8 +73,14 @@ describe("stack graph", () => {
     });
 
     it("reads ARNs", () => {
-        assert.deepEqual(parseLogGroupArn("arn:aws:logs:eu-west-1:123456789012:log-group:/a/b:*"), { region: "eu-west-1", name: "/a/b" });
-        assert.deepEqual(parseLogGroupArn("arn:aws:logs:eu-west-1:123456789012:log-group:/a/b"), { region: "eu-west-1", name: "/a/b" });
+        assert.deepEqual(parseLogGroupArn("arn:aws:logs:eu-west-1:123456789012:log-group:/a/b:*"), {
+            region: "eu-west-1",
+            name: "/a/b",
+        });
+        assert.deepEqual(parseLogGroupArn("arn:aws:logs:eu-west-1:123456789012:log-group:/a/b"), {
+            region: "eu-west-1",
+            name: "/a/b",
+        });
         assert.equal(parseLogGroupArn("arn:aws:s3:::bucket"), undefined);
         assert.equal(bucketNameFromArn("arn:aws:s3:::lake-1/vpc-flow-logs/"), "lake-1");
         assert.equal(bucketNameFromArn("arn:aws-us-gov:s3:::lake-1"), "lake-1");
@@ -72,7 +89,12 @@ describe("stack graph", () => {
 });
 
 describe("reading values that may be unknown", () => {
-    const props = unknownCheckingProxy({ a: UNKNOWN_STRING, b: { c: 5, d: [1, UNKNOWN_STRING] }, e: UNKNOWN_ARRAY, n: "60" });
+    const props = unknownCheckingProxy({
+        a: UNKNOWN_STRING,
+        b: { c: 5, d: [1, UNKNOWN_STRING] },
+        e: UNKNOWN_ARRAY,
+        n: "60",
+    });
 
     it("answers UNKNOWN where the proxy would throw", () => {
         assert.throws(() => props.a);
@@ -88,7 +110,11 @@ describe("reading values that may be unknown", () => {
 });
 
 describe("policy documents", () => {
-    const tlsOnly = { Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } }] };
+    const tlsOnly = {
+        Statement: [
+            { Effect: "Deny", Principal: "*", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } },
+        ],
+    };
 
     it("reads a document from JSON text or an object, and says when it cannot", () => {
         assert.equal((statementsOf(JSON.stringify(tlsOnly)) as unknown[]).length, 1);
@@ -100,16 +126,30 @@ describe("policy documents", () => {
 
     it("recognises the TLS-only statement in its spellings, and nothing weaker", () => {
         assert.ok(deniesInsecureTransport(statementsOf(tlsOnly) as never));
-        const spelled = { Statement: { Effect: "Deny", Principal: { AWS: ["*"] }, Action: ["*"], Condition: { BoolIfExists: { "aws:securetransport": false } } } };
+        const spelled = {
+            Statement: {
+                Effect: "Deny",
+                Principal: { AWS: ["*"] },
+                Action: ["*"],
+                Condition: { BoolIfExists: { "aws:securetransport": false } },
+            },
+        };
         assert.ok(deniesInsecureTransport(statementsOf(spelled) as never));
         const narrow = { Statement: [{ ...tlsOnly.Statement[0], Action: "s3:GetObject" }] };
         const someone = { Statement: [{ ...tlsOnly.Statement[0], Principal: { AWS: "arn:aws:iam::1:root" } }] };
         const allow = { Statement: [{ ...tlsOnly.Statement[0], Effect: "Allow" }] };
-        for (const doc of [narrow, someone, allow]) assert.equal(deniesInsecureTransport(statementsOf(doc) as never), false, JSON.stringify(doc));
+        for (const doc of [narrow, someone, allow])
+            assert.equal(deniesInsecureTransport(statementsOf(doc) as never), false, JSON.stringify(doc));
     });
 
     it("lists wildcard grants of Allow statements only", () => {
-        const doc = { Statement: [{ Effect: "Allow", Action: ["logs:PutLogEvents", "logs:*"] }, { Effect: "Deny", Action: "*" }, { Effect: "Allow", NotAction: "iam:*" }] };
+        const doc = {
+            Statement: [
+                { Effect: "Allow", Action: ["logs:PutLogEvents", "logs:*"] },
+                { Effect: "Deny", Action: "*" },
+                { Effect: "Allow", NotAction: "iam:*" },
+            ],
+        };
         assert.deepEqual(wildcardGrants(statementsOf(doc) as never), ["logs:*", "NotAction iam:*"]);
         assert.deepEqual(wildcardGrants(statementsOf(doc) as never, ["logs:*"]), ["NotAction iam:*"]);
     });

@@ -43,9 +43,17 @@ describe("policy pack", () => {
             assert.notEqual(policy.name, "all", '"all" is reserved');
             assert.match(policy.description, /^[A-Z].*\.$/, `${policy.name}: description`);
             assert.ok(policy.configSchema, `${policy.name}: configSchema`);
-            assert.ok(!("enforcementLevel" in policy.configSchema.properties), `${policy.name}: enforcementLevel is not a config property`);
+            assert.ok(
+                !("enforcementLevel" in policy.configSchema.properties),
+                `${policy.name}: enforcementLevel is not a config property`,
+            );
             // Every default must pass its own schema.
-            const defaults = Object.fromEntries(Object.entries(policy.configSchema.properties).map(([k, v]) => [k, (v as { default?: unknown }).default]));
+            const defaults = Object.fromEntries(
+                Object.entries(policy.configSchema.properties).map(([k, v]) => [
+                    k,
+                    (v as { default?: unknown }).default,
+                ]),
+            );
             const schema = z.fromJSONSchema({ type: "object", properties: policy.configSchema.properties } as never);
             assert.ok(schema.safeParse(defaults).success, `${policy.name}: defaults ${JSON.stringify(defaults)}`);
         }
@@ -105,7 +113,9 @@ describe("policy pack", () => {
     });
 
     it("runs in CI twice: offline with no secrets, and as `pulumi preview --policy-pack` through the Pulumi action", () => {
-        const workflow = YAML.parse(fs.readFileSync(path.join(POLICY_DIR, "..", ".github", "workflows", "policy.yml"), "utf8"));
+        const workflow = YAML.parse(
+            fs.readFileSync(path.join(POLICY_DIR, "..", ".github", "workflows", "policy.yml"), "utf8"),
+        );
         const offline = workflow.jobs["offline-check"];
         const text = (job: unknown) => JSON.stringify(job);
         assert.ok(!text(offline).includes("secrets."), "the offline job needs no secrets");
@@ -157,9 +167,21 @@ describe("policy pack", () => {
         const cases: [string, () => PolicyInputResource[], string[]][] = [
             ["the dev plan", () => fromPlan(dev), []],
             ["the dev plan as a preview sees it", () => asPreview(fromPlan(dev)), []],
-            ["the fleet with one VPC's alarms removed", () => fromPlan(withoutAlarmsOf(fleet, "web")), ["vpc-reject-alarm-required"]],
-            ["the fleet with one VPC's alarms removed, as a preview sees it", () => asPreview(fromPlan(withoutAlarmsOf(fleet, "web"))), ["vpc-reject-alarm-required"]],
-            ["the fleet with a log group that never expires and a role with logs:*", () => fromPlan(weakened(fleet)), ["log-group-retention-set", "flow-log-role-no-wildcard-actions"]],
+            [
+                "the fleet with one VPC's alarms removed",
+                () => fromPlan(withoutAlarmsOf(fleet, "web")),
+                ["vpc-reject-alarm-required"],
+            ],
+            [
+                "the fleet with one VPC's alarms removed, as a preview sees it",
+                () => asPreview(fromPlan(withoutAlarmsOf(fleet, "web"))),
+                ["vpc-reject-alarm-required"],
+            ],
+            [
+                "the fleet with a log group that never expires and a role with logs:*",
+                () => fromPlan(weakened(fleet)),
+                ["log-group-retention-set", "flow-log-role-no-wildcard-actions"],
+            ],
         ];
         for (const [name, resourcesOf, expected] of cases) {
             it(`reports what the offline runner reports for ${name}`, async () => {
@@ -168,7 +190,8 @@ describe("policy pack", () => {
                 const served = [...(await analyzeStack(client, resources)), ...(await analyzeEach(client, resources))];
                 assert.deepEqual(normalise(served), normalise(offline.violations));
                 assert.deepEqual([...new Set(offline.violations.map((v) => v.policy))], expected);
-                if (name.includes("removed")) assert.ok(offline.violations.every((v) => v.message.includes('"web-vpc"')));
+                if (name.includes("removed"))
+                    assert.ok(offline.violations.every((v) => v.message.includes('"web-vpc"')));
             });
         }
     });
@@ -191,9 +214,17 @@ function weakened(plan: Plan): Plan {
     return {
         ...plan,
         resources: plan.resources.map((r) => {
-            if (r.name === "data-alarmLogGroup") return { ...r, inputs: { ...r.inputs, retentionInDays: 0 }, outputs: { ...r.outputs, retentionInDays: 0 } };
+            if (r.name === "data-alarmLogGroup")
+                return {
+                    ...r,
+                    inputs: { ...r.inputs, retentionInDays: 0 },
+                    outputs: { ...r.outputs, retentionInDays: 0 },
+                };
             if (r.name === "edge-deliveryPolicy") {
-                const policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "logs:*", Resource: "*" }] });
+                const policy = JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [{ Effect: "Allow", Action: "logs:*", Resource: "*" }],
+                });
                 return { ...r, inputs: { ...r.inputs, policy }, outputs: { ...r.outputs, policy } };
             }
             return r;
@@ -204,7 +235,10 @@ function weakened(plan: Plan): Plan {
 /** Starts policy/index.ts the way the Pulumi CLI's policy host does: the working directory is the pack. */
 function startPack(): Promise<{ child: ChildProcess; port: number }> {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "index.ts"], { cwd: POLICY_DIR, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "index.ts"], {
+            cwd: POLICY_DIR,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         let out = "";
         let err = "";
         const timer = setTimeout(() => reject(new Error(`the pack printed no port in 30 s; stderr: ${err}`)), 30_000);
@@ -225,7 +259,9 @@ function startPack(): Promise<{ child: ChildProcess; port: number }> {
 }
 
 function call(client: any, method: string, request: unknown): Promise<any> {
-    return new Promise((resolve, reject) => client[method](request, (err: unknown, response: unknown) => (err ? reject(err) : resolve(response))));
+    return new Promise((resolve, reject) =>
+        client[method](request, (err: unknown, response: unknown) => (err ? reject(err) : resolve(response))),
+    );
 }
 
 const LEVELS: Record<string, number> = { advisory: 0, mandatory: 1, disabled: 2, remediate: 3 };
@@ -236,7 +272,9 @@ function configureRequest(config: PolicyConfig) {
     for (const [name, { enforcementLevel, ...properties }] of Object.entries(config)) {
         const entry = new analyzerpb.PolicyConfig();
         const policy = ALL_POLICIES.find((p) => p.name === name)!;
-        entry.setEnforcementlevel(LEVELS[(enforcementLevel ?? policy.enforcementLevel ?? "advisory") as EnforcementLevel]);
+        entry.setEnforcementlevel(
+            LEVELS[(enforcementLevel ?? policy.enforcementLevel ?? "advisory") as EnforcementLevel],
+        );
         entry.setProperties(Struct.fromJavaScript(properties));
         map.set(name, entry);
     }
@@ -277,7 +315,8 @@ async function analyzeStack(client: any, resources: PolicyInputResource[]): Prom
             message.setUrn(r.urn);
             message.setName(r.name);
             // The same props the offline runner gives stack policies (outputs plus the id).
-            const props = r.custom && r.id !== undefined && !("id" in r.outputs) ? { ...r.outputs, id: r.id } : r.outputs;
+            const props =
+                r.custom && r.id !== undefined && !("id" in r.outputs) ? { ...r.outputs, id: r.id } : r.outputs;
             assert.ok(views[i].urn === r.urn);
             message.setProperties(struct(props));
             message.setOptions(options(r));
@@ -322,7 +361,9 @@ function diagnostics(response: any): Violation[] {
         enforcementLevel: d.getEnforcementlevel() === 1 ? "mandatory" : "advisory",
         urn: d.getUrn() || undefined,
         // The server prints the policy's description above the policy's message.
-        message: d.getMessage().startsWith(`${d.getDescription()}\n`) ? d.getMessage().slice(d.getDescription().length + 1) : d.getMessage(),
+        message: d.getMessage().startsWith(`${d.getDescription()}\n`)
+            ? d.getMessage().slice(d.getDescription().length + 1)
+            : d.getMessage(),
     }));
 }
 

@@ -10,7 +10,10 @@ import { PolicyConfigError, resolvePolicyConfig } from "../../tools/analyzer/pol
 import { PolicyError, PolicyInputResource, PolicyPackSpec, runPolicyPack } from "../../tools/analyzer/policyRunner";
 import { StackBuilder, UNKNOWN_STRING } from "../helpers/policy";
 
-function pack(policies: PolicyPackSpec["policies"], enforcementLevel?: PolicyPackSpec["enforcementLevel"]): PolicyPackSpec {
+function pack(
+    policies: PolicyPackSpec["policies"],
+    enforcementLevel?: PolicyPackSpec["enforcementLevel"],
+): PolicyPackSpec {
     return { name: "test-pack", version: "1.2.3", policies, enforcementLevel };
 }
 
@@ -19,17 +22,40 @@ function resources(): PolicyInputResource[] {
     const stack = new StackBuilder();
     const provider = stack.add("pulumi:providers:aws", "east", { region: "us-east-1" }, { id: "p1" });
     const component = stack.add("acme:lake:Lake", "lake", {});
-    stack.add(aws.s3.Bucket, "bucket", { bucket: "b-1", arn: "arn:aws:s3:::b-1" }, { parent: component, provider, id: "b-1" });
+    stack.add(
+        aws.s3.Bucket,
+        "bucket",
+        { bucket: "b-1", arn: "arn:aws:s3:::b-1" },
+        { parent: component, provider, id: "b-1" },
+    );
     stack.add(aws.ec2.Vpc, "shared", { cidrBlock: "10.0.0.0/16" }, { provider, read: true, id: "vpc-1" });
-    return stack.resources().map((r) => (r.name === "bucket" ? { ...r, inputs: { bucket: "b-1", forceDestroy: false }, dependencies: [...r.dependencies, "urn:pulumi:test::test::gone::x"] } : r));
+    return stack.resources().map((r) =>
+        r.name === "bucket"
+            ? {
+                  ...r,
+                  inputs: { bucket: "b-1", forceDestroy: false },
+                  dependencies: [...r.dependencies, "urn:pulumi:test::test::gone::x"],
+              }
+            : r,
+    );
 }
 
-const everyResource = (name: string, seen: unknown[], level?: ResourceValidationPolicy["enforcementLevel"]): ResourceValidationPolicy => ({
+const everyResource = (
+    name: string,
+    seen: unknown[],
+    level?: ResourceValidationPolicy["enforcementLevel"],
+): ResourceValidationPolicy => ({
     name,
     description: "Sees every resource.",
     enforcementLevel: level,
     validateResource: (args, report) => {
-        seen.push({ type: args.type, name: args.name, props: { ...args.props }, provider: args.provider && { name: args.provider.name, region: args.provider.props.region }, parent: args.opts.parent });
+        seen.push({
+            type: args.type,
+            name: args.name,
+            props: { ...args.props },
+            provider: args.provider && { name: args.provider.name, region: args.provider.props.region },
+            parent: args.opts.parent,
+        });
         report(`saw ${args.name}`);
     },
 });
@@ -40,7 +66,13 @@ const stackSnapshot = (name: string, seen: unknown[]): StackValidationPolicy => 
     enforcementLevel: "advisory",
     validateStack: (args, report) => {
         for (const r of args.resources) {
-            seen.push({ name: r.name, props: { ...r.props }, parent: r.parent?.name, deps: r.dependencies.map((d) => d.name), provider: r.provider?.name });
+            seen.push({
+                name: r.name,
+                props: { ...r.props },
+                parent: r.parent?.name,
+                deps: r.dependencies.map((d) => d.name),
+                provider: r.provider?.name,
+            });
         }
         report("stack seen");
     },
@@ -54,7 +86,13 @@ describe("policy runner", () => {
             seen.map((s) => s.name),
             ["east", "lake", "bucket"],
         );
-        assert.deepEqual(seen[2], { type: "aws:s3/bucket:Bucket", name: "bucket", props: { bucket: "b-1", forceDestroy: false }, provider: { name: "east", region: "us-east-1" }, parent: seen[2].parent });
+        assert.deepEqual(seen[2], {
+            type: "aws:s3/bucket:Bucket",
+            name: "bucket",
+            props: { bucket: "b-1", forceDestroy: false },
+            provider: { name: "east", region: "us-east-1" },
+            parent: seen[2].parent,
+        });
         assert.match(seen[2].parent, /acme:lake:Lake::lake$/);
     });
 
@@ -62,15 +100,28 @@ describe("policy runner", () => {
         const seen: any[] = [];
         await runPolicyPack(resources(), pack([stackSnapshot("stack", seen)]));
         const bucket = seen.find((s) => s.name === "bucket");
-        assert.deepEqual(bucket, { name: "bucket", props: { bucket: "b-1", arn: "arn:aws:s3:::b-1", id: "b-1" }, parent: "lake", deps: [], provider: "east" });
+        assert.deepEqual(bucket, {
+            name: "bucket",
+            props: { bucket: "b-1", arn: "arn:aws:s3:::b-1", id: "b-1" },
+            parent: "lake",
+            deps: [],
+            provider: "east",
+        });
         assert.deepEqual(seen.find((s) => s.name === "shared").props, { cidrBlock: "10.0.0.0/16", id: "vpc-1" });
         assert.deepEqual(seen.find((s) => s.name === "lake").props, {});
     });
 
     it("resolves levels as the server does: config, else the policy's, else the pack's; disabled policies do not run", async () => {
         const seen: unknown[] = [];
-        const policies = [everyResource("own-level", seen, "mandatory"), everyResource("pack-level", seen), stackSnapshot("off", seen)];
-        const config = resolvePolicyConfig(policies, { off: "disabled", "own-level": { enforcementLevel: "advisory" } });
+        const policies = [
+            everyResource("own-level", seen, "mandatory"),
+            everyResource("pack-level", seen),
+            stackSnapshot("off", seen),
+        ];
+        const config = resolvePolicyConfig(policies, {
+            off: "disabled",
+            "own-level": { enforcementLevel: "advisory" },
+        });
         const run = await runPolicyPack(resources(), pack(policies, "mandatory"), { config });
         assert.deepEqual(run.policies, [
             { name: "own-level", enforcementLevel: "advisory" },
@@ -87,14 +138,22 @@ describe("policy runner", () => {
             name: "force-destroy-off",
             description: "Buckets keep their objects.",
             enforcementLevel: "remediate",
-            remediateResource: (args) => (args.type === "aws:s3/bucket:Bucket" ? { ...args.props, forceDestroy: "remediated" } : undefined),
+            remediateResource: (args) =>
+                args.type === "aws:s3/bucket:Bucket" ? { ...args.props, forceDestroy: "remediated" } : undefined,
             validateResource: validateResourceOfType(aws.s3.Bucket, (bucket, _args, report) => {
                 if ((bucket.forceDestroy as unknown) !== "remediated") report("not remediated");
             }),
         };
-        const stackLevel: StackValidationPolicy = { name: "stack", description: "Always.", enforcementLevel: "remediate", validateStack: (_a, report) => report("always") };
+        const stackLevel: StackValidationPolicy = {
+            name: "stack",
+            description: "Always.",
+            enforcementLevel: "remediate",
+            validateStack: (_a, report) => report("always"),
+        };
         const run = await runPolicyPack(resources(), pack([remediated, stackLevel]));
-        assert.deepEqual(run.violations, [{ policy: "stack", enforcementLevel: "mandatory", urn: undefined, message: "always" }]);
+        assert.deepEqual(run.violations, [
+            { policy: "stack", enforcementLevel: "mandatory", urn: undefined, message: "always" },
+        ]);
     });
 
     it("turns an unknown value read by a policy into one advisory note, worded like the server (or for a secret)", async () => {
@@ -102,16 +161,21 @@ describe("policy runner", () => {
             name: "reads-bucket",
             description: "Reads the bucket name.",
             enforcementLevel: "mandatory",
-            validateResource: validateResourceOfType(aws.s3.Bucket, (bucket, _args, report) => report(`bucket ${bucket.bucket}`)),
+            validateResource: validateResourceOfType(aws.s3.Bucket, (bucket, _args, report) =>
+                report(`bucket ${bucket.bucket}`),
+            ),
         };
-        const unknown = resources().map((r) => (r.name === "bucket" ? { ...r, inputs: { bucket: UNKNOWN_STRING } } : r));
+        const unknown = resources().map((r) =>
+            r.name === "bucket" ? { ...r, inputs: { bucket: UNKNOWN_STRING } } : r,
+        );
         const run = await runPolicyPack(unknown, pack([reads]));
         assert.deepEqual(run.violations, [
             {
                 policy: "reads-bucket",
                 enforcementLevel: "advisory",
                 urn: unknown[2].urn,
-                message: "can't run policy 'reads-bucket' from policy pack 'test-pack@v1.2.3' during preview: string value at .bucket can't be known during preview",
+                message:
+                    "can't run policy 'reads-bucket' from policy pack 'test-pack@v1.2.3' during preview: string value at .bucket can't be known during preview",
             },
         ]);
         const secret = await runPolicyPack(unknown, pack([reads]), { unknownsAre: "secrets" });
@@ -130,7 +194,11 @@ describe("policy runner", () => {
                 calls++;
             }),
         };
-        const notApplicable: StackValidationPolicy = { name: "na", description: "Never applies.", validateStack: (args) => args.notApplicable("no") };
+        const notApplicable: StackValidationPolicy = {
+            name: "na",
+            description: "Never applies.",
+            validateStack: (args) => args.notApplicable("no"),
+        };
         const run = await runPolicyPack(resources(), pack([tagged, notApplicable]));
         assert.equal(calls, 0, "the only VPC is read with get, and resource policies skip reads");
         assert.deepEqual(run.violations, []);
@@ -144,7 +212,14 @@ describe("policy runner", () => {
                 throw new TypeError("boom");
             }),
         };
-        await assert.rejects(runPolicyPack(resources(), pack([broken])), (err: Error) => err instanceof PolicyError && /^policy 'broken' failed on urn:pulumi:test::test::acme:lake:Lake\$aws:s3\/bucket:Bucket::bucket: TypeError: boom/.test(err.message));
+        await assert.rejects(
+            runPolicyPack(resources(), pack([broken])),
+            (err: Error) =>
+                err instanceof PolicyError &&
+                /^policy 'broken' failed on urn:pulumi:test::test::acme:lake:Lake\$aws:s3\/bucket:Bucket::bucket: TypeError: boom/.test(
+                    err.message,
+                ),
+        );
     });
 });
 
@@ -164,7 +239,11 @@ describe("policy config", () => {
         });
         assert.equal(config["vpc-reject-alarm-required"].enforcementLevel, "advisory");
         assert.equal(config["athena-workgroup-enforced"].enforcementLevel, "disabled");
-        assert.deepEqual(config["log-group-retention-set"], { minRetentionDays: 30, maxRetentionDays: 3653, enforcementLevel: "mandatory" });
+        assert.deepEqual(config["log-group-retention-set"], {
+            minRetentionDays: 30,
+            maxRetentionDays: 3653,
+            enforcementLevel: "mandatory",
+        });
     });
 
     it("reports every problem at once, each with its path", () => {
@@ -205,7 +284,8 @@ describe("policy config", () => {
 
     it("refuses a config that is not a JSON object", () => {
         assert.throws(() => resolvePolicyConfig(ALL_POLICIES, ["all"], "p.json"), {
-            message: 'Invalid policy config in p.json: 1 problem\n  - (top level): expected a JSON object keyed by policy name (or "all")',
+            message:
+                'Invalid policy config in p.json: 1 problem\n  - (top level): expected a JSON object keyed by policy name (or "all")',
         });
     });
 });

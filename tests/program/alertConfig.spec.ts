@@ -11,7 +11,13 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { MAX_ALARM_WINDOW_SECONDS } from "../../program/alertConfig";
-import { AlertRule, BASELINE_REJECT_RULE, DEFAULT_RULES, effectiveRules, SKIPDATA_RULE } from "../../components/alerting/rules";
+import {
+    AlertRule,
+    BASELINE_REJECT_RULE,
+    DEFAULT_RULES,
+    effectiveRules,
+    SKIPDATA_RULE,
+} from "../../components/alerting/rules";
 import { FlowAction, MAX_FILTER_PATTERN_LENGTH, parsePattern, renderPattern, selectsAction } from "../../flowlogs";
 import { columnName } from "../../flowlogs/fields";
 import { ALARM_LOG_FIELDS } from "../../components/defaults";
@@ -20,7 +26,6 @@ import { ConfigError, ConfigProblem, StackConfig, validateStackConfig } from "..
 // ---------------------------------------------------------------------------------------------
 // Fixtures and helpers
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Draft = Record<string, any>;
 
 const REGIONS = "vpc-flow-monitor:regions";
@@ -38,7 +43,13 @@ const EXAMPLE = {
                 {
                     name: "shared",
                     vpcId: "vpc-0123456789abcdef0",
-                    rules: [{ name: "db-rejected", match: { action: "REJECT", protocol: 6, dstPort: [3306, 5432] }, threshold: 2 }],
+                    rules: [
+                        {
+                            name: "db-rejected",
+                            match: { action: "REJECT", protocol: 6, dstPort: [3306, 5432] },
+                            threshold: 2,
+                        },
+                    ],
                 },
             ],
         },
@@ -56,7 +67,10 @@ const EXAMPLE = {
                 periodSeconds: 300,
                 evaluationPeriods: 1,
             },
-            { name: "high-ports", match: { action: "REJECT", protocol: "UDP", dstAddr: "10.0.*", srcPort: { from: 1024, to: 65535 } } },
+            {
+                name: "high-ports",
+                match: { action: "REJECT", protocol: "UDP", dstAddr: "10.0.*", srcPort: { from: 1024, to: 65535 } },
+            },
         ],
     },
 };
@@ -83,7 +97,8 @@ const match = (m: Draft): Draft => rule({ match: { action: "REJECT", ...m } });
 const ALLOWED = {
     ruleName: "1 to 48 characters of a-z, 0-9 and -, not starting or ending with -",
     protocol: "a protocol name (icmp, tcp, udp, icmpv6) or an IANA protocol number 0–255",
-    address: "an exact address (10.0.0.155, or a lower-case IPv6 address) or a prefix of whole octets ending in .* (10.0.*)",
+    address:
+        "an exact address (10.0.0.155, or a lower-case IPv6 address) or a prefix of whole octets ending in .* (10.0.*)",
     port: "a port 0–65535, a list of ports [22, 3389], or a range { from: 1024, to: 2048 }",
     match: "a mapping with at least one of action, protocol, srcAddr, dstAddr, srcPort, dstPort, interfaceId, logStatus",
     period: "a multiple of 60 seconds from 60 to 86400",
@@ -106,27 +121,47 @@ const BAD_CASES: readonly BadCase[] = [
     {
         name: "alerts not a mapping",
         change: (c) => (c[ALERTS] = "yes"),
-        problems: [{ path: "alerts", message: 'not a mapping; given "yes". Allowed: a mapping with the keys emails, slack, defaultRules, rules' }],
+        problems: [
+            {
+                path: "alerts",
+                message:
+                    'not a mapping; given "yes". Allowed: a mapping with the keys emails, slack, defaultRules, rules',
+            },
+        ],
     },
     {
         name: "a misspelt key in alerts (email)",
         change: (c) => (c[ALERTS] = { email: ["secops@example.com"] }),
-        problems: [{ path: "alerts.email", message: "unknown key. Allowed keys here: emails, slack, defaultRules, rules" }],
+        problems: [
+            { path: "alerts.email", message: "unknown key. Allowed keys here: emails, slack, defaultRules, rules" },
+        ],
     },
     {
         name: "emails a single string",
         change: (c) => (c[ALERTS].emails = "secops@example.com"),
-        problems: [{ path: "alerts.emails", message: 'not a list; given "secops@example.com". Allowed: a list of email addresses' }],
+        problems: [
+            {
+                path: "alerts.emails",
+                message: 'not a list; given "secops@example.com". Allowed: a list of email addresses',
+            },
+        ],
     },
     {
         name: "an email without a domain",
         change: (c) => (c[ALERTS].emails = ["secops@example.com", "secops"]),
-        problems: [{ path: "alerts.emails[1]", message: 'not an email address; given "secops". Allowed: an address such as secops@example.com' }],
+        problems: [
+            {
+                path: "alerts.emails[1]",
+                message: 'not an email address; given "secops". Allowed: an address such as secops@example.com',
+            },
+        ],
     },
     {
         name: "slack without a channel",
         change: (c) => (c[ALERTS].slack = { workspaceId: "T0123ABCD" }),
-        problems: [{ path: "alerts.slack.channelId", message: "missing. Allowed: a Slack channel id such as C0123ABCD" }],
+        problems: [
+            { path: "alerts.slack.channelId", message: "missing. Allowed: a Slack channel id such as C0123ABCD" },
+        ],
     },
     {
         name: "slack workspace id in lower case",
@@ -145,7 +180,8 @@ const BAD_CASES: readonly BadCase[] = [
         problems: [
             {
                 path: "alerts.slack.channelId",
-                message: 'not a Slack channel id; given "#secops". Allowed: C or G followed by upper-case letters and digits, such as C0123ABCD (channel details in Slack)',
+                message:
+                    'not a Slack channel id; given "#secops". Allowed: C or G followed by upper-case letters and digits, such as C0123ABCD (channel details in Slack)',
             },
         ],
     },
@@ -164,12 +200,20 @@ const BAD_CASES: readonly BadCase[] = [
     {
         name: "rules a mapping instead of a list",
         change: (c) => (c[ALERTS].rules = { name: "r" }),
-        problems: [{ path: "alerts.rules", message: 'not a list; given {"name":"r"}. Allowed: a list of { name, match, threshold, periodSeconds, evaluationPeriods }' }],
+        problems: [
+            {
+                path: "alerts.rules",
+                message:
+                    'not a list; given {"name":"r"}. Allowed: a list of { name, match, threshold, periodSeconds, evaluationPeriods }',
+            },
+        ],
     },
     {
         name: "a rule given as a bare name",
         change: (c) => (c[ALERTS].rules = ["ssh"]),
-        problems: [{ path: R0, message: `not a mapping; given "ssh". Allowed: a mapping with the keys ${ALLOWED.ruleKeys}` }],
+        problems: [
+            { path: R0, message: `not a mapping; given "ssh". Allowed: a mapping with the keys ${ALLOWED.ruleKeys}` },
+        ],
     },
     {
         name: "a rule without a name",
@@ -189,17 +233,30 @@ const BAD_CASES: readonly BadCase[] = [
     {
         name: "a rule name of 49 characters",
         change: withRule(rule({ name: "a".repeat(49) })),
-        problems: [{ path: `${R0}.name`, message: `not a valid rule name; given "${"a".repeat(49)}". Allowed: ${ALLOWED.ruleName}` }],
+        problems: [
+            {
+                path: `${R0}.name`,
+                message: `not a valid rule name; given "${"a".repeat(49)}". Allowed: ${ALLOWED.ruleName}`,
+            },
+        ],
     },
     {
         name: "a rule name ending with -",
         change: withRule(rule({ name: "ssh-" })),
-        problems: [{ path: `${R0}.name`, message: `not a valid rule name; given "ssh-". Allowed: ${ALLOWED.ruleName}` }],
+        problems: [
+            { path: `${R0}.name`, message: `not a valid rule name; given "ssh-". Allowed: ${ALLOWED.ruleName}` },
+        ],
     },
     {
         name: "two rules of one name in one list",
         change: (c) => (c[ALERTS].rules = [rule({}), rule({ match: { dstPort: 22 } })]),
-        problems: [{ path: "alerts.rules[1].name", message: 'duplicate rule name; given "r", already used at alerts.rules[0]. Allowed: a name unique in this list' }],
+        problems: [
+            {
+                path: "alerts.rules[1].name",
+                message:
+                    'duplicate rule name; given "r", already used at alerts.rules[0]. Allowed: a name unique in this list',
+            },
+        ],
     },
     {
         name: "the name of an aggregate metric filter (rejected-packets)",
@@ -217,7 +274,8 @@ const BAD_CASES: readonly BadCase[] = [
         problems: [
             {
                 path: `${R0}.match.action`,
-                message: "reject-any is the baseline REJECT alarm every VPC must keep; given nothing. Allowed: REJECT (retune the rule), or give this rule another name",
+                message:
+                    "reject-any is the baseline REJECT alarm every VPC must keep; given nothing. Allowed: REJECT (retune the rule), or give this rule another name",
             },
         ],
     },
@@ -227,7 +285,8 @@ const BAD_CASES: readonly BadCase[] = [
         problems: [
             {
                 path: `${R0}.match.logStatus`,
-                message: 'flow-log-skipdata is the SKIPDATA alarm every VPC must keep; given "NODATA". Allowed: SKIPDATA (retune the rule), or give this rule another name',
+                message:
+                    'flow-log-skipdata is the SKIPDATA alarm every VPC must keep; given "NODATA". Allowed: SKIPDATA (retune the rule), or give this rule another name',
             },
         ],
     },
@@ -239,14 +298,21 @@ const BAD_CASES: readonly BadCase[] = [
     {
         name: "a description of 201 characters",
         change: withRule(rule({ description: "x".repeat(201) })),
-        problems: [{ path: `${R0}.description`, message: `too long; given "${"x".repeat(76)}.... Allowed: at most 200 characters` }],
+        problems: [
+            {
+                path: `${R0}.description`,
+                message: `too long; given "${"x".repeat(76)}.... Allowed: at most 200 characters`,
+            },
+        ],
     },
 
     // the match
     {
         name: "an empty match",
         change: withRule(rule({ match: {} })),
-        problems: [{ path: `${R0}.match`, message: `empty: it would count every record; given {}. Allowed: ${ALLOWED.match}` }],
+        problems: [
+            { path: `${R0}.match`, message: `empty: it would count every record; given {}. Allowed: ${ALLOWED.match}` },
+        ],
     },
     {
         name: "a match key in the flow log's spelling (dstport)",
@@ -264,34 +330,48 @@ const BAD_CASES: readonly BadCase[] = [
         problems: [
             {
                 path: `${R0}.match.action`,
-                message: 'the alarm log group receives REJECT records only, so this rule could never fire; given "ACCEPT". Allowed: REJECT, or set flowLogs.cloudWatchTrafficType: ALL',
+                message:
+                    'the alarm log group receives REJECT records only, so this rule could never fire; given "ACCEPT". Allowed: REJECT, or set flowLogs.cloudWatchTrafficType: ALL',
             },
         ],
     },
     {
         name: "a misspelt protocol name",
         change: withRule(match({ protocol: "tpc" })),
-        problems: [{ path: `${R0}.match.protocol`, message: `not a protocol; given "tpc". Allowed: ${ALLOWED.protocol}` }],
+        problems: [
+            { path: `${R0}.match.protocol`, message: `not a protocol; given "tpc". Allowed: ${ALLOWED.protocol}` },
+        ],
     },
     {
         name: "protocol 256",
         change: withRule(match({ protocol: 256 })),
-        problems: [{ path: `${R0}.match.protocol`, message: `not a protocol; given 256. Allowed: ${ALLOWED.protocol}` }],
+        problems: [
+            { path: `${R0}.match.protocol`, message: `not a protocol; given 256. Allowed: ${ALLOWED.protocol}` },
+        ],
     },
     {
         name: "a fractional protocol number",
         change: withRule(match({ protocol: 6.5 })),
-        problems: [{ path: `${R0}.match.protocol`, message: `not a protocol; given 6.5. Allowed: ${ALLOWED.protocol}` }],
+        problems: [
+            { path: `${R0}.match.protocol`, message: `not a protocol; given 6.5. Allowed: ${ALLOWED.protocol}` },
+        ],
     },
     {
         name: "a CIDR block as a source address",
         change: withRule(match({ srcAddr: "10.0.0.0/16" })),
-        problems: [{ path: `${R0}.match.srcAddr`, message: `not an address; given "10.0.0.0/16". Allowed: ${ALLOWED.address}` }],
+        problems: [
+            {
+                path: `${R0}.match.srcAddr`,
+                message: `not an address; given "10.0.0.0/16". Allowed: ${ALLOWED.address}`,
+            },
+        ],
     },
     {
         name: "a wildcard inside an octet",
         change: withRule(match({ srcAddr: "10.0.1*" })),
-        problems: [{ path: `${R0}.match.srcAddr`, message: `not an address; given "10.0.1*". Allowed: ${ALLOWED.address}` }],
+        problems: [
+            { path: `${R0}.match.srcAddr`, message: `not an address; given "10.0.1*". Allowed: ${ALLOWED.address}` },
+        ],
     },
     {
         name: "a destination address as a number",
@@ -311,12 +391,22 @@ const BAD_CASES: readonly BadCase[] = [
     {
         name: "a port range running backwards",
         change: withRule(match({ dstPort: { from: 2048, to: 1024 } })),
-        problems: [{ path: `${R0}.match.dstPort`, message: `not a port match; given {"from":2048,"to":1024}. Allowed: ${ALLOWED.port}` }],
+        problems: [
+            {
+                path: `${R0}.match.dstPort`,
+                message: `not a port match; given {"from":2048,"to":1024}. Allowed: ${ALLOWED.port}`,
+            },
+        ],
     },
     {
         name: "a port range with a step",
         change: withRule(match({ dstPort: { from: 1024, to: 2048, step: 2 } })),
-        problems: [{ path: `${R0}.match.dstPort`, message: `not a port match; given {"from":1024,"to":2048,"step":2}. Allowed: ${ALLOWED.port}` }],
+        problems: [
+            {
+                path: `${R0}.match.dstPort`,
+                message: `not a port match; given {"from":1024,"to":2048,"step":2}. Allowed: ${ALLOWED.port}`,
+            },
+        ],
     },
     {
         name: "a port as a service name",
@@ -339,45 +429,78 @@ const BAD_CASES: readonly BadCase[] = [
         name: "an interface id in upper case",
         change: withRule(match({ interfaceId: "eni-0A1B2C3D" })),
         problems: [
-            { path: `${R0}.match.interfaceId`, message: 'not a network interface id; given "eni-0A1B2C3D". Allowed: a network interface id such as eni-1235b8ca123456789' },
+            {
+                path: `${R0}.match.interfaceId`,
+                message:
+                    'not a network interface id; given "eni-0A1B2C3D". Allowed: a network interface id such as eni-1235b8ca123456789',
+            },
         ],
     },
     {
         name: "an abbreviated log status",
         change: withRule(rule({ match: { logStatus: "SKIP" } })),
-        problems: [{ path: `${R0}.match.logStatus`, message: 'not a log status; given "SKIP". Allowed: OK, NODATA or SKIPDATA' }],
+        problems: [
+            {
+                path: `${R0}.match.logStatus`,
+                message: 'not a log status; given "SKIP". Allowed: OK, NODATA or SKIPDATA',
+            },
+        ],
     },
 
     // threshold and the alarm window
     {
         name: "threshold 0",
         change: withRule(rule({ threshold: 0 })),
-        problems: [{ path: `${R0}.threshold`, message: "out of range; given 0. Allowed: a whole number of records from 1 to 1000000" }],
+        problems: [
+            {
+                path: `${R0}.threshold`,
+                message: "out of range; given 0. Allowed: a whole number of records from 1 to 1000000",
+            },
+        ],
     },
     {
         name: "a fractional threshold",
         change: withRule(rule({ threshold: 1.5 })),
-        problems: [{ path: `${R0}.threshold`, message: "not a whole number; given 1.5. Allowed: a whole number of records from 1 to 1000000" }],
+        problems: [
+            {
+                path: `${R0}.threshold`,
+                message: "not a whole number; given 1.5. Allowed: a whole number of records from 1 to 1000000",
+            },
+        ],
     },
     {
         name: "a threshold in quotes",
         change: withRule(rule({ threshold: "3" })),
-        problems: [{ path: `${R0}.threshold`, message: 'not a number; given "3". Allowed: a whole number of records from 1 to 1000000' }],
+        problems: [
+            {
+                path: `${R0}.threshold`,
+                message: 'not a number; given "3". Allowed: a whole number of records from 1 to 1000000',
+            },
+        ],
     },
     {
         name: "a period that is not a whole minute",
         change: withRule(rule({ periodSeconds: 90 })),
-        problems: [{ path: `${R0}.periodSeconds`, message: `not an alarm period; given 90. Allowed: ${ALLOWED.period}` }],
+        problems: [
+            { path: `${R0}.periodSeconds`, message: `not an alarm period; given 90. Allowed: ${ALLOWED.period}` },
+        ],
     },
     {
         name: "a period of two days",
         change: withRule(rule({ periodSeconds: 172800 })),
-        problems: [{ path: `${R0}.periodSeconds`, message: `not an alarm period; given 172800. Allowed: ${ALLOWED.period}` }],
+        problems: [
+            { path: `${R0}.periodSeconds`, message: `not an alarm period; given 172800. Allowed: ${ALLOWED.period}` },
+        ],
     },
     {
         name: "evaluationPeriods 0",
         change: withRule(rule({ evaluationPeriods: 0 })),
-        problems: [{ path: `${R0}.evaluationPeriods`, message: "out of range; given 0. Allowed: a whole number of periods from 1 to 1440" }],
+        problems: [
+            {
+                path: `${R0}.evaluationPeriods`,
+                message: "out of range; given 0. Allowed: a whole number of periods from 1 to 1440",
+            },
+        ],
     },
     {
         name: "a window over one day with periods shorter than an hour",
@@ -396,7 +519,8 @@ const BAD_CASES: readonly BadCase[] = [
         problems: [
             {
                 path: `${R0}.evaluationPeriods`,
-                message: "the alarm would look back 608400 seconds; given 169 periods of 3600 seconds. Allowed: periodSeconds × evaluationPeriods at most 604800 (seven days)",
+                message:
+                    "the alarm would look back 608400 seconds; given 169 periods of 3600 seconds. Allowed: periodSeconds × evaluationPeriods at most 604800 (seven days)",
             },
         ],
     },
@@ -406,15 +530,26 @@ const BAD_CASES: readonly BadCase[] = [
         name: "VPC rules a mapping",
         change: (c) => (c[REGIONS][0].vpcs[1].rules = { name: "r" }),
         problems: [
-            { path: "regions[0].vpcs[1].rules", message: 'not a list; given {"name":"r"}. Allowed: a list of { name, match, threshold, periodSeconds, evaluationPeriods }' },
+            {
+                path: "regions[0].vpcs[1].rules",
+                message:
+                    'not a list; given {"name":"r"}. Allowed: a list of { name, match, threshold, periodSeconds, evaluationPeriods }',
+            },
         ],
     },
     {
         name: "a bad port and a duplicate name in a VPC's rules",
         change: (c) => (c[REGIONS][0].vpcs[1].rules = [match({ dstPort: "ssh" }), rule({})]),
         problems: [
-            { path: "regions[0].vpcs[1].rules[0].match.dstPort", message: `not a port match; given "ssh". Allowed: ${ALLOWED.port}` },
-            { path: "regions[0].vpcs[1].rules[1].name", message: 'duplicate rule name; given "r", already used at regions[0].vpcs[1].rules[0]. Allowed: a name unique in this list' },
+            {
+                path: "regions[0].vpcs[1].rules[0].match.dstPort",
+                message: `not a port match; given "ssh". Allowed: ${ALLOWED.port}`,
+            },
+            {
+                path: "regions[0].vpcs[1].rules[1].name",
+                message:
+                    'duplicate rule name; given "r", already used at regions[0].vpcs[1].rules[0]. Allowed: a name unique in this list',
+            },
         ],
     },
     {
@@ -423,7 +558,8 @@ const BAD_CASES: readonly BadCase[] = [
         problems: [
             {
                 path: "regions[0].vpcs[0].rules[0].match.action",
-                message: 'the alarm log group receives REJECT records only, so this rule could never fire; given "ACCEPT". Allowed: REJECT, or set flowLogs.cloudWatchTrafficType: ALL',
+                message:
+                    'the alarm log group receives REJECT records only, so this rule could never fire; given "ACCEPT". Allowed: REJECT, or set flowLogs.cloudWatchTrafficType: ALL',
             },
         ],
     },
@@ -450,10 +586,22 @@ describe("alerts config: rejected configurations", () => {
         c[REGIONS][0].vpcs[1].rules[0].match.srcAddr = "10.0.0.0/8";
         c[ALERTS].emails = ["nobody"];
         assert.deepStrictEqual(problemsOf(c), [
-            { path: "regions[0].vpcs[1].rules[0].match.srcAddr", message: `not an address; given "10.0.0.0/8". Allowed: ${ALLOWED.address}` },
-            { path: "alerts.emails[0]", message: 'not an email address; given "nobody". Allowed: an address such as secops@example.com' },
-            { path: "alerts.rules[0].match.protocol", message: `not a protocol; given "tpc". Allowed: ${ALLOWED.protocol}` },
-            { path: "alerts.rules[1].threshold", message: "out of range; given 0. Allowed: a whole number of records from 1 to 1000000" },
+            {
+                path: "regions[0].vpcs[1].rules[0].match.srcAddr",
+                message: `not an address; given "10.0.0.0/8". Allowed: ${ALLOWED.address}`,
+            },
+            {
+                path: "alerts.emails[0]",
+                message: 'not an email address; given "nobody". Allowed: an address such as secops@example.com',
+            },
+            {
+                path: "alerts.rules[0].match.protocol",
+                message: `not a protocol; given "tpc". Allowed: ${ALLOWED.protocol}`,
+            },
+            {
+                path: "alerts.rules[1].threshold",
+                message: "out of range; given 0. Allowed: a whole number of records from 1 to 1000000",
+            },
         ]);
     });
 });
@@ -489,7 +637,14 @@ describe("alerts config: valid configurations", () => {
         });
         assert.deepStrictEqual(config.regions[0].vpcs[0].rules, []);
         assert.deepStrictEqual(config.regions[0].vpcs[1].rules, [
-            { name: "db-rejected", description: undefined, match: { action: "REJECT", protocol: 6, dstPort: [3306, 5432] }, threshold: 2, periodSeconds: 300, evaluationPeriods: 1 },
+            {
+                name: "db-rejected",
+                description: undefined,
+                match: { action: "REJECT", protocol: 6, dstPort: [3306, 5432] },
+                threshold: 2,
+                periodSeconds: 300,
+                evaluationPeriods: 1,
+            },
         ]);
     });
 
@@ -497,7 +652,12 @@ describe("alerts config: valid configurations", () => {
         const c = draft();
         delete c[ALERTS];
         delete c[REGIONS][0].vpcs[1].rules;
-        assert.deepStrictEqual(validateStackConfig(c).alerts, { emails: [], slack: undefined, defaultRules: true, rules: [] });
+        assert.deepStrictEqual(validateStackConfig(c).alerts, {
+            emails: [],
+            slack: undefined,
+            defaultRules: true,
+            rules: [],
+        });
     });
 
     const ACCEPTED: readonly { readonly name: string; readonly rule: Draft; readonly flowLogs?: Draft }[] = [
@@ -505,14 +665,33 @@ describe("alerts config: valid configurations", () => {
         { name: "a 200-character description", rule: rule({ description: "x".repeat(200) }) },
         { name: "the protocol as a number in quotes and in capitals", rule: match({ protocol: "6", srcPort: 22 }) },
         { name: "the largest threshold", rule: rule({ threshold: 1_000_000 }) },
-        { name: "one day of 5-minute periods (the limit under an hour)", rule: rule({ periodSeconds: 300, evaluationPeriods: 288 }) },
-        { name: "seven days of hourly periods (CloudWatch's longest window)", rule: rule({ periodSeconds: 3600, evaluationPeriods: MAX_ALARM_WINDOW_SECONDS / 3600 }) },
+        {
+            name: "one day of 5-minute periods (the limit under an hour)",
+            rule: rule({ periodSeconds: 300, evaluationPeriods: 288 }),
+        },
+        {
+            name: "seven days of hourly periods (CloudWatch's longest window)",
+            rule: rule({ periodSeconds: 3600, evaluationPeriods: MAX_ALARM_WINDOW_SECONDS / 3600 }),
+        },
         { name: "a one-day period", rule: rule({ periodSeconds: 86400, evaluationPeriods: 7 }) },
-        { name: "reject-any retuned, still a REJECT rule", rule: { name: "reject-any", match: { action: "REJECT", protocol: "tcp" }, threshold: 200 } },
-        { name: "flow-log-skipdata retuned", rule: { name: "flow-log-skipdata", match: { logStatus: "SKIPDATA" }, threshold: 2 } },
-        { name: "an ACCEPT rule when the alarm log group receives ALL traffic", rule: rule({ match: { action: "ACCEPT", dstPort: 23 } }), flowLogs: { cloudWatchTrafficType: "ALL" } },
+        {
+            name: "reject-any retuned, still a REJECT rule",
+            rule: { name: "reject-any", match: { action: "REJECT", protocol: "tcp" }, threshold: 200 },
+        },
+        {
+            name: "flow-log-skipdata retuned",
+            rule: { name: "flow-log-skipdata", match: { logStatus: "SKIPDATA" }, threshold: 2 },
+        },
+        {
+            name: "an ACCEPT rule when the alarm log group receives ALL traffic",
+            rule: rule({ match: { action: "ACCEPT", dstPort: 23 } }),
+            flowLogs: { cloudWatchTrafficType: "ALL" },
+        },
         { name: "IPv6 source prefix", rule: match({ srcAddr: "2001:db8:*" }) },
-        { name: "45 destination ports (the pattern still fits)", rule: match({ dstPort: Array.from({ length: 45 }, (_, i) => 1000 + i) }) },
+        {
+            name: "45 destination ports (the pattern still fits)",
+            rule: match({ dstPort: Array.from({ length: 45 }, (_, i) => 1000 + i) }),
+        },
     ];
     for (const accepted of ACCEPTED) {
         it(`accepts ${accepted.name}`, () => {
@@ -529,7 +708,13 @@ describe("alerts config: valid configurations", () => {
 // Which rules each VPC gets
 
 const names = (rules: readonly AlertRule[]) => rules.map((r) => r.name);
-const r = (name: string, m: AlertRule["match"], threshold = 1): AlertRule => ({ name, match: m, threshold, periodSeconds: 300, evaluationPeriods: 1 });
+const r = (name: string, m: AlertRule["match"], threshold = 1): AlertRule => ({
+    name,
+    match: m,
+    threshold,
+    periodSeconds: 300,
+    evaluationPeriods: 1,
+});
 
 describe("effectiveRules", () => {
     it("gives a VPC with nothing configured the defaults and the SKIPDATA alarm", () => {
@@ -541,40 +726,101 @@ describe("effectiveRules", () => {
 
     it("pins the built-in rules: what they count and when they fire", () => {
         assert.deepStrictEqual(
-            [...DEFAULT_RULES, SKIPDATA_RULE].map(({ name, match, threshold, periodSeconds, evaluationPeriods }) => ({ name, match, threshold, periodSeconds, evaluationPeriods })),
+            [...DEFAULT_RULES, SKIPDATA_RULE].map(({ name, match, threshold, periodSeconds, evaluationPeriods }) => ({
+                name,
+                match,
+                threshold,
+                periodSeconds,
+                evaluationPeriods,
+            })),
             [
-                { name: "reject-any", match: { action: "REJECT" }, threshold: 50, periodSeconds: 300, evaluationPeriods: 1 },
-                { name: "ssh-rejected", match: { action: "REJECT", protocol: 6, dstPort: 22 }, threshold: 3, periodSeconds: 300, evaluationPeriods: 1 },
-                { name: "rdp-rejected", match: { action: "REJECT", protocol: 6, dstPort: 3389 }, threshold: 3, periodSeconds: 300, evaluationPeriods: 1 },
-                { name: "flow-log-skipdata", match: { logStatus: "SKIPDATA" }, threshold: 1, periodSeconds: 300, evaluationPeriods: 1 },
+                {
+                    name: "reject-any",
+                    match: { action: "REJECT" },
+                    threshold: 50,
+                    periodSeconds: 300,
+                    evaluationPeriods: 1,
+                },
+                {
+                    name: "ssh-rejected",
+                    match: { action: "REJECT", protocol: 6, dstPort: 22 },
+                    threshold: 3,
+                    periodSeconds: 300,
+                    evaluationPeriods: 1,
+                },
+                {
+                    name: "rdp-rejected",
+                    match: { action: "REJECT", protocol: 6, dstPort: 3389 },
+                    threshold: 3,
+                    periodSeconds: 300,
+                    evaluationPeriods: 1,
+                },
+                {
+                    name: "flow-log-skipdata",
+                    match: { logStatus: "SKIPDATA" },
+                    threshold: 1,
+                    periodSeconds: 300,
+                    evaluationPeriods: 1,
+                },
             ],
         );
     });
 
     it("adds stack rules after the defaults and VPC rules after those", () => {
-        const rules = effectiveRules({ defaultRules: true, stackRules: [r("web", { action: "REJECT", dstPort: 80 })], vpcRules: [r("db", { action: "REJECT", dstPort: 5432 })] });
-        assert.deepStrictEqual(names(rules), ["reject-any", "ssh-rejected", "rdp-rejected", "web", "db", "flow-log-skipdata"]);
+        const rules = effectiveRules({
+            defaultRules: true,
+            stackRules: [r("web", { action: "REJECT", dstPort: 80 })],
+            vpcRules: [r("db", { action: "REJECT", dstPort: 5432 })],
+        });
+        assert.deepStrictEqual(names(rules), [
+            "reject-any",
+            "ssh-rejected",
+            "rdp-rejected",
+            "web",
+            "db",
+            "flow-log-skipdata",
+        ]);
     });
 
     it("lets a VPC rule replace a stack rule, and a stack rule replace a default, by name (the replacement takes its own place)", () => {
         const stackSsh = r("ssh-rejected", { action: "REJECT", protocol: 6, dstPort: 22 }, 10);
         const vpcWeb = r("web", { action: "REJECT", dstPort: 8080 }, 7);
-        const rules = effectiveRules({ defaultRules: true, stackRules: [stackSsh, r("web", { action: "REJECT", dstPort: 80 })], vpcRules: [vpcWeb] });
-        assert.deepStrictEqual(names(rules), ["reject-any", "rdp-rejected", "ssh-rejected", "web", "flow-log-skipdata"]);
+        const rules = effectiveRules({
+            defaultRules: true,
+            stackRules: [stackSsh, r("web", { action: "REJECT", dstPort: 80 })],
+            vpcRules: [vpcWeb],
+        });
+        assert.deepStrictEqual(names(rules), [
+            "reject-any",
+            "rdp-rejected",
+            "ssh-rejected",
+            "web",
+            "flow-log-skipdata",
+        ]);
         assert.equal(rules[2], stackSsh);
         assert.equal(rules[3], vpcWeb);
     });
 
     it("keeps the baseline REJECT rule when defaultRules is false and no other rule counts REJECT records", () => {
-        const rules = effectiveRules({ defaultRules: false, stackRules: [r("tcp-any", { protocol: 6 })], vpcRules: [] });
+        const rules = effectiveRules({
+            defaultRules: false,
+            stackRules: [r("tcp-any", { protocol: 6 })],
+            vpcRules: [],
+        });
         assert.deepStrictEqual(names(rules), ["reject-any", "tcp-any", "flow-log-skipdata"]);
         assert.equal(rules[0], BASELINE_REJECT_RULE);
     });
 
     it("drops the baseline when defaultRules is false and another REJECT rule exists (at stack or VPC level)", () => {
         const web = r("web", { action: "REJECT", dstPort: 80 });
-        assert.deepStrictEqual(names(effectiveRules({ defaultRules: false, stackRules: [web], vpcRules: [] })), ["web", "flow-log-skipdata"]);
-        assert.deepStrictEqual(names(effectiveRules({ defaultRules: false, stackRules: [], vpcRules: [web] })), ["web", "flow-log-skipdata"]);
+        assert.deepStrictEqual(names(effectiveRules({ defaultRules: false, stackRules: [web], vpcRules: [] })), [
+            "web",
+            "flow-log-skipdata",
+        ]);
+        assert.deepStrictEqual(names(effectiveRules({ defaultRules: false, stackRules: [], vpcRules: [web] })), [
+            "web",
+            "flow-log-skipdata",
+        ]);
     });
 
     it("keeps a retuned SKIPDATA rule instead of adding the built-in one", () => {
@@ -587,11 +833,25 @@ describe("effectiveRules", () => {
     it("resolves the example's VPCs from the validated config", () => {
         const config: StackConfig = validateStackConfig(draft());
         const perVpc = config.regions[0].vpcs.map((vpc) =>
-            names(effectiveRules({ defaultRules: config.alerts.defaultRules, stackRules: config.alerts.rules, vpcRules: vpc.rules })),
+            names(
+                effectiveRules({
+                    defaultRules: config.alerts.defaultRules,
+                    stackRules: config.alerts.rules,
+                    vpcRules: vpc.rules,
+                }),
+            ),
         );
         assert.deepStrictEqual(perVpc, [
             ["reject-any", "ssh-rejected", "rdp-rejected", "bastion-http-rejected", "high-ports", "flow-log-skipdata"],
-            ["reject-any", "ssh-rejected", "rdp-rejected", "bastion-http-rejected", "high-ports", "db-rejected", "flow-log-skipdata"],
+            [
+                "reject-any",
+                "ssh-rejected",
+                "rdp-rejected",
+                "bastion-http-rejected",
+                "high-ports",
+                "db-rejected",
+                "flow-log-skipdata",
+            ],
         ]);
     });
 });
@@ -604,7 +864,18 @@ const octet = fc.oneof(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 256, 
 const addressArb: fc.Arbitrary<unknown> = fc.oneof(
     fc.tuple(octet, octet, octet, octet).map((o) => o.join(".")),
     fc.tuple(octet, octet).map(([a, b]) => `${a}.${b}.*`),
-    fc.constantFrom("10.*", "10.0.0.*", "10.0.1*", "10.0.0.0/16", "*", "2001:db8::1", "2001:db8:*", "2001:DB8::1", "", 10),
+    fc.constantFrom(
+        "10.*",
+        "10.0.0.*",
+        "10.0.1*",
+        "10.0.0.0/16",
+        "*",
+        "2001:db8::1",
+        "2001:db8:*",
+        "2001:DB8::1",
+        "",
+        10,
+    ),
 );
 const portArb: fc.Arbitrary<unknown> = fc.oneof(
     fc.integer({ min: -10, max: 70000 }),
@@ -616,7 +887,11 @@ const rawMatchArb: fc.Arbitrary<Draft> = fc
     .tuple(
         fc.record({
             action: fc.constantFrom("REJECT", "ACCEPT", "reject", "DROP", 1),
-            protocol: fc.oneof(fc.constantFrom("tcp", "TCP", "udp", "icmp", "icmpv6", "6", "17", "tpc", ""), fc.integer({ min: -5, max: 300 }), fc.double()),
+            protocol: fc.oneof(
+                fc.constantFrom("tcp", "TCP", "udp", "icmp", "icmpv6", "6", "17", "tpc", ""),
+                fc.integer({ min: -5, max: 300 }),
+                fc.double(),
+            ),
             srcAddr: addressArb,
             dstAddr: addressArb,
             srcPort: portArb,
@@ -624,7 +899,9 @@ const rawMatchArb: fc.Arbitrary<Draft> = fc
             interfaceId: fc.constantFrom("eni-0a1b2c3d4e5f67890", "eni-1235b8ca123456789", "eni-XYZ", "eni-", 7),
             logStatus: fc.constantFrom("OK", "NODATA", "SKIPDATA", "SKIP"),
         }),
-        fc.subarray(["action", "protocol", "srcAddr", "dstAddr", "srcPort", "dstPort", "interfaceId", "logStatus"], { minLength: 1 }),
+        fc.subarray(["action", "protocol", "srcAddr", "dstAddr", "srcPort", "dstPort", "interfaceId", "logStatus"], {
+            minLength: 1,
+        }),
     )
     .map(([all, keys]) => Object.fromEntries(keys.map((key) => [key, all[key as keyof typeof all]])));
 
@@ -643,7 +920,8 @@ describe("alerts config: properties", () => {
                 } catch (err) {
                     // Refused: a ConfigError whose every problem points into the rule.
                     assert.ok(err instanceof ConfigError, String(err));
-                    for (const problem of err.problems) assert.match(problem.path, /^alerts\.rules\[0\]\.match(\.|$)/, problem.path);
+                    for (const problem of err.problems)
+                        assert.match(problem.path, /^alerts\.rules\[0\]\.match(\.|$)/, problem.path);
                     rejected++;
                     return;
                 }
@@ -653,7 +931,11 @@ describe("alerts config: properties", () => {
                 assert.ok(pattern.length <= MAX_FILTER_PATTERN_LENGTH, `${pattern.length} characters`);
                 const parsed = parsePattern(pattern);
                 assert.deepStrictEqual(parsed.columns, ALARM_LOG_FIELDS.map(columnName));
-                assert.equal(selectsAction(parsed, FlowAction.REJECT, ALARM_LOG_FIELDS), match.action === FlowAction.REJECT, pattern);
+                assert.equal(
+                    selectsAction(parsed, FlowAction.REJECT, ALARM_LOG_FIELDS),
+                    match.action === FlowAction.REJECT,
+                    pattern,
+                );
             }),
             { numRuns: 600 },
         );

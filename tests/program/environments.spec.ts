@@ -16,7 +16,13 @@ const difference = (a: Set<string>, b: Set<string>) => [...a].filter((x) => !b.h
 const BASE = {
     "aws:region": "us-east-1",
     "vpc-flow-monitor:regions": [
-        { region: "us-east-1", vpcs: [{ name: "alpha", cidrBlock: "10.1.0.0/16" }, { name: "beta", vpcId: "vpc-0123456789abcdef0" }] },
+        {
+            region: "us-east-1",
+            vpcs: [
+                { name: "alpha", cidrBlock: "10.1.0.0/16" },
+                { name: "beta", vpcId: "vpc-0123456789abcdef0" },
+            ],
+        },
         { region: "eu-west-1", vpcs: [{ name: "gamma", cidrBlock: "10.2.0.0/16" }] },
     ],
 };
@@ -36,7 +42,10 @@ describe("the shipped environments", () => {
     const files = stackFilesIn(PROJECT_DIR);
 
     it("are dev, prod and staging", () => {
-        assert.deepEqual(files.map((f) => path.basename(f)), ["Pulumi.dev.yaml", "Pulumi.prod.yaml", "Pulumi.staging.yaml"]);
+        assert.deepEqual(
+            files.map((f) => path.basename(f)),
+            ["Pulumi.dev.yaml", "Pulumi.prod.yaml", "Pulumi.staging.yaml"],
+        );
     });
 
     const expectations = {
@@ -58,19 +67,32 @@ describe("the shipped environments", () => {
                 const vpcs = byType(plan, "vpc-flow-monitor:network:MonitoredVpc");
                 assert.ok(vpcs.length >= expected.minVpcs, `${vpcs.length} VPCs`);
                 assert.ok(byType(plan, "awsx:ec2:Vpc").length > 0, "creates at least one VPC");
-                assert.equal(byType(plan, "aws:ec2/vpc:Vpc").some((r) => r.read), expected.adopted);
+                assert.equal(
+                    byType(plan, "aws:ec2/vpc:Vpc").some((r) => r.read),
+                    expected.adopted,
+                );
             });
 
-            it(expected.protect ? "protects and retains the lake bucket and every log group; the bucket is never force-destroyed" : "leaves data unprotected so the stack can be torn down", () => {
-                const holders = [...byType(plan, "aws:s3/bucket:Bucket"), ...byType(plan, "aws:cloudwatch/logGroup:LogGroup")];
-                assert.ok(holders.length >= 2);
-                for (const r of holders) {
-                    assert.equal(r.protect, expected.protect, `${r.name} protect`);
-                    assert.equal(r.retainOnDelete, expected.protect, `${r.name} retainOnDelete`);
-                }
-                assert.equal(byName(plan, "lake-bucket").inputs.forceDestroy, !expected.protect);
-                assert.deepEqual(byName(plan, "lake-versioning").inputs.versioningConfiguration, { status: "Enabled" });
-            });
+            it(
+                expected.protect
+                    ? "protects and retains the lake bucket and every log group; the bucket is never force-destroyed"
+                    : "leaves data unprotected so the stack can be torn down",
+                () => {
+                    const holders = [
+                        ...byType(plan, "aws:s3/bucket:Bucket"),
+                        ...byType(plan, "aws:cloudwatch/logGroup:LogGroup"),
+                    ];
+                    assert.ok(holders.length >= 2);
+                    for (const r of holders) {
+                        assert.equal(r.protect, expected.protect, `${r.name} protect`);
+                        assert.equal(r.retainOnDelete, expected.protect, `${r.name} retainOnDelete`);
+                    }
+                    assert.equal(byName(plan, "lake-bucket").inputs.forceDestroy, !expected.protect);
+                    assert.deepEqual(byName(plan, "lake-versioning").inputs.versioningConfiguration, {
+                        status: "Enabled",
+                    });
+                },
+            );
 
             it("tags every resource through its provider's defaultTags: environment, stack, managed-by", () => {
                 for (const provider of byType(plan, "pulumi:providers:aws")) {
@@ -139,7 +161,11 @@ describe("names are stable as a stack grows and shrinks", () => {
         assert.deepEqual(difference(urns(base), urns(grown)), []);
         const added = difference(urns(grown), urns(base));
         for (const urn of added) {
-            assert.match(urn, /::(delta(-[a-zA-Z-]+)*|aws-ap-southeast-2|(alerts|insights)-ap-southeast-2(-[a-zA-Z-]+)*)$/, urn);
+            assert.match(
+                urn,
+                /::(delta(-[a-zA-Z-]+)*|aws-ap-southeast-2|(alerts|insights)-ap-southeast-2(-[a-zA-Z-]+)*)$/,
+                urn,
+            );
         }
         assert.ok(added.some((u) => u.endsWith("::aws-ap-southeast-2")));
         // The new region's resources use the new provider; the lake's policy now covers its log delivery.

@@ -23,7 +23,6 @@ import { AWS_REGIONS, isAwsRegion } from "../../program/regions";
 
 type RawConfig = Record<string, unknown>;
 /** A mutable deep copy of a fixture; cases reach into it freely. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Draft = Record<string, any>;
 
 const AWS_REGION = "aws:region";
@@ -142,7 +141,10 @@ describe("validateStackConfig: valid configurations", () => {
         assert.deepStrictEqual(validateStackConfig(raw), {
             homeRegion: "eu-west-1",
             regions: [
-                { region: "eu-west-1", vpcs: [{ name: "lake-home", kind: "create", cidrBlock: "172.16.0.0/24", rules: [] }] },
+                {
+                    region: "eu-west-1",
+                    vpcs: [{ name: "lake-home", kind: "create", cidrBlock: "172.16.0.0/24", rules: [] }],
+                },
                 {
                     region: "ap-southeast-2",
                     vpcs: [
@@ -150,7 +152,10 @@ describe("validateStackConfig: valid configurations", () => {
                         { name: "syd-new", kind: "create", cidrBlock: "10.200.0.0/20", rules: [] },
                     ],
                 },
-                { region: "us-west-2", vpcs: [{ name: "0", kind: "adopt", vpcId: "vpc-fedcba98765432100", rules: [] }] },
+                {
+                    region: "us-west-2",
+                    vpcs: [{ name: "0", kind: "adopt", vpcId: "vpc-fedcba98765432100", rules: [] }],
+                },
             ],
             flowLogs: { cloudWatchTrafficType: "ALL", logRetentionDays: 90 },
             lake: { expireAfterDays: 36500, transitionToInfrequentAccessDays: 30, bytesScannedCutoffGb: 1024 },
@@ -171,7 +176,11 @@ describe("validateStackConfig: valid configurations", () => {
             { name: "a".repeat(32), kind: "create", cidrBlock: "10.0.0.0/16", rules: [] },
             { name: "b", kind: "create", cidrBlock: "10.1.2.0/24", rules: [] },
         ]);
-        assert.deepStrictEqual(config.lake, { expireAfterDays: 31, transitionToInfrequentAccessDays: 30, bytesScannedCutoffGb: 1 });
+        assert.deepStrictEqual(config.lake, {
+            expireAfterDays: 31,
+            transitionToInfrequentAccessDays: 30,
+            bytesScannedCutoffGb: 1,
+        });
     });
 
     it("accepts every retention CloudWatch Logs offers", () => {
@@ -213,7 +222,9 @@ const BAD_CASES: readonly BadCase[] = [
     {
         name: "aws:region unknown (GovCloud)",
         change: (c) => (c[AWS_REGION] = "us-gov-west-1"),
-        problems: [{ path: "aws:region", message: `unknown region; given "us-gov-west-1". Allowed: ${ALLOWED_REGION}` }],
+        problems: [
+            { path: "aws:region", message: `unknown region; given "us-gov-west-1". Allowed: ${ALLOWED_REGION}` },
+        ],
     },
     {
         name: "aws:region not a string",
@@ -225,7 +236,9 @@ const BAD_CASES: readonly BadCase[] = [
     {
         name: "regions missing",
         change: (c) => delete c[REGIONS],
-        problems: [{ path: "regions", message: "missing. Allowed: a list of { region, vpcs } with at least one region" }],
+        problems: [
+            { path: "regions", message: "missing. Allowed: a list of { region, vpcs } with at least one region" },
+        ],
     },
     {
         name: "regions a string",
@@ -235,22 +248,39 @@ const BAD_CASES: readonly BadCase[] = [
     {
         name: "regions a mapping",
         change: (c) => (c[REGIONS] = { region: "us-east-1" }),
-        problems: [{ path: "regions", message: 'not a list; given {"region":"us-east-1"}. Allowed: a list of { region, vpcs }' }],
+        problems: [
+            {
+                path: "regions",
+                message: 'not a list; given {"region":"us-east-1"}. Allowed: a list of { region, vpcs }',
+            },
+        ],
     },
     {
         name: "regions empty",
         change: (c) => (c[REGIONS] = []),
-        problems: [{ path: "regions", message: "at least one region is required; given []. Allowed: a list of { region, vpcs }" }],
+        problems: [
+            {
+                path: "regions",
+                message: "at least one region is required; given []. Allowed: a list of { region, vpcs }",
+            },
+        ],
     },
     {
         name: "a region entry not a mapping",
         change: (c) => c[REGIONS].push("eu-west-1"),
-        problems: [{ path: "regions[1]", message: 'not a mapping; given "eu-west-1". Allowed: a mapping with the keys region, vpcs' }],
+        problems: [
+            {
+                path: "regions[1]",
+                message: 'not a mapping; given "eu-west-1". Allowed: a mapping with the keys region, vpcs',
+            },
+        ],
     },
     {
         name: "region unknown",
         change: (c) => (c[REGIONS][0].region = "us-east-9"),
-        problems: [{ path: "regions[0].region", message: `unknown region; given "us-east-9". Allowed: ${ALLOWED_REGION}` }],
+        problems: [
+            { path: "regions[0].region", message: `unknown region; given "us-east-9". Allowed: ${ALLOWED_REGION}` },
+        ],
     },
     {
         name: "region not a string",
@@ -294,7 +324,8 @@ const BAD_CASES: readonly BadCase[] = [
         problems: [
             {
                 path: "regions[0].vpcs",
-                message: 'not a list; given {"name":"sandbox","cidrBlock":"10.10.0.0/16"}. Allowed: a list of { name, cidrBlock | vpcId }',
+                message:
+                    'not a list; given {"name":"sandbox","cidrBlock":"10.10.0.0/16"}. Allowed: a list of { name, cidrBlock | vpcId }',
             },
         ],
     },
@@ -304,7 +335,8 @@ const BAD_CASES: readonly BadCase[] = [
         problems: [
             {
                 path: "regions[0].vpcs[1]",
-                message: 'not a mapping; given "shared". Allowed: a mapping with the keys name, cidrBlock, vpcId, rules',
+                message:
+                    'not a mapping; given "shared". Allowed: a mapping with the keys name, cidrBlock, vpcId, rules',
             },
         ],
     },
@@ -313,12 +345,22 @@ const BAD_CASES: readonly BadCase[] = [
     {
         name: "VPC name with uppercase",
         change: (c) => (c[REGIONS][0].vpcs[0].name = "Sandbox"),
-        problems: [{ path: "regions[0].vpcs[0].name", message: `not a valid VPC name; given "Sandbox". Allowed: ${ALLOWED_NAME}` }],
+        problems: [
+            {
+                path: "regions[0].vpcs[0].name",
+                message: `not a valid VPC name; given "Sandbox". Allowed: ${ALLOWED_NAME}`,
+            },
+        ],
     },
     {
         name: "VPC name with an underscore",
         change: (c) => (c[REGIONS][0].vpcs[0].name = "sand_box"),
-        problems: [{ path: "regions[0].vpcs[0].name", message: `not a valid VPC name; given "sand_box". Allowed: ${ALLOWED_NAME}` }],
+        problems: [
+            {
+                path: "regions[0].vpcs[0].name",
+                message: `not a valid VPC name; given "sand_box". Allowed: ${ALLOWED_NAME}`,
+            },
+        ],
     },
     {
         name: "VPC name of 33 characters",
@@ -333,7 +375,9 @@ const BAD_CASES: readonly BadCase[] = [
     {
         name: "VPC name empty",
         change: (c) => (c[REGIONS][0].vpcs[0].name = ""),
-        problems: [{ path: "regions[0].vpcs[0].name", message: `not a valid VPC name; given "". Allowed: ${ALLOWED_NAME}` }],
+        problems: [
+            { path: "regions[0].vpcs[0].name", message: `not a valid VPC name; given "". Allowed: ${ALLOWED_NAME}` },
+        ],
     },
     {
         name: "VPC name not a string",
@@ -394,23 +438,41 @@ const BAD_CASES: readonly BadCase[] = [
         change: (c) => (c[REGIONS][0].vpcs[0] = { name: 7 }),
         problems: [
             { path: "regions[0].vpcs[0].name", message: `not a string; given 7. Allowed: ${ALLOWED_NAME}` },
-            { path: "regions[0].vpcs[0]", message: `neither cidrBlock nor vpcId is set; given {"name":7}. Allowed: ${ALLOWED_SOURCE}` },
+            {
+                path: "regions[0].vpcs[0]",
+                message: `neither cidrBlock nor vpcId is set; given {"name":7}. Allowed: ${ALLOWED_SOURCE}`,
+            },
         ],
     },
     {
         name: "cidrBlock not a CIDR",
         change: (c) => (c[REGIONS][0].vpcs[0].cidrBlock = "banana"),
-        problems: [{ path: "regions[0].vpcs[0].cidrBlock", message: `not a CIDR block; given "banana". Allowed: ${ALLOWED_CIDR}` }],
+        problems: [
+            {
+                path: "regions[0].vpcs[0].cidrBlock",
+                message: `not a CIDR block; given "banana". Allowed: ${ALLOWED_CIDR}`,
+            },
+        ],
     },
     {
         name: "cidrBlock without a prefix length",
         change: (c) => (c[REGIONS][0].vpcs[0].cidrBlock = "10.10.0.0"),
-        problems: [{ path: "regions[0].vpcs[0].cidrBlock", message: `not a CIDR block; given "10.10.0.0". Allowed: ${ALLOWED_CIDR}` }],
+        problems: [
+            {
+                path: "regions[0].vpcs[0].cidrBlock",
+                message: `not a CIDR block; given "10.10.0.0". Allowed: ${ALLOWED_CIDR}`,
+            },
+        ],
     },
     {
         name: "cidrBlock /33",
         change: (c) => (c[REGIONS][0].vpcs[0].cidrBlock = "10.0.0.0/33"),
-        problems: [{ path: "regions[0].vpcs[0].cidrBlock", message: `not a CIDR block; given "10.0.0.0/33". Allowed: ${ALLOWED_CIDR}` }],
+        problems: [
+            {
+                path: "regions[0].vpcs[0].cidrBlock",
+                message: `not a CIDR block; given "10.0.0.0/33". Allowed: ${ALLOWED_CIDR}`,
+            },
+        ],
     },
     {
         name: "cidrBlock /8, larger than /16",
@@ -446,7 +508,10 @@ const BAD_CASES: readonly BadCase[] = [
         name: "cidrBlock IPv6",
         change: (c) => (c[REGIONS][0].vpcs[0].cidrBlock = "2001:db8::/56"),
         problems: [
-            { path: "regions[0].vpcs[0].cidrBlock", message: `an IPv6 CIDR block; given "2001:db8::/56". Allowed: ${ALLOWED_CIDR}` },
+            {
+                path: "regions[0].vpcs[0].cidrBlock",
+                message: `an IPv6 CIDR block; given "2001:db8::/56". Allowed: ${ALLOWED_CIDR}`,
+            },
         ],
     },
     {
@@ -463,44 +528,62 @@ const BAD_CASES: readonly BadCase[] = [
         name: "cidrBlock with three octets",
         change: (c) => (c[REGIONS][0].vpcs[0].cidrBlock = "10.10.0/16"),
         problems: [
-            { path: "regions[0].vpcs[0].cidrBlock", message: `not in dotted-decimal form; given "10.10.0/16". Allowed: ${ALLOWED_CIDR}` },
+            {
+                path: "regions[0].vpcs[0].cidrBlock",
+                message: `not in dotted-decimal form; given "10.10.0/16". Allowed: ${ALLOWED_CIDR}`,
+            },
         ],
     },
     {
         name: "cidrBlock not a string",
         change: (c) => (c[REGIONS][0].vpcs[0].cidrBlock = 10),
-        problems: [{ path: "regions[0].vpcs[0].cidrBlock", message: `not a string; given 10. Allowed: ${ALLOWED_CIDR}` }],
+        problems: [
+            { path: "regions[0].vpcs[0].cidrBlock", message: `not a string; given 10. Allowed: ${ALLOWED_CIDR}` },
+        ],
     },
     {
         name: "vpcId too short (vpc-123)",
         change: (c) => (c[REGIONS][0].vpcs[1].vpcId = "vpc-123"),
-        problems: [{ path: "regions[0].vpcs[1].vpcId", message: `not a VPC id; given "vpc-123". Allowed: ${ALLOWED_VPC_ID}` }],
+        problems: [
+            { path: "regions[0].vpcs[1].vpcId", message: `not a VPC id; given "vpc-123". Allowed: ${ALLOWED_VPC_ID}` },
+        ],
     },
     {
         name: "vpcId with non-hex characters",
         change: (c) => (c[REGIONS][0].vpcs[1].vpcId = "vpc-XYZ3456789abcdef0"),
         problems: [
-            { path: "regions[0].vpcs[1].vpcId", message: `not a VPC id; given "vpc-XYZ3456789abcdef0". Allowed: ${ALLOWED_VPC_ID}` },
+            {
+                path: "regions[0].vpcs[1].vpcId",
+                message: `not a VPC id; given "vpc-XYZ3456789abcdef0". Allowed: ${ALLOWED_VPC_ID}`,
+            },
         ],
     },
     {
         name: "vpcId with uppercase hex",
         change: (c) => (c[REGIONS][0].vpcs[1].vpcId = "vpc-0123456789ABCDEF0"),
         problems: [
-            { path: "regions[0].vpcs[1].vpcId", message: `not a VPC id; given "vpc-0123456789ABCDEF0". Allowed: ${ALLOWED_VPC_ID}` },
+            {
+                path: "regions[0].vpcs[1].vpcId",
+                message: `not a VPC id; given "vpc-0123456789ABCDEF0". Allowed: ${ALLOWED_VPC_ID}`,
+            },
         ],
     },
     {
         name: "vpcId of a subnet",
         change: (c) => (c[REGIONS][0].vpcs[1].vpcId = "subnet-0123456789abcdef0"),
         problems: [
-            { path: "regions[0].vpcs[1].vpcId", message: `not a VPC id; given "subnet-0123456789abcdef0". Allowed: ${ALLOWED_VPC_ID}` },
+            {
+                path: "regions[0].vpcs[1].vpcId",
+                message: `not a VPC id; given "subnet-0123456789abcdef0". Allowed: ${ALLOWED_VPC_ID}`,
+            },
         ],
     },
     {
         name: "vpcId not a string",
         change: (c) => (c[REGIONS][0].vpcs[1].vpcId = 123),
-        problems: [{ path: "regions[0].vpcs[1].vpcId", message: `not a string; given 123. Allowed: ${ALLOWED_VPC_ID}` }],
+        problems: [
+            { path: "regions[0].vpcs[1].vpcId", message: `not a string; given 123. Allowed: ${ALLOWED_VPC_ID}` },
+        ],
     },
 
     // flowLogs
@@ -510,7 +593,8 @@ const BAD_CASES: readonly BadCase[] = [
         problems: [
             {
                 path: "flowLogs",
-                message: 'not a mapping; given "REJECT". Allowed: a mapping with the keys cloudWatchTrafficType, logRetentionDays',
+                message:
+                    'not a mapping; given "REJECT". Allowed: a mapping with the keys cloudWatchTrafficType, logRetentionDays',
             },
         ],
     },
@@ -520,7 +604,8 @@ const BAD_CASES: readonly BadCase[] = [
         problems: [
             {
                 path: "flowLogs",
-                message: "not a mapping; given null. Allowed: a mapping with the keys cloudWatchTrafficType, logRetentionDays",
+                message:
+                    "not a mapping; given null. Allowed: a mapping with the keys cloudWatchTrafficType, logRetentionDays",
             },
         ],
     },
@@ -577,12 +662,19 @@ const BAD_CASES: readonly BadCase[] = [
     {
         name: 'logRetentionDays "90" (a quoted YAML number)',
         change: (c) => (c[FLOW_LOGS].logRetentionDays = "90"),
-        problems: [{ path: "flowLogs.logRetentionDays", message: `not a number; given "90". Allowed: ${ALLOWED_RETENTION}` }],
+        problems: [
+            { path: "flowLogs.logRetentionDays", message: `not a number; given "90". Allowed: ${ALLOWED_RETENTION}` },
+        ],
     },
     {
         name: "logRetentionDays .inf (shown as Infinity, not as JSON's null)",
         change: (c) => (c[FLOW_LOGS].logRetentionDays = Infinity),
-        problems: [{ path: "flowLogs.logRetentionDays", message: `not a number; given Infinity. Allowed: ${ALLOWED_RETENTION}` }],
+        problems: [
+            {
+                path: "flowLogs.logRetentionDays",
+                message: `not a number; given Infinity. Allowed: ${ALLOWED_RETENTION}`,
+            },
+        ],
     },
 
     // lake
@@ -605,7 +697,9 @@ const BAD_CASES: readonly BadCase[] = [
     {
         name: "expireAfterDays fractional",
         change: (c) => (c[LAKE].expireAfterDays = 400.5),
-        problems: [{ path: "lake.expireAfterDays", message: `not a whole number; given 400.5. Allowed: ${ALLOWED_EXPIRE}` }],
+        problems: [
+            { path: "lake.expireAfterDays", message: `not a whole number; given 400.5. Allowed: ${ALLOWED_EXPIRE}` },
+        ],
     },
     {
         name: "expireAfterDays above 36500",
@@ -621,14 +715,20 @@ const BAD_CASES: readonly BadCase[] = [
         name: "transitionToInfrequentAccessDays below 30",
         change: (c) => (c[LAKE].transitionToInfrequentAccessDays = 29),
         problems: [
-            { path: "lake.transitionToInfrequentAccessDays", message: `out of range; given 29. Allowed: ${ALLOWED_TRANSITION}` },
+            {
+                path: "lake.transitionToInfrequentAccessDays",
+                message: `out of range; given 29. Allowed: ${ALLOWED_TRANSITION}`,
+            },
         ],
     },
     {
         name: "transitionToInfrequentAccessDays fractional",
         change: (c) => (c[LAKE].transitionToInfrequentAccessDays = 30.5),
         problems: [
-            { path: "lake.transitionToInfrequentAccessDays", message: `not a whole number; given 30.5. Allowed: ${ALLOWED_TRANSITION}` },
+            {
+                path: "lake.transitionToInfrequentAccessDays",
+                message: `not a whole number; given 30.5. Allowed: ${ALLOWED_TRANSITION}`,
+            },
         ],
     },
     {
@@ -639,12 +739,16 @@ const BAD_CASES: readonly BadCase[] = [
     {
         name: "bytesScannedCutoffGb above 1024",
         change: (c) => (c[LAKE].bytesScannedCutoffGb = 1025),
-        problems: [{ path: "lake.bytesScannedCutoffGb", message: `out of range; given 1025. Allowed: ${ALLOWED_CUTOFF}` }],
+        problems: [
+            { path: "lake.bytesScannedCutoffGb", message: `out of range; given 1025. Allowed: ${ALLOWED_CUTOFF}` },
+        ],
     },
     {
         name: "bytesScannedCutoffGb fractional",
         change: (c) => (c[LAKE].bytesScannedCutoffGb = 2.5),
-        problems: [{ path: "lake.bytesScannedCutoffGb", message: `not a whole number; given 2.5. Allowed: ${ALLOWED_CUTOFF}` }],
+        problems: [
+            { path: "lake.bytesScannedCutoffGb", message: `not a whole number; given 2.5. Allowed: ${ALLOWED_CUTOFF}` },
+        ],
     },
     {
         name: "expireAfterDays equal to transitionToInfrequentAccessDays",
@@ -699,7 +803,10 @@ const BAD_CASES: readonly BadCase[] = [
         },
         problems: [
             { path: "regions", message: "missing. Allowed: a list of { region, vpcs } with at least one region" },
-            { path: "regoins", message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData" },
+            {
+                path: "regoins",
+                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData",
+            },
         ],
     },
     {
@@ -710,7 +817,10 @@ const BAD_CASES: readonly BadCase[] = [
         },
         problems: [
             { path: '[""]', message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData" },
-            { path: '["lake.expireAfterDays"]', message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData" },
+            {
+                path: '["lake.expireAfterDays"]',
+                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData",
+            },
         ],
     },
     {
@@ -724,7 +834,10 @@ const BAD_CASES: readonly BadCase[] = [
         },
         problems: [
             { path: "regions", message: "missing. Allowed: a list of { region, vpcs } with at least one region" },
-            { path: "__proto__", message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData" },
+            {
+                path: "__proto__",
+                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData",
+            },
         ],
     },
     {
@@ -739,7 +852,10 @@ const BAD_CASES: readonly BadCase[] = [
             delete c[REGIONS][0].vpcs[0].cidrBlock;
         },
         problems: [
-            { path: "regions[0].vpcs[0].cidrblock", message: "unknown key. Allowed keys here: name, cidrBlock, vpcId, rules" },
+            {
+                path: "regions[0].vpcs[0].cidrblock",
+                message: "unknown key. Allowed keys here: name, cidrBlock, vpcId, rules",
+            },
             {
                 path: "regions[0].vpcs[0]",
                 message: `neither cidrBlock nor vpcId is set; given {"name":"sandbox","cidrblock":"10.10.0.0/16"}. Allowed: ${ALLOWED_SOURCE}`,
@@ -749,7 +865,12 @@ const BAD_CASES: readonly BadCase[] = [
     {
         name: "unknown key in flowLogs",
         change: (c) => (c[FLOW_LOGS].trafficType = "ALL"),
-        problems: [{ path: "flowLogs.trafficType", message: "unknown key. Allowed keys here: cloudWatchTrafficType, logRetentionDays" }],
+        problems: [
+            {
+                path: "flowLogs.trafficType",
+                message: "unknown key. Allowed keys here: cloudWatchTrafficType, logRetentionDays",
+            },
+        ],
     },
     {
         name: "unknown key in lake",
@@ -757,7 +878,8 @@ const BAD_CASES: readonly BadCase[] = [
         problems: [
             {
                 path: 'lake["expire after days"]',
-                message: "unknown key. Allowed keys here: expireAfterDays, transitionToInfrequentAccessDays, bytesScannedCutoffGb",
+                message:
+                    "unknown key. Allowed keys here: expireAfterDays, transitionToInfrequentAccessDays, bytesScannedCutoffGb",
             },
         ],
     },
@@ -796,13 +918,19 @@ describe("validateStackConfig: rejected configurations", () => {
         } satisfies RawConfig;
         assert.deepStrictEqual(problemsOf(raw), [
             { path: "aws:region", message: `unknown region; given "us-east-9". Allowed: ${ALLOWED_REGION}` },
-            { path: "regions[0].vpcs[0].name", message: `not a valid VPC name; given "Sandbox". Allowed: ${ALLOWED_NAME}` },
+            {
+                path: "regions[0].vpcs[0].name",
+                message: `not a valid VPC name; given "Sandbox". Allowed: ${ALLOWED_NAME}`,
+            },
             {
                 path: "regions[0].vpcs[0].cidrBlock",
                 message: `host bits set (the network address is 10.10.0.0/16); given "10.10.0.1/16". Allowed: ${ALLOWED_CIDR}`,
             },
             { path: "regions[0].vpcs[0].vpcId", message: `not a VPC id; given "vpc-1". Allowed: ${ALLOWED_VPC_ID}` },
-            { path: "regions[0].vpcs[1].cidr", message: "unknown key. Allowed keys here: name, cidrBlock, vpcId, rules" },
+            {
+                path: "regions[0].vpcs[1].cidr",
+                message: "unknown key. Allowed keys here: name, cidrBlock, vpcId, rules",
+            },
             {
                 path: "regions[1].vpcs",
                 message: "a region needs at least one VPC; given []. Allowed: a list of { name, cidrBlock | vpcId }",
@@ -816,7 +944,10 @@ describe("validateStackConfig: rejected configurations", () => {
                 message: `not a retention CloudWatch Logs accepts; given 91. Allowed: ${ALLOWED_RETENTION}`,
             },
             { path: "lake.bytesScannedCutoffGb", message: `out of range; given 0. Allowed: ${ALLOWED_CUTOFF}` },
-            { path: "regoins", message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData" },
+            {
+                path: "regoins",
+                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData",
+            },
             {
                 path: "regions[0].vpcs[0]",
                 message: `both cidrBlock and vpcId are set; given {"name":"Sandbox","cidrBlock":"10.10.0.1/16","vpcId":"vpc-1"}. Allowed: ${ALLOWED_SOURCE}`,
@@ -917,7 +1048,8 @@ function pathNamesAKey(raw: RawConfig, path: string): boolean {
     );
     let current: unknown = project;
     for (const segment of segments.slice(0, -1)) {
-        if (current === null || typeof current !== "object" || !Object.prototype.hasOwnProperty.call(current, segment)) return false;
+        if (current === null || typeof current !== "object" || !Object.prototype.hasOwnProperty.call(current, segment))
+            return false;
         current = (current as Record<string | number, unknown>)[segment];
     }
     return current !== null && typeof current === "object";
@@ -929,7 +1061,9 @@ function configErrorOf(raw: RawConfig): ConfigError {
         validateStackConfig(raw);
     } catch (error) {
         if (error instanceof ConfigError) return error;
-        throw new Error(`validateStackConfig threw something other than a ConfigError: ${(error as Error)?.stack ?? String(error)}`);
+        throw new Error(
+            `validateStackConfig threw something other than a ConfigError: ${(error as Error)?.stack ?? String(error)}`,
+        );
     }
     throw new Error(`accepted an invalid configuration: ${JSON.stringify(raw)}`);
 }
@@ -981,18 +1115,16 @@ const validConfigArb: fc.Arbitrary<RawConfig> = fc
         ),
         // transition < 400 and expiry > transition keep any subset valid against the defaults (30, 400).
         lake: fc.option(
-            fc
-                .integer({ min: 30, max: 399 })
-                .chain((transition) =>
-                    fc.record(
-                        {
-                            transitionToInfrequentAccessDays: fc.constant(transition),
-                            expireAfterDays: fc.integer({ min: transition + 1, max: 36500 }),
-                            bytesScannedCutoffGb: fc.integer({ min: 1, max: 1024 }),
-                        },
-                        { requiredKeys: [] },
-                    ),
+            fc.integer({ min: 30, max: 399 }).chain((transition) =>
+                fc.record(
+                    {
+                        transitionToInfrequentAccessDays: fc.constant(transition),
+                        expireAfterDays: fc.integer({ min: transition + 1, max: 36500 }),
+                        bytesScannedCutoffGb: fc.integer({ min: 1, max: 1024 }),
+                    },
+                    { requiredKeys: [] },
                 ),
+            ),
             { nil: undefined },
         ),
     })
@@ -1027,7 +1159,8 @@ function corruption(label: string, apply: Corruption["apply"]): Corruption {
     return Object.assign({ label, apply }, { [fc.toStringMethod]: () => label });
 }
 
-const isPlainRecord = (value: unknown): value is Draft => typeof value === "object" && value !== null && !Array.isArray(value);
+const isPlainRecord = (value: unknown): value is Draft =>
+    typeof value === "object" && value !== null && !Array.isArray(value);
 
 function regionAt(draft: Draft, i: number): { index: number; region: Draft } | undefined {
     const regions = draft[REGIONS];
@@ -1111,7 +1244,13 @@ const TYPED_TARGETS = [
 
 const wrongType: fc.Arbitrary<Corruption> = fc
     .constantFrom(...TYPED_TARGETS)
-    .chain(([target, kind]) => fc.tuple(fc.constant(target), fc.jsonValue().filter((v) => !isKind[kind](v)), pick))
+    .chain(([target, kind]) =>
+        fc.tuple(
+            fc.constant(target),
+            fc.jsonValue().filter((v) => !isKind[kind](v)),
+            pick,
+        ),
+    )
     .map(([target, value, { i, j }]) =>
         corruption(`set ${target} (${i}, ${j}) to ${JSON.stringify(value)}`, (d) => {
             const topLevel = { "aws:region": AWS_REGION, regions: REGIONS, flowLogs: FLOW_LOGS, lake: LAKE } as const;
@@ -1215,17 +1354,33 @@ const unknownKey: fc.Arbitrary<Corruption> = fc
 const badCidrArb = fc.oneof(
     // Host bits set: a network from /16 to /24 plus a non-zero host part.
     fc
-        .tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 16, max: 24 }), fc.integer({ min: 1, max: 0xffff }))
+        .tuple(
+            fc.integer({ min: 0, max: 0xffffffff }),
+            fc.integer({ min: 16, max: 24 }),
+            fc.integer({ min: 1, max: 0xffff }),
+        )
         .map(([address, prefix, host]) => {
             const hostPart = host % 2 ** (32 - prefix) || 1;
             return `${dottedDecimal((networkOf(address, prefix) | hostPart) >>> 0)}/${prefix}`;
         }),
     // Prefix length outside /16 to /24.
     fc
-        .tuple(fc.integer({ min: 0, max: 255 }), fc.oneof(fc.integer({ min: 0, max: 15 }), fc.integer({ min: 25, max: 40 })))
+        .tuple(
+            fc.integer({ min: 0, max: 255 }),
+            fc.oneof(fc.integer({ min: 0, max: 15 }), fc.integer({ min: 25, max: 40 })),
+        )
         .map(([first, prefix]) => `${first}.0.0.0/${prefix}`),
     // Not written as four decimal octets.
-    fc.constantFrom("010.10.0.0/16", "10.10.0/16", "0x0a.0.0.0/16", "10.10.0.0", "10.10.0.0/16 ", "2001:db8::/56", "::/0", ""),
+    fc.constantFrom(
+        "010.10.0.0/16",
+        "10.10.0/16",
+        "0x0a.0.0.0/16",
+        "10.10.0.0",
+        "10.10.0.0/16 ",
+        "2001:db8::/56",
+        "::/0",
+        "",
+    ),
     fc.string().filter((s) => !/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(s)),
 );
 const badVpcIdArb = fc.oneof(
@@ -1237,36 +1392,40 @@ const badVpcIdArb = fc.oneof(
 const badNameArb = fc.oneof(
     fc.stringMatching(/^[a-z0-9-]{33,40}$/),
     fc.constant(""),
-    fc.tuple(vpcNameArb, fc.constantFrom("_", "A", " ", ".", "/", "é", "Z")).map(([name, bad]) => `${name.slice(0, 31)}${bad}`),
+    fc
+        .tuple(vpcNameArb, fc.constantFrom("_", "A", " ", ".", "/", "é", "Z"))
+        .map(([name, bad]) => `${name.slice(0, 31)}${bad}`),
 );
 const badRegionArb = fc
     .oneof(fc.constantFrom("us-gov-west-1", "cn-north-1", "US-EAST-1", "us-east-1 ", ""), fc.string())
     .filter((s) => !isAwsRegion(s));
 
-const corruptString: fc.Arbitrary<Corruption> = fc.oneof(
-    fc.tuple(fc.constant("cidrBlock"), badCidrArb, pick),
-    fc.tuple(fc.constant("vpcId"), badVpcIdArb, pick),
-    fc.tuple(fc.constant("name"), badNameArb, pick),
-    fc.tuple(fc.constant("region"), badRegionArb, pick),
-    fc.tuple(fc.constant("aws:region"), badRegionArb, pick),
-).map(([target, value, { i, j }]) =>
-    corruption(`set ${target} (${i}, ${j}) to ${JSON.stringify(value)}`, (d) => {
-        if (target === "aws:region") {
-            d[AWS_REGION] = value;
-            return ["aws:region"];
-        }
-        if (target === "region") {
-            const found = regionAt(d, i);
+const corruptString: fc.Arbitrary<Corruption> = fc
+    .oneof(
+        fc.tuple(fc.constant("cidrBlock"), badCidrArb, pick),
+        fc.tuple(fc.constant("vpcId"), badVpcIdArb, pick),
+        fc.tuple(fc.constant("name"), badNameArb, pick),
+        fc.tuple(fc.constant("region"), badRegionArb, pick),
+        fc.tuple(fc.constant("aws:region"), badRegionArb, pick),
+    )
+    .map(([target, value, { i, j }]) =>
+        corruption(`set ${target} (${i}, ${j}) to ${JSON.stringify(value)}`, (d) => {
+            if (target === "aws:region") {
+                d[AWS_REGION] = value;
+                return ["aws:region"];
+            }
+            if (target === "region") {
+                const found = regionAt(d, i);
+                if (!found) return undefined;
+                found.region.region = value;
+                return [`regions[${found.index}].region`];
+            }
+            const found = vpcAt(d, i, j);
             if (!found) return undefined;
-            found.region.region = value;
-            return [`regions[${found.index}].region`];
-        }
-        const found = vpcAt(d, i, j);
-        if (!found) return undefined;
-        found.vpc[target] = value;
-        return [`${found.path}.${target}`];
-    }),
-);
+            found.vpc[target] = value;
+            return [`${found.path}.${target}`];
+        }),
+    );
 
 const insertDuplicate: fc.Arbitrary<Corruption> = fc
     .tuple(fc.constantFrom("vpc", "region"), pick, fc.nat(8))
@@ -1311,20 +1470,24 @@ describe("validateStackConfig: properties", () => {
 
     it("rejects every corrupted configuration with one ConfigError naming the key, the value and what is allowed", () => {
         fc.assert(
-            fc.property(validConfigArb, fc.array(corruptionArb, { minLength: 1, maxLength: 4 }), (valid, corruptions) => {
-                const raw: Draft = structuredClone(valid);
-                let lastExpected: string[] | undefined;
-                for (const corruption of corruptions) lastExpected = corruption.apply(raw) ?? lastExpected;
-                // The first corruption always applies to a valid configuration.
-                assert.ok(lastExpected);
+            fc.property(
+                validConfigArb,
+                fc.array(corruptionArb, { minLength: 1, maxLength: 4 }),
+                (valid, corruptions) => {
+                    const raw: Draft = structuredClone(valid);
+                    let lastExpected: string[] | undefined;
+                    for (const corruption of corruptions) lastExpected = corruption.apply(raw) ?? lastExpected;
+                    // The first corruption always applies to a valid configuration.
+                    assert.ok(lastExpected);
 
-                const error = configErrorOf(raw);
-                assertWellFormedReport(raw, error, PLAIN_PATH);
-                assert.ok(
-                    error.problems.some((p) => lastExpected!.some((expected) => isAtOrBelow(p.path, expected))),
-                    `no problem at ${lastExpected.join(" or ")}: ${error.message}`,
-                );
-            }),
+                    const error = configErrorOf(raw);
+                    assertWellFormedReport(raw, error, PLAIN_PATH);
+                    assert.ok(
+                        error.problems.some((p) => lastExpected!.some((expected) => isAtOrBelow(p.path, expected))),
+                        `no problem at ${lastExpected.join(" or ")}: ${error.message}`,
+                    );
+                },
+            ),
             { numRuns: 500 },
         );
     });

@@ -50,8 +50,16 @@ describe("npm run audit", function () {
         assert.equal(stderr, "");
         assert.equal(result, 0);
         const lines = stdout.trimEnd().split("\n");
-        assert.match(lines[0], /^Policy pack vpc-flow-monitor@0\.1\.0 on stack "prod" of project "edge-network" \(.*monitored-vpc\.json\): 10 resources from the stack export$/);
-        assert.deepEqual(lines.slice(1), ["", "No policy violations.", "", "Policy verdict: PASSED (0 mandatory, 0 advisory violations; 8 policies)"]);
+        assert.match(
+            lines[0],
+            /^Policy pack vpc-flow-monitor@0\.1\.0 on stack "prod" of project "edge-network" \(.*monitored-vpc\.json\): 10 resources from the stack export$/,
+        );
+        assert.deepEqual(lines.slice(1), [
+            "",
+            "No policy violations.",
+            "",
+            "Policy verdict: PASSED (0 mandatory, 0 advisory violations; 8 policies)",
+        ]);
     });
 
     it("fails a stack that is not ours, a bare VPC and nothing else, naming the VPC for both VPC policies", async () => {
@@ -94,25 +102,43 @@ describe("npm run audit", function () {
         [
             "an alarm with no actions",
             (r) => both(r["rejected-burst"], { alarmActions: [] }),
-            [/vpc-reject-alarm-required +mandatory +app .*metric alarm "rejected-burst" watches the REJECT metric "RejectedPackets" \(namespace "Custom\/VPC"\) of filter "rejected", but it has no alarm actions\./, /alarms-have-actions +advisory +rejected-burst/],
+            [
+                /vpc-reject-alarm-required +mandatory +app .*metric alarm "rejected-burst" watches the REJECT metric "RejectedPackets" \(namespace "Custom\/VPC"\) of filter "rejected", but it has no alarm actions\./,
+                /alarms-have-actions +advisory +rejected-burst/,
+            ],
         ],
         [
             "a filter that matches ACCEPT records only",
             (r) => both(r.rejected, { pattern: r.rejected.outputs.pattern.replace("action=REJECT", "action=ACCEPT") }),
-            [/no metric filter on log group "\/flowlogs\/app" selects REJECT records \("rejected": its pattern ".*action=ACCEPT.*" does not select only REJECT records\)/],
+            [
+                /no metric filter on log group "\/flowlogs\/app" selects REJECT records \("rejected": its pattern ".*action=ACCEPT.*" does not select only REJECT records\)/,
+            ],
         ],
         [
             "a flow log to S3 only",
-            (r) => both(r["app-rejects"], { logDestinationType: "s3", logDestination: "arn:aws:s3:::central-flow-logs/app/", iamRoleArn: "" }),
+            (r) =>
+                both(r["app-rejects"], {
+                    logDestinationType: "s3",
+                    logDestination: "arn:aws:s3:::central-flow-logs/app/",
+                    iamRoleArn: "",
+                }),
             [/its flow logs do not deliver to CloudWatch Logs \("app-rejects" -> s3\)/],
         ],
         [
             "a delivery role allowed logs:* (in a secret exported with --show-secrets)",
             (r) => {
-                const policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "logs:*", Resource: "*" }] });
-                r["flow-logs-write"].outputs.policy = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", plaintext: JSON.stringify(policy) };
+                const policy = JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [{ Effect: "Allow", Action: "logs:*", Resource: "*" }],
+                });
+                r["flow-logs-write"].outputs.policy = {
+                    "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+                    plaintext: JSON.stringify(policy),
+                };
             },
-            [/flow-log-role-no-wildcard-actions +mandatory +flow-logs-role .*grants wildcard actions: logs:\* in role policy "flow-logs-write"/],
+            [
+                /flow-log-role-no-wildcard-actions +mandatory +flow-logs-role .*grants wildcard actions: logs:\* in role policy "flow-logs-write"/,
+            ],
         ],
     ];
     for (const [name, edit, expected] of failing) {
@@ -125,11 +151,17 @@ describe("npm run audit", function () {
 
     it("says how many secrets it could not read, and decides what it can without them", async () => {
         const file = monitoredWith("encrypted.json", (r) => {
-            r["flow-logs-write"].outputs.policy = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "AAABAJ1ly5Zx0z..." };
+            r["flow-logs-write"].outputs.policy = {
+                "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+                ciphertext: "AAABAJ1ly5Zx0z...",
+            };
         });
         const { result, stdout } = await audit([file]);
         assert.equal(result, 0);
-        assert.match(stdout, /\n {2}1 secret value is encrypted in the export; policies cannot read them \(export with --show-secrets\)\n/);
+        assert.match(
+            stdout,
+            /\n {2}1 secret value is encrypted in the export; policies cannot read them \(export with --show-secrets\)\n/,
+        );
     });
 
     it("reads the flow log's old `logGroupName`, skips resources pending deletion, and reads an empty stack", async () => {
@@ -142,7 +174,10 @@ describe("npm run audit", function () {
             doc.deployment.resources.push({ ...r.app, urn: r.app.urn.replace("::app", "::old"), delete: true });
         });
         assert.equal((await audit([legacy])).result, 0);
-        const empty = write("empty.json", { version: 3, deployment: { manifest: { time: "2026-01-01T00:00:00Z", magic: "x", version: "v3.229.0" } } });
+        const empty = write("empty.json", {
+            version: 3,
+            deployment: { manifest: { time: "2026-01-01T00:00:00Z", magic: "x", version: "v3.229.0" } },
+        });
         const { result, stdout } = await audit([empty]);
         assert.equal(result, 0);
         assert.match(stdout, /on an empty stack \(.*empty\.json\): 0 resources from the stack export/);
@@ -150,7 +185,10 @@ describe("npm run audit", function () {
 
     it("gives the verdict the check gives for the same stack: our program's plan, exported", async () => {
         const plan = await planOf(fleetConfig(), "fleet");
-        for (const [variant, input] of [["complete", plan], ["one VPC's alarms removed", withoutAlarmsOf(plan, "web")]] as const) {
+        for (const [variant, input] of [
+            ["complete", plan],
+            ["one VPC's alarms removed", withoutAlarmsOf(plan, "web")],
+        ] as const) {
             const checked = await checkPlan(input);
             const { result, stdout } = await audit([write(`export-${variant.length}.json`, exportOf(input)), "--json"]);
             const audited = JSON.parse(stdout).violations;
@@ -168,9 +206,21 @@ describe("npm run audit", function () {
             ["no file", () => [], `give the stack export file to audit\n${USAGE}\n`],
             ["two files", () => [BARE, MONITORED], `give one stack export file, not 2\n${USAGE}\n`],
             ["an unknown option", () => [BARE, "--stack", "dev"], /^Unknown option '--stack'/],
-            ["a missing file", () => [path.join(tmp, "none.json")], `cannot read stack export ${path.join(tmp, "none.json")}: ENOENT\n`],
-            ["a file that is not JSON", () => [write("bad.json", '{\n  "version": 3,\n  "deployment": { "resources": [ }\n}\n')], `${path.join(tmp, "bad.json")}:3:34: not valid JSON: unexpected "}"\n`],
-            ["a truncated file", () => [write("cut.json", '{"version": 3, "deploy')], `${path.join(tmp, "cut.json")}:1:23: not valid JSON: unexpected end of file\n`],
+            [
+                "a missing file",
+                () => [path.join(tmp, "none.json")],
+                `cannot read stack export ${path.join(tmp, "none.json")}: ENOENT\n`,
+            ],
+            [
+                "a file that is not JSON",
+                () => [write("bad.json", '{\n  "version": 3,\n  "deployment": { "resources": [ }\n}\n')],
+                `${path.join(tmp, "bad.json")}:3:34: not valid JSON: unexpected "}"\n`,
+            ],
+            [
+                "a truncated file",
+                () => [write("cut.json", '{"version": 3, "deploy')],
+                `${path.join(tmp, "cut.json")}:1:23: not valid JSON: unexpected end of file\n`,
+            ],
             [
                 "JSON that is not an object",
                 () => [write("list.json", "[]")],
@@ -191,10 +241,16 @@ describe("npm run audit", function () {
                 () => [write("plan.json", { stack: "dev", resources: [] })],
                 `${path.join(tmp, "plan.json")}: not a Pulumi stack export but a resource list (the output of \`npm run plan -- --json\`?); run \`npm run check\` on the stack config instead, or export the stack with \`pulumi stack export --file FILE\`\n`,
             ],
-            ["a future export version", () => [write("v4.json", { version: 4, deployment: { resources: [] } })], `${path.join(tmp, "v4.json")}: stack export version 4 is not supported (1 to 3)\n`],
+            [
+                "a future export version",
+                () => [write("v4.json", { version: 4, deployment: { resources: [] } })],
+                `${path.join(tmp, "v4.json")}: stack export version 4 is not supported (1 to 3)\n`,
+            ],
             [
                 "a resource without a URN",
-                () => [write("nourn.json", { version: 3, deployment: { resources: [{ type: "pulumi:pulumi:Stack" }] } })],
+                () => [
+                    write("nourn.json", { version: 3, deployment: { resources: [{ type: "pulumi:pulumi:Stack" }] } }),
+                ],
                 `${path.join(tmp, "nourn.json")}: deployment.resources[0] has no "urn" (or it is not a Pulumi URN)\n`,
             ],
             [

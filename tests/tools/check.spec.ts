@@ -44,8 +44,14 @@ describe("npm run check", function () {
         assert.equal(stderr, "");
         assert.equal(result, 0);
         const lines = stdout.trimEnd().split("\n");
-        assert.match(lines[0], /^Policy pack vpc-flow-monitor@0\.1\.0 on stack "dev" \(Pulumi\.dev\.yaml\): \d+ resources from the offline plan$/);
-        assert.equal(lines[1], "  + 1 aws:ec2/vpc:Vpc modelled inside awsx:ec2:Vpc (awsx builds it at deploy time; the offline plan cannot see it): sandbox-vpc");
+        assert.match(
+            lines[0],
+            /^Policy pack vpc-flow-monitor@0\.1\.0 on stack "dev" \(Pulumi\.dev\.yaml\): \d+ resources from the offline plan$/,
+        );
+        assert.equal(
+            lines[1],
+            "  + 1 aws:ec2/vpc:Vpc modelled inside awsx:ec2:Vpc (awsx builds it at deploy time; the offline plan cannot see it): sandbox-vpc",
+        );
         assert.ok(lines.includes("No policy violations."));
         assert.equal(lines.at(-1), "Policy verdict: PASSED (0 mandatory, 0 advisory violations; 8 policies)");
     });
@@ -63,7 +69,10 @@ describe("npm run check", function () {
             assert.equal(result, 1, stdout);
             const rows = stdout.split("\n").filter((line) => line.startsWith("vpc-reject-alarm-required"));
             assert.equal(rows.length, 1, stdout);
-            assert.match(rows[0], /^vpc-reject-alarm-required +mandatory +web-vpc \(aws:ec2\/vpc:Vpc\) +VPC "web-vpc" .*has no REJECT alarm: metric filter "web-reject-any-metricFilter" .* but no metric alarm watches its metric "reject-any"/);
+            assert.match(
+                rows[0],
+                /^vpc-reject-alarm-required +mandatory +web-vpc \(aws:ec2\/vpc:Vpc\) +VPC "web-vpc" .*has no REJECT alarm: metric filter "web-reject-any-metricFilter" .* but no metric alarm watches its metric "reject-any"/,
+            );
             assert.match(stdout, /\nPolicy verdict: FAILED \(1 mandatory, 0 advisory violations; 8 policies\)\n$/);
         }
     });
@@ -90,7 +99,10 @@ describe("npm run check", function () {
         assert.deepEqual(Object.keys(violation), ["policy", "enforcementLevel", "urn", "message"]);
         assert.equal(violation.policy, "vpc-reject-alarm-required");
         assert.equal(violation.enforcementLevel, "mandatory");
-        assert.equal(violation.urn, "urn:pulumi:fleet::vpc-flow-monitor::vpc-flow-monitor:network:MonitoredVpc$awsx:ec2:Vpc$aws:ec2/vpc:Vpc::web-vpc");
+        assert.equal(
+            violation.urn,
+            "urn:pulumi:fleet::vpc-flow-monitor::vpc-flow-monitor:network:MonitoredVpc$awsx:ec2:Vpc$aws:ec2/vpc:Vpc::web-vpc",
+        );
     });
 
     it("prints the plan before the verdict with --plan", async () => {
@@ -111,12 +123,36 @@ describe("npm run check", function () {
     describe("refuses bad input with exit 2 and nothing checked", () => {
         const cases: [string, () => string[], string | RegExp][] = [
             ["no stack", () => [], `give exactly one of --stack NAME or --config FILE\n${USAGE}\n`],
-            ["both a stack and a config", () => ["--stack", "dev", "--config", FLEET], `give exactly one of --stack NAME or --config FILE\n${USAGE}\n`],
-            ["a stack name that is a path", () => ["--stack", "../dev"], `--stack "../dev" is not a stack name (letters, digits, - and _)\n${USAGE}\n`],
-            ["--json with --plan", () => ["--stack", "dev", "--json", "--plan"], `--plan prints the plan for people and cannot be combined with --json (which includes the resources)\n${USAGE}\n`],
-            ["an unknown option", () => ["--stack", "dev", "--nope"], new RegExp(`^Unknown option '--nope'.*\\n${escape(USAGE)}\\n$`)],
-            ["a stack with no file", () => ["--stack", "nosuch"], `cannot read stack config ${path.join(PROJECT_DIR, "Pulumi.nosuch.yaml")}: ENOENT\n`],
-            ["a missing policy config", () => ["--stack", "dev", "--policy-config", path.join(tmp, "none.json")], `cannot read policy config ${path.join(tmp, "none.json")}: ENOENT\n`],
+            [
+                "both a stack and a config",
+                () => ["--stack", "dev", "--config", FLEET],
+                `give exactly one of --stack NAME or --config FILE\n${USAGE}\n`,
+            ],
+            [
+                "a stack name that is a path",
+                () => ["--stack", "../dev"],
+                `--stack "../dev" is not a stack name (letters, digits, - and _)\n${USAGE}\n`,
+            ],
+            [
+                "--json with --plan",
+                () => ["--stack", "dev", "--json", "--plan"],
+                `--plan prints the plan for people and cannot be combined with --json (which includes the resources)\n${USAGE}\n`,
+            ],
+            [
+                "an unknown option",
+                () => ["--stack", "dev", "--nope"],
+                new RegExp(`^Unknown option '--nope'.*\\n${escape(USAGE)}\\n$`),
+            ],
+            [
+                "a stack with no file",
+                () => ["--stack", "nosuch"],
+                `cannot read stack config ${path.join(PROJECT_DIR, "Pulumi.nosuch.yaml")}: ENOENT\n`,
+            ],
+            [
+                "a missing policy config",
+                () => ["--stack", "dev", "--policy-config", path.join(tmp, "none.json")],
+                `cannot read policy config ${path.join(tmp, "none.json")}: ENOENT\n`,
+            ],
             [
                 "a policy config that is not JSON",
                 () => ["--stack", "dev", "--policy-config", write("bad.json", '{\n  "all": "mandatory",\n}\n')],
@@ -124,12 +160,23 @@ describe("npm run check", function () {
             ],
             [
                 "a policy config naming no policy of the pack",
-                () => ["--stack", "dev", "--policy-config", write("typo.json", '{ "vpc-flowlogs-required": "advisory" }')],
+                () => [
+                    "--stack",
+                    "dev",
+                    "--policy-config",
+                    write("typo.json", '{ "vpc-flowlogs-required": "advisory" }'),
+                ],
                 `Invalid policy config in ${path.join(tmp, "typo.json")}: 1 problem\n  - vpc-flowlogs-required: no policy of that name in the pack; policies: vpc-flow-logs-required, vpc-reject-alarm-required, flow-log-bucket-secure, log-group-retention-set, alarms-have-actions, alarm-flow-log-aggregation, athena-workgroup-enforced, flow-log-role-no-wildcard-actions\n`,
             ],
             [
                 "an invalid stack config",
-                () => ["--config", write("Pulumi.broken.yaml", "config:\n  aws:region: us-east-1\n  vpc-flow-monitor:regions:\n    - region: us-east-1\n      vpcs:\n        - name: app\n          cidrBlock: 10.10.0.1/16\n")],
+                () => [
+                    "--config",
+                    write(
+                        "Pulumi.broken.yaml",
+                        "config:\n  aws:region: us-east-1\n  vpc-flow-monitor:regions:\n    - region: us-east-1\n      vpcs:\n        - name: app\n          cidrBlock: 10.10.0.1/16\n",
+                    ),
+                ],
                 /^Invalid vpc-flow-monitor configuration in .*Pulumi\.broken\.yaml: 1 problem\n {2}- regions\[0\]\.vpcs\[0\]\.cidrBlock: host bits set .*\nNothing was planned or deployed\.\n$/,
             ],
         ];
@@ -147,7 +194,9 @@ describe("npm run check", function () {
 
 describe("policy tool failures", () => {
     it("reports a policy that crashed as an error, exit 1 (not a verdict, not bad input)", async () => {
-        const { result, stderr } = await captureOutput(async () => reportPolicyToolFailure(new PolicyError("policy 'x' failed: TypeError: boom")));
+        const { result, stderr } = await captureOutput(async () =>
+            reportPolicyToolFailure(new PolicyError("policy 'x' failed: TypeError: boom")),
+        );
         assert.equal(result, 1);
         assert.equal(stderr, "error: policy 'x' failed: TypeError: boom\n");
     });
@@ -164,7 +213,12 @@ describe("check of every stack (tools/cli/checkAll.ts)", function () {
         assert.equal(result, 1);
         const lines = stdout.trimEnd().split("\n");
         assert.match(lines[0], /^FAIL {2}broken$/);
-        assert.ok(lines.some((l) => /^ok {4}dev: \d+ resources; up: 0 mandatory, 0 advisory; preview: 0 mandatory, 0 advisory$/.test(l)), stdout);
+        assert.ok(
+            lines.some((l) =>
+                /^ok {4}dev: \d+ resources; up: 0 mandatory, 0 advisory; preview: 0 mandatory, 0 advisory$/.test(l),
+            ),
+            stdout,
+        );
         assert.equal(lines.at(-1), "1 passed, 1 failed");
     });
 });

@@ -20,7 +20,22 @@ import { FIXTURE_END, lakeFixture, LakeFixture } from "../helpers/lakeData";
 
 const COLUMNS = LAKE_FORMAT_FIELDS.map(columnName);
 /** Columns that describe a flow; `-` (null) on NODATA and SKIPDATA records. */
-const FLOW_COLUMNS = ["srcaddr", "dstaddr", "srcport", "dstport", "protocol", "packets", "bytes", "action", "tcp_flags", "type", "pkt_srcaddr", "pkt_dstaddr", "flow_direction", "traffic_path"];
+const FLOW_COLUMNS = [
+    "srcaddr",
+    "dstaddr",
+    "srcport",
+    "dstport",
+    "protocol",
+    "packets",
+    "bytes",
+    "action",
+    "tcp_flags",
+    "type",
+    "pkt_srcaddr",
+    "pkt_dstaddr",
+    "flow_direction",
+    "traffic_path",
+];
 
 describe("flow log generator", function () {
     this.timeout(180_000);
@@ -69,7 +84,8 @@ describe("flow log generator", function () {
             assert.equal(lake.endSeconds - lake.startSeconds, 3 * 86_400);
             assert.deepEqual([...new Set(lake.records.map((r) => r.region))].sort(), ["eu-central-1", "us-east-1"]);
             assert.equal(new Set(lake.records.map((r) => r.vpc_id)).size, 3);
-            for (const r of lake.records) assert.ok(Number(r.start) >= lake.startSeconds && Number(r.end) < lake.endSeconds);
+            for (const r of lake.records)
+                assert.ok(Number(r.start) >= lake.startSeconds && Number(r.end) < lake.endSeconds);
             assert.ok(lake.records.length > 5000 && lake.records.length < 30000, `${lake.records.length} records`);
         });
 
@@ -96,8 +112,16 @@ describe("flow log generator", function () {
         it("have plausible packets, bytes, ports and flags", () => {
             for (const r of ok) {
                 const packets = Number(r.packets);
-                assert.ok(packets >= 1 && Number(r.bytes) >= 40 * packets && Number(r.bytes) <= 9001 * packets, JSON.stringify(r));
-                assert.ok(Number(r.srcport) >= 0 && Number(r.srcport) <= 65535 && Number(r.dstport) >= 0 && Number(r.dstport) <= 65535);
+                assert.ok(
+                    packets >= 1 && Number(r.bytes) >= 40 * packets && Number(r.bytes) <= 9001 * packets,
+                    JSON.stringify(r),
+                );
+                assert.ok(
+                    Number(r.srcport) >= 0 &&
+                        Number(r.srcport) <= 65535 &&
+                        Number(r.dstport) >= 0 &&
+                        Number(r.dstport) <= 65535,
+                );
                 assert.ok(["ACCEPT", "REJECT"].includes(String(r.action)));
                 if (r.protocol !== 6) assert.equal(r.tcp_flags, 0);
                 if (r.protocol === 1) assert.deepEqual([r.srcport, r.dstport], [0, 0]);
@@ -123,12 +147,21 @@ describe("flow log generator", function () {
         });
 
         it("log a flow inside the VPC at both interfaces, and refused ones as ACCEPT at the client, REJECT at the server", () => {
-            const key = (r: FlowLogRecord) => [r.srcaddr, r.srcport, r.dstaddr, r.dstport, r.protocol, r.start].join(" ");
+            const key = (r: FlowLogRecord) =>
+                [r.srcaddr, r.srcport, r.dstaddr, r.dstport, r.protocol, r.start].join(" ");
             const seen = new Map<string, FlowLogRecord[]>();
             for (const r of ok) seen.set(key(r), [...(seen.get(key(r)) ?? []), r]);
             const both = [...seen.values()].filter((rs) => new Set(rs.map((r) => r.interface_id)).size === 2);
             assert.ok(both.length > 100);
-            assert.ok(both.some((rs) => rs.map((r) => r.action).sort().join() === "ACCEPT,REJECT" && rs.every((r) => r.dstport === 6379)));
+            assert.ok(
+                both.some(
+                    (rs) =>
+                        rs
+                            .map((r) => r.action)
+                            .sort()
+                            .join() === "ACCEPT,REJECT" && rs.every((r) => r.dstport === 6379),
+                ),
+            );
         });
 
         it("carry BPA as reject-reason only in the VPC under Block Public Access", () => {
@@ -167,10 +200,15 @@ describe("flow log generator", function () {
         it("stage SSH and RDP brute force from a few public addresses, each active in the last day", () => {
             assert.equal(lake.scenario.bruteForce.filter((a) => a.includes(":")).length, 1);
             for (const source of lake.scenario.bruteForce) {
-                const attempts = ok.filter((r) => r.srcaddr === source && r.action === "REJECT" && (r.dstport === 22 || r.dstport === 3389));
+                const attempts = ok.filter(
+                    (r) => r.srcaddr === source && r.action === "REJECT" && (r.dstport === 22 || r.dstport === 3389),
+                );
                 assert.ok(attempts.length >= 30, `${source}: ${attempts.length}`);
                 assert.ok(attempts.filter(lastDay).length >= 15, source);
-                assert.ok(new Set(attempts.map((r) => r.srcport)).size > attempts.length / 2, "a new source port per attempt");
+                assert.ok(
+                    new Set(attempts.map((r) => r.srcport)).size > attempts.length / 2,
+                    "a new source port per attempt",
+                );
             }
             assert.ok(ok.some((r) => r.srcaddr === lake.scenario.office && r.dstport === 22 && r.action === "ACCEPT"));
         });
@@ -178,7 +216,9 @@ describe("flow log generator", function () {
         it("round-trip through the plain-text line format and the project's record parser", () => {
             const lines = plainText(lake.records).trimEnd().split("\n");
             assert.equal(lines[0], LAKE_FORMAT_FIELDS.map((f) => f.name).join(" "));
-            lines.slice(1).forEach((line, i) => assert.deepStrictEqual(parseRecord(line, LAKE_FORMAT_FIELDS), lake.records[i]));
+            lines
+                .slice(1)
+                .forEach((line, i) => assert.deepStrictEqual(parseRecord(line, LAKE_FORMAT_FIELDS), lake.records[i]));
         });
     });
 
@@ -198,7 +238,10 @@ describe("flow log generator", function () {
                     assert.ok(!seen.has(`${flowLog}/${o.intervalStart}`), "one object per flow log and interval");
                     seen.add(`${flowLog}/${o.intervalStart}`);
                 }
-                assert.equal(objects.reduce((n, o) => n + o.records.length, 0), lake.records.length);
+                assert.equal(
+                    objects.reduce((n, o) => n + o.records.length, 0),
+                    lake.records.length,
+                );
             }
         });
 
@@ -206,7 +249,8 @@ describe("flow log generator", function () {
             const params = projectionParameters("lake-bucket", "123456789012", ["eu-central-1", "us-east-1"]);
             for (const o of fx.parquet) {
                 let location = params["storage.location.template"];
-                for (const [key, value] of Object.entries(o.partition)) location = location.replace(`\${${key}}`, value);
+                for (const [key, value] of Object.entries(o.partition))
+                    location = location.replace(`\${${key}}`, value);
                 assert.equal(`s3://lake-bucket/${o.key.slice(0, o.key.lastIndexOf("/") + 1)}`, location);
                 assert.match(o.key, /\.log\.parquet$/);
             }
@@ -215,7 +259,12 @@ describe("flow log generator", function () {
         it("puts plain-text objects in the default per-hour layout", () => {
             for (const o of fx.plainText) {
                 const { aws_region, year, month, day, hour } = o.partition;
-                assert.ok(o.key.startsWith(`vpc-flow-logs/AWSLogs/123456789012/vpcflowlogs/${aws_region}/${year}/${month}/${day}/${hour}/`), o.key);
+                assert.ok(
+                    o.key.startsWith(
+                        `vpc-flow-logs/AWSLogs/123456789012/vpcflowlogs/${aws_region}/${year}/${month}/${day}/${hour}/`,
+                    ),
+                    o.key,
+                );
                 assert.match(o.key, /\.log\.gz$/);
             }
         });
@@ -224,7 +273,8 @@ describe("flow log generator", function () {
     describe("files written", () => {
         it("are exactly the delivered objects, in both formats", () => {
             const found = findFlowLogFiles(fx.dir);
-            const rel = (files: readonly string[]) => files.map((f) => path.relative(fx.dir, f).split(path.sep).join("/")).sort();
+            const rel = (files: readonly string[]) =>
+                files.map((f) => path.relative(fx.dir, f).split(path.sep).join("/")).sort();
             assert.deepEqual(rel(found.parquet), fx.parquet.map((o) => o.key).sort());
             assert.deepEqual(rel(found.plainText), fx.plainText.map((o) => o.key).sort());
             assert.deepEqual(fs.readdirSync(fx.dir), ["vpc-flow-logs"], "no staging folder is left behind");
@@ -235,17 +285,32 @@ describe("flow log generator", function () {
             const instance = await DuckDBInstance.create(":memory:");
             const connection = await instance.connect();
             try {
-                const schema = (await connection.runAndReadAll(`SELECT name, type, converted_type FROM parquet_schema('${file}') WHERE name <> 'duckdb_schema'`)).getRowObjectsJS();
+                const schema = (
+                    await connection.runAndReadAll(
+                        `SELECT name, type, converted_type FROM parquet_schema('${file}') WHERE name <> 'duckdb_schema'`,
+                    )
+                ).getRowObjectsJS();
                 // AWS's field table: INT_32, INT_64 and STRING (UTF8); protocol is INT_32 (reference §1.3).
                 const expected = LAKE_FORMAT_FIELDS.map((f) => ({
                     name: columnName(f),
-                    type: f.kind === "string" ? "BYTE_ARRAY/UTF8" : f.kind === "bigint" && f.name !== "protocol" ? "INT64/INT_64" : "INT32/INT_32",
+                    type:
+                        f.kind === "string"
+                            ? "BYTE_ARRAY/UTF8"
+                            : f.kind === "bigint" && f.name !== "protocol"
+                              ? "INT64/INT_64"
+                              : "INT32/INT_32",
                 }));
-                assert.deepEqual(schema.map((s) => ({ name: s.name, type: `${s.type}/${s.converted_type}` })), expected);
-                const codecs = (await connection.runAndReadAll(`SELECT DISTINCT compression FROM parquet_metadata('${file}')`)).getRows();
+                assert.deepEqual(
+                    schema.map((s) => ({ name: s.name, type: `${s.type}/${s.converted_type}` })),
+                    expected,
+                );
+                const codecs = (
+                    await connection.runAndReadAll(`SELECT DISTINCT compression FROM parquet_metadata('${file}')`)
+                ).getRows();
                 assert.deepEqual(codecs, [["GZIP"]]);
                 const rows = (await connection.runAndReadAll(`SELECT * FROM '${file}'`)).getRowObjectsJS();
-                const asRecord = (row: Record<string, unknown>) => Object.fromEntries(COLUMNS.map((c) => [c, typeof row[c] === "bigint" ? Number(row[c]) : row[c]]));
+                const asRecord = (row: Record<string, unknown>) =>
+                    Object.fromEntries(COLUMNS.map((c) => [c, typeof row[c] === "bigint" ? Number(row[c]) : row[c]]));
                 assert.deepStrictEqual(rows.map(asRecord), fx.parquet[0].records);
             } finally {
                 connection.closeSync();
@@ -255,10 +320,18 @@ describe("flow log generator", function () {
 
         it("plain text: gzip, a header line of field names, then the records with `-` for no value", () => {
             const o = fx.plainText.find((x) => x.records.some((r) => r.log_status === "NODATA"))!;
-            const text = zlib.gunzipSync(new Uint8Array(fs.readFileSync(path.join(fx.dir, ...o.key.split("/"))))).toString("utf8");
+            const text = zlib
+                .gunzipSync(new Uint8Array(fs.readFileSync(path.join(fx.dir, ...o.key.split("/")))))
+                .toString("utf8");
             const [header, ...lines] = text.trimEnd().split("\n");
-            assert.equal(header, "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status vpc-id subnet-id instance-id tcp-flags type pkt-srcaddr pkt-dstaddr region az-id sublocation-type sublocation-id pkt-src-aws-service pkt-dst-aws-service flow-direction traffic-path ecs-cluster-arn ecs-cluster-name ecs-container-instance-arn ecs-container-instance-id ecs-container-id ecs-second-container-id ecs-service-name ecs-task-definition-arn ecs-task-arn ecs-task-id reject-reason");
-            assert.deepStrictEqual(lines.map((l) => parseRecord(l, LAKE_FORMAT_FIELDS)), o.records);
+            assert.equal(
+                header,
+                "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status vpc-id subnet-id instance-id tcp-flags type pkt-srcaddr pkt-dstaddr region az-id sublocation-type sublocation-id pkt-src-aws-service pkt-dst-aws-service flow-direction traffic-path ecs-cluster-arn ecs-cluster-name ecs-container-instance-arn ecs-container-instance-id ecs-container-id ecs-second-container-id ecs-service-name ecs-task-definition-arn ecs-task-arn ecs-task-id reject-reason",
+            );
+            assert.deepStrictEqual(
+                lines.map((l) => parseRecord(l, LAKE_FORMAT_FIELDS)),
+                o.records,
+            );
             assert.ok(lines.some((l) => / - - - - - - - \d+ \d+ - NODATA /.test(l)));
         });
     });
@@ -290,21 +363,40 @@ describe("npm run generate (tools/cli/generate.ts main)", function () {
     const refused: { argv: string[]; message: string }[] = [
         { argv: [], message: `--out DIR is required: where to write the flow log tree\n${USAGE}` },
         { argv: ["--out", "x", "--days", "0"], message: `--days 0: expected a whole number from 1 to 31\n${USAGE}` },
-        { argv: ["--out", "x", "--days", "1.5"], message: `--days 1.5: expected a whole number from 1 to 31\n${USAGE}` },
-        { argv: ["--out", "x", "--seed=-3"], message: `--seed -3: expected a whole number from 0 to 4294967295\n${USAGE}` },
+        {
+            argv: ["--out", "x", "--days", "1.5"],
+            message: `--days 1.5: expected a whole number from 1 to 31\n${USAGE}`,
+        },
+        {
+            argv: ["--out", "x", "--seed=-3"],
+            message: `--seed -3: expected a whole number from 0 to 4294967295\n${USAGE}`,
+        },
         {
             argv: ["--out", "x", "--end", "2026-11-05T07:30:00Z"],
             message: `--end 2026-11-05T07:30:00Z: expected a whole hour in ISO 8601 with its zone, e.g. 2026-11-05T07:00:00Z\n${USAGE}`,
         },
-        { argv: ["--out", "x", "--end", "yesterday"], message: `--end yesterday: expected a whole hour in ISO 8601 with its zone, e.g. 2026-11-05T07:00:00Z\n${USAGE}` },
-        { argv: ["--out", "x", "--file-format", "csv"], message: `--file-format csv: expected parquet, plain-text, both\n${USAGE}` },
-        { argv: ["--out", "x", "--account", "1234"], message: `--account 1234: expected a 12-digit AWS account id\n${USAGE}` },
+        {
+            argv: ["--out", "x", "--end", "yesterday"],
+            message: `--end yesterday: expected a whole hour in ISO 8601 with its zone, e.g. 2026-11-05T07:00:00Z\n${USAGE}`,
+        },
+        {
+            argv: ["--out", "x", "--file-format", "csv"],
+            message: `--file-format csv: expected parquet, plain-text, both\n${USAGE}`,
+        },
+        {
+            argv: ["--out", "x", "--account", "1234"],
+            message: `--account 1234: expected a 12-digit AWS account id\n${USAGE}`,
+        },
         {
             argv: ["--out", "x", "--days", "99", "--seed", "s"],
             message: `--days 99: expected a whole number from 1 to 31\n--seed s: expected a whole number from 0 to 4294967295\n${USAGE}`,
         },
         { argv: ["--out", "x", "extra"], message: `unexpected argument extra\n${USAGE}` },
-        { argv: ["--out", "x", "--color"], message: "Unknown option '--color'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--color\"" },
+        {
+            argv: ["--out", "x", "--color"],
+            message:
+                "Unknown option '--color'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--color\"",
+        },
     ];
     for (const { argv, message } of refused) {
         it(`exits 2 for ${argv.join(" ") || "no arguments"}`, async () => {
@@ -319,18 +411,44 @@ describe("npm run generate (tools/cli/generate.ts main)", function () {
         const outputs: string[] = [];
         for (const name of ["a", "b"]) {
             const out = path.join(dir, name);
-            const { result, stdout, stderr } = await run(["--out", out, "--days", "1", "--seed", "7", "--end", "2026-03-01T02:00:00Z", "--file-format", "both"]);
+            const { result, stdout, stderr } = await run([
+                "--out",
+                out,
+                "--days",
+                "1",
+                "--seed",
+                "7",
+                "--end",
+                "2026-03-01T02:00:00Z",
+                "--file-format",
+                "both",
+            ]);
             assert.equal(result, 0, stderr);
             assert.equal(stderr, "");
             outputs.push(stdout.split(out).join("OUT"));
         }
         assert.equal(outputs[0], outputs[1]);
         const lines = outputs[0].trimEnd().split("\n");
-        assert.match(lines[0], /^Generated \d+ flow log records for 3 VPCs in 2 regions, 2026-02-28 02:00 UTC to 2026-03-01 02:00 UTC \(1 day\), seed 7:$/);
-        assert.match(lines[1], /^ {2}us-east-1 {5}prod {5}vpc-0[0-9a-f]{16} {2}fl-0[0-9a-f]{16} {2}7 interfaces, 10\.10\.0\.0\/16, 2600:1f18:4a3:6e00::\/56$/);
-        assert.match(lines[5], /^Wrote \d+ Parquet objects under OUT\/vpc-flow-logs\/AWSLogs\/aws-account-id=123456789012\/aws-service=vpcflowlogs\/$/);
-        assert.match(lines[6], /^Wrote \d+ plain-text \(gzip\) objects under OUT\/vpc-flow-logs\/AWSLogs\/123456789012\/vpcflowlogs\/$/);
-        assert.equal(lines[7], "Try: npm run query -- top-rejected-sources --data OUT --file-format parquet --now 2026-03-01T02:00:00.000Z");
+        assert.match(
+            lines[0],
+            /^Generated \d+ flow log records for 3 VPCs in 2 regions, 2026-02-28 02:00 UTC to 2026-03-01 02:00 UTC \(1 day\), seed 7:$/,
+        );
+        assert.match(
+            lines[1],
+            /^ {2}us-east-1 {5}prod {5}vpc-0[0-9a-f]{16} {2}fl-0[0-9a-f]{16} {2}7 interfaces, 10\.10\.0\.0\/16, 2600:1f18:4a3:6e00::\/56$/,
+        );
+        assert.match(
+            lines[5],
+            /^Wrote \d+ Parquet objects under OUT\/vpc-flow-logs\/AWSLogs\/aws-account-id=123456789012\/aws-service=vpcflowlogs\/$/,
+        );
+        assert.match(
+            lines[6],
+            /^Wrote \d+ plain-text \(gzip\) objects under OUT\/vpc-flow-logs\/AWSLogs\/123456789012\/vpcflowlogs\/$/,
+        );
+        assert.equal(
+            lines[7],
+            "Try: npm run query -- top-rejected-sources --data OUT --file-format parquet --now 2026-03-01T02:00:00.000Z",
+        );
         const files = (out: string) => {
             const found = findFlowLogFiles(out);
             return [...found.parquet, ...found.plainText].map((f) => path.relative(out, f));
@@ -338,7 +456,12 @@ describe("npm run generate (tools/cli/generate.ts main)", function () {
         const a = files(path.join(dir, "a"));
         assert.deepEqual(a, files(path.join(dir, "b")));
         assert.ok(a.length > 500);
-        for (const f of a) assert.equal(fs.readFileSync(path.join(dir, "a", f), "base64"), fs.readFileSync(path.join(dir, "b", f), "base64"), f);
+        for (const f of a)
+            assert.equal(
+                fs.readFileSync(path.join(dir, "a", f), "base64"),
+                fs.readFileSync(path.join(dir, "b", f), "base64"),
+                f,
+            );
     });
 
     it("refuses a directory that already holds flow logs, and a file", async () => {
@@ -346,7 +469,10 @@ describe("npm run generate (tools/cli/generate.ts main)", function () {
         const held = findFlowLogFiles(out);
         const { result, stderr } = await run(["--out", out]);
         assert.equal(result, 2);
-        assert.equal(stderr, `--out ${out} already holds ${held.parquet.length + held.plainText.length} flow log files; choose a new or empty directory\n`);
+        assert.equal(
+            stderr,
+            `--out ${out} already holds ${held.parquet.length + held.plainText.length} flow log files; choose a new or empty directory\n`,
+        );
         const file = path.join(dir, "file.txt");
         fs.writeFileSync(file, "x");
         const second = await run(["--out", file]);
@@ -356,7 +482,16 @@ describe("npm run generate (tools/cli/generate.ts main)", function () {
 
     it("writes plain text only when asked", async () => {
         const out = path.join(dir, "text");
-        const { result } = await run(["--out", out, "--days", "1", "--end", "2026-03-01T02:00:00Z", "--file-format", FileFormat.PLAIN_TEXT]);
+        const { result } = await run([
+            "--out",
+            out,
+            "--days",
+            "1",
+            "--end",
+            "2026-03-01T02:00:00Z",
+            "--file-format",
+            FileFormat.PLAIN_TEXT,
+        ]);
         assert.equal(result, 0);
         const found = findFlowLogFiles(out);
         assert.equal(found.parquet.length, 0);

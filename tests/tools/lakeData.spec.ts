@@ -13,7 +13,16 @@ import { Partition } from "../../tools/lake/delivery";
 import { DialectError, toDuckDb } from "../../tools/lake/dialect";
 import { LocalLake } from "../../tools/lake/localLake";
 import { sqlString } from "../../tools/lake/writer";
-import { EXPECTED, FIXTURE_END, hourOf, lakeFixture, LakeFixture, located, nameProblems, Row } from "../helpers/lakeData";
+import {
+    EXPECTED,
+    FIXTURE_END,
+    hourOf,
+    lakeFixture,
+    LakeFixture,
+    located,
+    nameProblems,
+    Row,
+} from "../helpers/lakeData";
 
 /** The queries run 25 minutes into the hour after the data ends: the window's first hour is read whole. */
 const NOW = new Date(FIXTURE_END.getTime() + 25 * 60_000);
@@ -34,11 +43,17 @@ describe("named queries as Trino SQL (node-sql-parser, trino dialect)", () => {
 
     describe("the name check itself", () => {
         const cases = [
-            { sql: "SELECT srcaddr, sum(bytes) AS total FROM flow_logs GROUP BY srcaddr ORDER BY total DESC", problems: [] },
+            {
+                sql: "SELECT srcaddr, sum(bytes) AS total FROM flow_logs GROUP BY srcaddr ORDER BY total DESC",
+                problems: [],
+            },
             { sql: "SELECT src_addr FROM flow_logs", problems: ["column src_addr"] },
             { sql: "SELECT srcaddr FROM vpc_logs", problems: ["table select::null::vpc_logs"] },
             { sql: "SELECT md5(srcaddr) FROM flow_logs", problems: ["function md5"] },
-            { sql: "SELECT sum(bytes) AS total FROM flow_logs WHERE total > 1", problems: ["alias total outside ORDER BY"] },
+            {
+                sql: "SELECT sum(bytes) AS total FROM flow_logs WHERE total > 1",
+                problems: ["alias total outside ORDER BY"],
+            },
             { sql: "SELECT srcaddr FROM flow_logs WHERE year = ? AND aws_region = 'us-east-1'", problems: [] },
         ] as const;
         for (const { sql, problems } of cases) {
@@ -56,21 +71,36 @@ describe("Trino to DuckDB (tools/lake/dialect.ts)", () => {
     const now = new Date("2027-01-01T06:25:00Z");
     it("fixes current_timestamp, maps date_format to strftime and from_unixtime to to_timestamp", () => {
         assert.equal(
-            toDuckDb("SELECT from_unixtime(start) FROM flow_logs WHERE hour >= date_format(current_timestamp - interval '1' hour, '%Y%m%d%H')", now),
+            toDuckDb(
+                "SELECT from_unixtime(start) FROM flow_logs WHERE hour >= date_format(current_timestamp - interval '1' hour, '%Y%m%d%H')",
+                now,
+            ),
             "SELECT to_timestamp(start) FROM flow_logs WHERE hour >= strftime(TIMESTAMP '2027-01-01 06:25:00' - interval '1' hour, '%Y%m%d%H')",
         );
     });
     it("leaves string literals and parameters alone", () => {
-        assert.equal(toDuckDb("SELECT 'current_timestamp' FROM flow_logs WHERE srcaddr = ?", now), "SELECT 'current_timestamp' FROM flow_logs WHERE srcaddr = ?");
+        assert.equal(
+            toDuckDb("SELECT 'current_timestamp' FROM flow_logs WHERE srcaddr = ?", now),
+            "SELECT 'current_timestamp' FROM flow_logs WHERE srcaddr = ?",
+        );
     });
     const refused = [
-        ["date_format(start, '%i')", "date_format specifier %i in '%i' is not translated: Trino and DuckDB share only %Y %m %d %H"],
-        ["date_format(start, '%Y-%M')", "date_format specifier %M in '%Y-%M' is not translated: Trino and DuckDB share only %Y %m %d %H"],
+        [
+            "date_format(start, '%i')",
+            "date_format specifier %i in '%i' is not translated: Trino and DuckDB share only %Y %m %d %H",
+        ],
+        [
+            "date_format(start, '%Y-%M')",
+            "date_format specifier %M in '%Y-%M' is not translated: Trino and DuckDB share only %Y %m %d %H",
+        ],
         ["date_format(start, fmt)", "date_format needs a format literal as its second argument"],
     ] as const;
     for (const [expression, message] of refused) {
         it(`refuses ${expression}`, () => {
-            assert.throws(() => toDuckDb(`SELECT ${expression} FROM flow_logs`, now), (err: unknown) => err instanceof DialectError && err.message === message);
+            assert.throws(
+                () => toDuckDb(`SELECT ${expression} FROM flow_logs`, now),
+                (err: unknown) => err instanceof DialectError && err.message === message,
+            );
         });
     }
 });
@@ -87,7 +117,10 @@ describe("named queries run by DuckDB over the generated lake", function () {
 
     describe("the flow_logs view", () => {
         const glueSchema = () => [
-            ...lakeColumns().map((c) => ({ name: c.name, type: { int: "INTEGER", bigint: "BIGINT", string: "VARCHAR" }[c.type] })),
+            ...lakeColumns().map((c) => ({
+                name: c.name,
+                type: { int: "INTEGER", bigint: "BIGINT", string: "VARCHAR" }[c.type],
+            })),
             ...PARTITION_KEYS.map((k) => ({ name: k.name, type: "VARCHAR" })),
         ];
 
@@ -118,7 +151,10 @@ describe("named queries run by DuckDB over the generated lake", function () {
                         .map(({ record, partition }) => key({ ...record, ...partition }))
                         .sort();
                     assert.equal(actual.length, fx.summary.lake.records.length);
-                    assert.ok(actual.every((row, i) => row === expected[i]), "the view's rows differ from the generated records");
+                    assert.ok(
+                        actual.every((row, i) => row === expected[i]),
+                        "the view's rows differ from the generated records",
+                    );
                 } finally {
                     if (lake !== parquet) lake.close();
                 }
@@ -131,19 +167,39 @@ describe("named queries run by DuckDB over the generated lake", function () {
             assert.deepEqual(Object.keys(EXPECTED).sort(), NAMED_QUERIES.map((q) => q.name).sort());
         });
 
-        const cases: { name: string; label: string; params: (fx: LakeFixture) => Record<string, string> }[] = NAMED_QUERIES.filter(
-            (q) => q.parameters.length === 0,
-        ).map((q) => ({ name: q.name, label: q.name, params: () => ({}) }));
+        const cases: { name: string; label: string; params: (fx: LakeFixture) => Record<string, string> }[] =
+            NAMED_QUERIES.filter((q) => q.parameters.length === 0).map((q) => ({
+                name: q.name,
+                label: q.name,
+                params: () => ({}),
+            }));
         const scan = (fx: LakeFixture) => fx.summary.lake.scenario.portScan;
-        const host = (fx: LakeFixture, role: string) => fx.summary.lake.vpcs[0].interfaces.find((eni) => eni.role === role)!.privateIp;
+        const host = (fx: LakeFixture, role: string) =>
+            fx.summary.lake.vpcs[0].interfaces.find((eni) => eni.role === role)!.privateIp;
         cases.push(
             // The scanner sends more than 1000 flows: LIMIT cuts them.
-            { name: "traffic-from-address", label: "traffic-from-address (the port scanner)", params: (fx) => ({ address: scan(fx).source }) },
+            {
+                name: "traffic-from-address",
+                label: "traffic-from-address (the port scanner)",
+                params: (fx) => ({ address: scan(fx).source }),
+            },
             // An internal client: its flows are logged at both ends, sometimes with different verdicts.
-            { name: "traffic-from-address", label: "traffic-from-address (an application server)", params: (fx) => ({ address: host(fx, "app") }) },
+            {
+                name: "traffic-from-address",
+                label: "traffic-from-address (an application server)",
+                params: (fx) => ({ address: host(fx, "app") }),
+            },
             // Eight probes a second from one source port: the rows tie on start, srcaddr, srcport.
-            { name: "traffic-to-address", label: "traffic-to-address (the scanned web server)", params: (fx) => ({ address: scan(fx).target }) },
-            { name: "traffic-to-address", label: "traffic-to-address (the database)", params: (fx) => ({ address: host(fx, "db") }) },
+            {
+                name: "traffic-to-address",
+                label: "traffic-to-address (the scanned web server)",
+                params: (fx) => ({ address: scan(fx).target }),
+            },
+            {
+                name: "traffic-to-address",
+                label: "traffic-to-address (the database)",
+                params: (fx) => ({ address: host(fx, "db") }),
+            },
         );
 
         for (const c of cases) {
@@ -160,19 +216,31 @@ describe("named queries run by DuckDB over the generated lake", function () {
 
         it("finds what the generator staged", async () => {
             const lake = fx.summary.lake;
-            const run = (name: string) => parquet.query(NAMED_QUERIES.find((q) => q.name === name)!, {}, NOW);
+            const run = (name: string) =>
+                parquet.query(
+                    NAMED_QUERIES.find((q) => q.name === name)!,
+                    {},
+                    NOW,
+                );
             const rejected = await run("top-rejected-sources");
             assert.equal(rejected.rows[0].srcaddr, lake.scenario.portScan.source);
-            assert.ok(rejected.rows[0].flows! as number >= 1020);
+            assert.ok((rejected.rows[0].flows! as number) >= 1020);
             const sources = rejected.rows.map((r) => r.srcaddr);
-            for (const source of lake.scenario.bruteForce) assert.ok(sources.includes(source), `${source} brute-forces but is not in the top 10`);
+            for (const source of lake.scenario.bruteForce)
+                assert.ok(sources.includes(source), `${source} brute-forces but is not in the top 10`);
             const ssh = await run("ssh-rdp-traffic");
             assert.ok(ssh.rows.some((r) => r.dstport === 3389 && r.action === "REJECT"));
             assert.ok(ssh.rows.some((r) => r.srcaddr === lake.scenario.office && r.action === "ACCEPT"));
             const types = await run("ipv6-traffic");
-            assert.deepEqual(types.rows.map((r) => r.type), ["IPv4", "IPv6"]);
+            assert.deepEqual(
+                types.rows.map((r) => r.type),
+                ["IPv4", "IPv6"],
+            );
             const ports = await run("top-private-source-ports");
-            assert.ok(ports.rows.some((r) => r.srcport === 5432), "database answers from 10.x and 172.31.x sources");
+            assert.ok(
+                ports.rows.some((r) => r.srcport === 5432),
+                "database answers from 10.x and 172.31.x sources",
+            );
         });
     });
 
@@ -186,7 +254,13 @@ describe("named queries run by DuckDB over the generated lake", function () {
                     const match = /^([a-z-]+)=(.+)$/.exec(entry.name);
                     const next = match ? { ...values, [match[1]]: match[2] } : values;
                     if (match?.[1] === "hour") {
-                        found.push({ aws_region: next["aws-region"], year: next.year, month: next.month, day: next.day, hour: next.hour });
+                        found.push({
+                            aws_region: next["aws-region"],
+                            year: next.year,
+                            month: next.month,
+                            day: next.day,
+                            hour: next.hour,
+                        });
                     } else walk(path.join(folder, entry.name), next);
                 }
             };
@@ -197,8 +271,16 @@ describe("named queries run by DuckDB over the generated lake", function () {
 
         const windows = [
             { query: "accepted-and-rejected-traffic", now: FIXTURE_END, label: "24 hours ending on the hour" },
-            { query: "rejected-packets-by-protocol", now: NOW, label: "24 hours ending 25 minutes into an hour (partial first hour)" },
-            { query: "top-talkers", now: new Date(FIXTURE_END.getTime() + 10 * 3_600_000), label: "24 hours ending 10 hours after the data" },
+            {
+                query: "rejected-packets-by-protocol",
+                now: NOW,
+                label: "24 hours ending 25 minutes into an hour (partial first hour)",
+            },
+            {
+                query: "top-talkers",
+                now: new Date(FIXTURE_END.getTime() + 10 * 3_600_000),
+                label: "24 hours ending 10 hours after the data",
+            },
             { query: "top-https-destinations", now: FIXTURE_END, label: "7 days: every hour" },
         ];
         for (const w of windows) {
@@ -211,13 +293,21 @@ describe("named queries run by DuckDB over the generated lake", function () {
                 // 1. The partition predicate, evaluated by DuckDB on the folders actually present.
                 const present = folders(fx.dir);
                 assert.equal(present.length, 2 * 72, "two regions, 72 hours each");
-                const values = present.map((p) => `(${PARTITION_KEYS.map((k) => sqlString(p[k.name])).join(", ")})`).join(", ");
+                const values = present
+                    .map((p) => `(${PARTITION_KEYS.map((k) => sqlString(p[k.name])).join(", ")})`)
+                    .join(", ");
                 const selected = await parquet.sql(
-                    toDuckDb(`SELECT * FROM (VALUES ${values}) AS p(${PARTITION_KEYS.map((k) => k.name).join(", ")}) WHERE ${predicate}`, w.now),
+                    toDuckDb(
+                        `SELECT * FROM (VALUES ${values}) AS p(${PARTITION_KEYS.map((k) => k.name).join(", ")}) WHERE ${predicate}`,
+                        w.now,
+                    ),
                 );
                 const since = w.now.getTime() - hours * 3_600_000;
                 const inWindow = present.filter((p) => hourOf(p) + 3_600_000 > since && hourOf(p) <= w.now.getTime());
-                assert.deepEqual(selected.rows.map((r) => id(r as unknown as Partition)).sort(), inWindow.map(id).sort());
+                assert.deepEqual(
+                    selected.rows.map((r) => id(r as unknown as Partition)).sort(),
+                    inWindow.map(id).sort(),
+                );
                 // At most the window's hours plus the boundary hour, per region.
                 assert.ok(inWindow.length <= 2 * (hours + 1));
 

@@ -53,7 +53,10 @@ describe("tools/cli/plan.ts main()", () => {
             const lines = stdout.split("\n");
             assert.match(lines[0], /^Offline plan for stack "dev"/);
             assert.ok(lines.includes("us-east-1"), stdout);
-            assert.ok(lines.some((l) => l.startsWith("  AnalyticsLake lake: ")), stdout);
+            assert.ok(
+                lines.some((l) => l.startsWith("  AnalyticsLake lake: ")),
+                stdout,
+            );
             assert.ok(lines.includes("  MonitoredVpc sandbox (creates VPC 10.10.0.0/16): 20 resources"), stdout);
             assert.ok(lines.includes("      2  aws:ec2/flowLog:FlowLog"), stdout);
             assert.ok(lines.includes("Providers: aws-us-east-1 (us-east-1)"), stdout);
@@ -116,9 +119,18 @@ describe("tools/cli/plan.ts main()", () => {
             const eu = lines.indexOf("eu-west-1");
             const us = lines.indexOf("us-west-2");
             assert.ok(eu > 0 && us > eu, stdout);
-            assert.ok(lines.slice(eu, us).includes("  MonitoredVpc core (creates VPC 10.10.0.0/16): 20 resources"), stdout);
-            assert.ok(lines.slice(eu, us).some((l) => l.startsWith("  AnalyticsLake lake: ")), stdout);
-            assert.ok(lines.slice(us).includes("  MonitoredVpc legacy (adopts vpc-0123456789abcdef0): 20 resources"), stdout);
+            assert.ok(
+                lines.slice(eu, us).includes("  MonitoredVpc core (creates VPC 10.10.0.0/16): 20 resources"),
+                stdout,
+            );
+            assert.ok(
+                lines.slice(eu, us).some((l) => l.startsWith("  AnalyticsLake lake: ")),
+                stdout,
+            );
+            assert.ok(
+                lines.slice(us).includes("  MonitoredVpc legacy (adopts vpc-0123456789abcdef0): 20 resources"),
+                stdout,
+            );
             assert.ok(lines.includes("      1  aws:ec2/vpc:Vpc (read, not managed)"), stdout);
             assert.ok(lines.includes("Providers: aws-eu-west-1 (eu-west-1), aws-us-west-2 (us-west-2)"), stdout);
         });
@@ -129,10 +141,14 @@ describe("tools/cli/plan.ts main()", () => {
             assert.equal(result, 0);
             const printed = JSON.parse(stdout);
             assert.equal(printed.stack, "qa");
-            const alarm = printed.resources.filter((r: { type: string; inputs: { logDestinationType?: string } }) =>
-                r.type === "aws:ec2/flowLog:FlowLog" && r.inputs.logDestinationType === "cloud-watch-logs",
+            const alarm = printed.resources.filter(
+                (r: { type: string; inputs: { logDestinationType?: string } }) =>
+                    r.type === "aws:ec2/flowLog:FlowLog" && r.inputs.logDestinationType === "cloud-watch-logs",
             );
-            assert.deepEqual(alarm.map((r: { inputs: { trafficType: string } }) => r.inputs.trafficType), ["ALL", "ALL"]);
+            assert.deepEqual(
+                alarm.map((r: { inputs: { trafficType: string } }) => r.inputs.trafficType),
+                ["ALL", "ALL"],
+            );
             const legacyVpc = printed.resources.find((r: { name: string }) => r.name === "legacy-vpc");
             assert.equal(legacyVpc.read, true);
             assert.equal(legacyVpc.id, "vpc-0123456789abcdef0");
@@ -140,16 +156,36 @@ describe("tools/cli/plan.ts main()", () => {
     });
 
     describe("usage errors exit 2 with the message alone on stderr", () => {
-        const cases: readonly { readonly label: string; readonly argv: () => string[]; readonly stderr: () => string }[] = [
-            { label: "neither --stack nor --config", argv: () => [], stderr: () => `give exactly one of --stack NAME or --config FILE\n${USAGE}\n` },
-            { label: "only --json", argv: () => ["--json"], stderr: () => `give exactly one of --stack NAME or --config FILE\n${USAGE}\n` },
+        const cases: readonly {
+            readonly label: string;
+            readonly argv: () => string[];
+            readonly stderr: () => string;
+        }[] = [
+            {
+                label: "neither --stack nor --config",
+                argv: () => [],
+                stderr: () => `give exactly one of --stack NAME or --config FILE\n${USAGE}\n`,
+            },
+            {
+                label: "only --json",
+                argv: () => ["--json"],
+                stderr: () => `give exactly one of --stack NAME or --config FILE\n${USAGE}\n`,
+            },
             {
                 label: "both --stack and --config",
                 argv: () => ["--stack", "dev", "--config", path.join(PROJECT_DIR, "Pulumi.dev.yaml")],
                 stderr: () => `give exactly one of --stack NAME or --config FILE\n${USAGE}\n`,
             },
-            { label: "an unknown flag", argv: () => ["--stack", "dev", "--verbose"], stderr: () => "Unknown option '--verbose'\n" },
-            { label: "--stack without a value", argv: () => ["--stack"], stderr: () => "Option '--stack <value>' argument missing\n" },
+            {
+                label: "an unknown flag",
+                argv: () => ["--stack", "dev", "--verbose"],
+                stderr: () => "Unknown option '--verbose'\n",
+            },
+            {
+                label: "--stack without a value",
+                argv: () => ["--stack"],
+                stderr: () => "Option '--stack <value>' argument missing\n",
+            },
             {
                 label: "a positional argument",
                 argv: () => ["--stack", "dev", "prod"],
@@ -172,13 +208,17 @@ describe("tools/cli/plan.ts main()", () => {
             },
             {
                 label: "a YAML syntax error (duplicate key)",
-                argv: () => ["--config", file("Pulumi.dup.yaml", "config:\n  aws:region: us-east-1\n  aws:region: us-west-2\n")],
+                argv: () => [
+                    "--config",
+                    file("Pulumi.dup.yaml", "config:\n  aws:region: us-east-1\n  aws:region: us-west-2\n"),
+                ],
                 stderr: () => `${path.join(dir, "Pulumi.dup.yaml")}:3:3: not valid YAML: Map keys must be unique\n`,
             },
             {
                 label: "a YAML syntax error (tab indentation)",
                 argv: () => ["--config", file("Pulumi.tab.yaml", "# comment\nconfig:\n\taws:region: us-east-1\n")],
-                stderr: () => `${path.join(dir, "Pulumi.tab.yaml")}:3:1: not valid YAML: Tabs are not allowed as indentation\n`,
+                stderr: () =>
+                    `${path.join(dir, "Pulumi.tab.yaml")}:3:1: not valid YAML: Tabs are not allowed as indentation\n`,
             },
             {
                 label: "a file without config:",
@@ -200,7 +240,13 @@ describe("tools/cli/plan.ts main()", () => {
             },
             {
                 label: "an encrypted project key",
-                argv: () => ["--config", file("Pulumi.secret.yaml", "config:\n  aws:region: us-east-1\n  vpc-flow-monitor:lake:\n    secure: AAABAxyz\n")],
+                argv: () => [
+                    "--config",
+                    file(
+                        "Pulumi.secret.yaml",
+                        "config:\n  aws:region: us-east-1\n  vpc-flow-monitor:lake:\n    secure: AAABAxyz\n",
+                    ),
+                ],
                 stderr: () =>
                     `${path.join(dir, "Pulumi.secret.yaml")}: vpc-flow-monitor:lake is a secret; the offline tools cannot decrypt it. Keep vpc-flow-monitor keys in plain text\n`,
             },
@@ -228,15 +274,17 @@ describe("tools/cli/plan.ts main()", () => {
     logRetentionDays: 31
 `;
         const PROBLEMS = [
-            "  - aws:region: unknown region; given \"us-east-9\". Allowed: an AWS commercial region such as us-east-1 (GovCloud and China are not supported)",
-            "  - regions[0].vpcs[0].name: not a valid VPC name; given \"Sandbox\". Allowed: 1 to 32 characters of a-z, 0-9 and -",
+            '  - aws:region: unknown region; given "us-east-9". Allowed: an AWS commercial region such as us-east-1 (GovCloud and China are not supported)',
+            '  - regions[0].vpcs[0].name: not a valid VPC name; given "Sandbox". Allowed: 1 to 32 characters of a-z, 0-9 and -',
             "  - flowLogs.logRetentionDays: not a retention CloudWatch Logs accepts; given 31. Allowed: one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
         ];
 
         for (const json of [false, true]) {
             it(`exits 2 with the config report on stderr and prints no plan${json ? " (--json)" : ""}`, async () => {
                 const config = file("Pulumi.bad.yaml", BAD);
-                const { result, stdout, stderr } = await run(json ? ["--config", config, "--json"] : ["--config", config]);
+                const { result, stdout, stderr } = await run(
+                    json ? ["--config", config, "--json"] : ["--config", config],
+                );
                 assert.equal(result, 2);
                 assert.equal(stdout, "");
                 const lines = stderr.split("\n");

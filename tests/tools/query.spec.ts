@@ -26,7 +26,8 @@ describe("npm run query (tools/cli/query.ts main)", function () {
         fs.writeFileSync(path.join(empty, "notes.log.gz"), "not a flow log");
     });
     after(() => fs.rmSync(empty, { recursive: true, force: true }));
-    const expected = (name: string, params: Record<string, string> = {}) => EXPECTED[name](located(fx.parquet), new Date(NOW), params);
+    const expected = (name: string, params: Record<string, string> = {}) =>
+        EXPECTED[name](located(fx.parquet), new Date(NOW), params);
 
     it("--list prints every query with its parameters and description", async () => {
         const { result, stdout, stderr } = await run(["--list"]);
@@ -44,7 +45,13 @@ describe("npm run query (tools/cli/query.ts main)", function () {
     });
 
     it("prints a table of the query's result over the Parquet tree, and what it read on stderr", async () => {
-        const { result, stdout, stderr } = await run(["top-rejected-sources", "--data", fx.dir, "--file-format", "parquet"]);
+        const { result, stdout, stderr } = await run([
+            "top-rejected-sources",
+            "--data",
+            fx.dir,
+            "--file-format",
+            "parquet",
+        ]);
         assert.equal(result, 0, stderr);
         const rows = expected("top-rejected-sources");
         assert.equal(stdout, renderTable(["srcaddr", "flows", "packets"], rows));
@@ -52,7 +59,10 @@ describe("npm run query (tools/cli/query.ts main)", function () {
         assert.match(lines[0], /^srcaddr +flows +packets$/);
         assert.ok(lines[2].startsWith(fx.summary.lake.scenario.portScan.source + " "), "the scanner comes first");
         assert.equal(lines[12], "(10 rows)");
-        assert.equal(stderr, `top-rejected-sources: 10 rows from ${fx.parquet.length} Parquet files under ${fx.dir}; current_timestamp = 2027-01-01T06:25:00.000Z\n`);
+        assert.equal(
+            stderr,
+            `top-rejected-sources: 10 rows from ${fx.parquet.length} Parquet files under ${fx.dir}; current_timestamp = 2027-01-01T06:25:00.000Z\n`,
+        );
     });
 
     it("gives the same answer from the plain-text tree", async () => {
@@ -60,26 +70,53 @@ describe("npm run query (tools/cli/query.ts main)", function () {
         const text = await run(["ssh-rdp-traffic", "--data", fx.dir, "--file-format", "plain-text"]);
         assert.equal(text.result, 0, text.stderr);
         assert.equal(text.stdout, parquet.stdout);
-        assert.equal(parquet.stdout, renderTable(Object.keys(expected("ssh-rdp-traffic")[0]), expected("ssh-rdp-traffic")));
+        assert.equal(
+            parquet.stdout,
+            renderTable(Object.keys(expected("ssh-rdp-traffic")[0]), expected("ssh-rdp-traffic")),
+        );
         assert.match(text.stderr, new RegExp(`from ${fx.plainText.length} plain-text files under`));
     });
 
     it("--format csv and json", async () => {
         const rows = expected("traffic-to-address", { address: fx.summary.lake.scenario.portScan.source });
-        const args = ["traffic-to-address", "--data", fx.dir, "--file-format", "parquet", "--param", `address=${fx.summary.lake.scenario.portScan.source}`];
+        const args = [
+            "traffic-to-address",
+            "--data",
+            fx.dir,
+            "--file-format",
+            "parquet",
+            "--param",
+            `address=${fx.summary.lake.scenario.portScan.source}`,
+        ];
         const csv = await run([...args, "--format", "csv"]);
         assert.equal(csv.result, 0, csv.stderr);
         assert.equal(csv.stdout, renderCsv(Object.keys(rows[0]), rows));
-        assert.match(csv.stdout.split("\r\n")[0], /^started,srcaddr,srcport,dstaddr,dstport,protocol,action,packets,bytes$/);
+        assert.match(
+            csv.stdout.split("\r\n")[0],
+            /^started,srcaddr,srcport,dstaddr,dstport,protocol,action,packets,bytes$/,
+        );
         const json = await run([...args, "--format", "json"]);
         assert.deepStrictEqual(JSON.parse(json.stdout), rows);
     });
 
     it("--now fixes current_timestamp: ten hours later the 24-hour window holds less", async () => {
         const later = new Date(FIXTURE_END.getTime() + 10 * 3_600_000);
-        const { result, stdout } = await run(["accepted-and-rejected-traffic", "--data", fx.dir, "--file-format", "parquet", "--now", later.toISOString(), "--format", "json"]);
+        const { result, stdout } = await run([
+            "accepted-and-rejected-traffic",
+            "--data",
+            fx.dir,
+            "--file-format",
+            "parquet",
+            "--now",
+            later.toISOString(),
+            "--format",
+            "json",
+        ]);
         assert.equal(result, 0);
-        assert.deepStrictEqual(JSON.parse(stdout), EXPECTED["accepted-and-rejected-traffic"](located(fx.parquet), later, {}));
+        assert.deepStrictEqual(
+            JSON.parse(stdout),
+            EXPECTED["accepted-and-rejected-traffic"](located(fx.parquet), later, {}),
+        );
         const flows = (rows: { flows: number }[]) => rows.reduce((n, r) => n + r.flows, 0);
         assert.ok(flows(JSON.parse(stdout)) < flows(expected("accepted-and-rejected-traffic") as { flows: number }[]));
     });
@@ -91,17 +128,42 @@ describe("npm run query (tools/cli/query.ts main)", function () {
         assert.equal(stdout, renderTable(["type", "bytes", "flows"], expected("ipv6-traffic")));
     });
 
-    const refused: { label: string; argv: (fx: LakeFixture, empty: string) => string[]; message: (fx: LakeFixture, empty: string) => string }[] = [
-        { label: "no query name", argv: () => [], message: () => `give the name of a query (npm run query -- --list shows them)\n${USAGE}` },
-        { label: "two query names", argv: () => ["top-talkers", "ipv6-traffic"], message: () => `one query at a time; given top-talkers, ipv6-traffic\n${USAGE}` },
-        { label: "an unknown query", argv: (f) => ["top-talker", "--data", f.dir], message: () => `unknown query "top-talker"; known queries: ${known}` },
+    const refused: {
+        label: string;
+        argv: (fx: LakeFixture, empty: string) => string[];
+        message: (fx: LakeFixture, empty: string) => string;
+    }[] = [
+        {
+            label: "no query name",
+            argv: () => [],
+            message: () => `give the name of a query (npm run query -- --list shows them)\n${USAGE}`,
+        },
+        {
+            label: "two query names",
+            argv: () => ["top-talkers", "ipv6-traffic"],
+            message: () => `one query at a time; given top-talkers, ipv6-traffic\n${USAGE}`,
+        },
+        {
+            label: "an unknown query",
+            argv: (f) => ["top-talker", "--data", f.dir],
+            message: () => `unknown query "top-talker"; known queries: ${known}`,
+        },
         {
             label: "missing --data",
             argv: () => ["top-talkers"],
-            message: () => "--data DIR is required: the folder holding a local copy of the flow log tree (e.g. from npm run generate)",
+            message: () =>
+                "--data DIR is required: the folder holding a local copy of the flow log tree (e.g. from npm run generate)",
         },
-        { label: "a directory that does not exist", argv: (f) => ["top-talkers", "--data", path.join(f.dir, "nope")], message: (f) => `--data ${path.join(f.dir, "nope")}: no such directory` },
-        { label: "a file as --data", argv: (_, e) => ["top-talkers", "--data", path.join(e, "notes.log.gz")], message: (_, e) => `--data ${path.join(e, "notes.log.gz")}: no such directory` },
+        {
+            label: "a directory that does not exist",
+            argv: (f) => ["top-talkers", "--data", path.join(f.dir, "nope")],
+            message: (f) => `--data ${path.join(f.dir, "nope")}: no such directory`,
+        },
+        {
+            label: "a file as --data",
+            argv: (_, e) => ["top-talkers", "--data", path.join(e, "notes.log.gz")],
+            message: (_, e) => `--data ${path.join(e, "notes.log.gz")}: no such directory`,
+        },
         {
             label: "a directory without flow log files",
             argv: (_, e) => ["top-talkers", "--data", e],
@@ -116,34 +178,67 @@ describe("npm run query (tools/cli/query.ts main)", function () {
         },
         {
             label: "a format that is not there",
-            argv: (f) => ["top-talkers", "--data", path.join(f.dir, "vpc-flow-logs", "AWSLogs", "123456789012"), "--file-format", "parquet"],
-            message: (f) => `--data ${path.join(f.dir, "vpc-flow-logs", "AWSLogs", "123456789012")}: no parquet flow log files (found 0 Parquet (.log.parquet) and ${f.plainText.length} plain-text (.log.gz))`,
+            argv: (f) => [
+                "top-talkers",
+                "--data",
+                path.join(f.dir, "vpc-flow-logs", "AWSLogs", "123456789012"),
+                "--file-format",
+                "parquet",
+            ],
+            message: (f) =>
+                `--data ${path.join(f.dir, "vpc-flow-logs", "AWSLogs", "123456789012")}: no parquet flow log files (found 0 Parquet (.log.parquet) and ${f.plainText.length} plain-text (.log.gz))`,
         },
-        { label: "a missing parameter", argv: (f) => ["traffic-from-address", "--data", f.dir], message: () => "query traffic-from-address needs --param address=VALUE" },
+        {
+            label: "a missing parameter",
+            argv: (f) => ["traffic-from-address", "--data", f.dir],
+            message: () => "query traffic-from-address needs --param address=VALUE",
+        },
         {
             label: "an unknown parameter",
             argv: (f) => ["traffic-from-address", "--data", f.dir, "--param", "addr=10.0.0.1"],
             message: () => 'query traffic-from-address has no parameter "addr"; its parameters: address',
         },
-        { label: "a parameter of a query without any", argv: (f) => ["top-talkers", "--data", f.dir, "--param", "address=1"], message: () => 'query top-talkers has no parameter "address"; it takes none' },
-        { label: "bad --param syntax", argv: (f) => ["traffic-from-address", "--data", f.dir, "--param", "address"], message: () => '--param "address": expected NAME=VALUE' },
+        {
+            label: "a parameter of a query without any",
+            argv: (f) => ["top-talkers", "--data", f.dir, "--param", "address=1"],
+            message: () => 'query top-talkers has no parameter "address"; it takes none',
+        },
+        {
+            label: "bad --param syntax",
+            argv: (f) => ["traffic-from-address", "--data", f.dir, "--param", "address"],
+            message: () => '--param "address": expected NAME=VALUE',
+        },
         {
             label: "a parameter given twice",
             argv: (f) => ["traffic-from-address", "--data", f.dir, "--param", "address=a", "--param", "address=b"],
             message: () => "--param address is given twice",
         },
-        { label: "a bad --format", argv: (f) => ["top-talkers", "--data", f.dir, "--format", "xml"], message: () => "--format xml: expected table, csv, json" },
-        { label: "a bad --file-format", argv: (f) => ["top-talkers", "--data", f.dir, "--file-format", "orc"], message: () => "--file-format orc: expected auto, parquet, plain-text" },
+        {
+            label: "a bad --format",
+            argv: (f) => ["top-talkers", "--data", f.dir, "--format", "xml"],
+            message: () => "--format xml: expected table, csv, json",
+        },
+        {
+            label: "a bad --file-format",
+            argv: (f) => ["top-talkers", "--data", f.dir, "--file-format", "orc"],
+            message: () => "--file-format orc: expected auto, parquet, plain-text",
+        },
         {
             label: "a --now without a zone",
             argv: (f) => ["top-talkers", "--data", f.dir, "--now", "2027-01-01 06:00"],
-            message: () => '--now "2027-01-01 06:00": expected an ISO 8601 time with its zone, e.g. 2026-11-05T07:00:00Z',
+            message: () =>
+                '--now "2027-01-01 06:00": expected an ISO 8601 time with its zone, e.g. 2026-11-05T07:00:00Z',
         },
-        { label: "--list with a name", argv: () => ["--list", "top-talkers"], message: () => `--list takes no query name\n${USAGE}` },
+        {
+            label: "--list with a name",
+            argv: () => ["--list", "top-talkers"],
+            message: () => `--list takes no query name\n${USAGE}`,
+        },
         {
             label: "an unknown option",
             argv: () => ["top-talkers", "--dir", "x"],
-            message: () => "Unknown option '--dir'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--dir\"",
+            message: () =>
+                "Unknown option '--dir'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--dir\"",
         },
     ];
     for (const c of refused) {
@@ -157,7 +252,10 @@ describe("npm run query (tools/cli/query.ts main)", function () {
 
     it("exits 2 for a .log.gz object that is not gzip", async () => {
         const dir = path.join(empty, "corrupt");
-        const file = path.join(dir, "123456789012_vpcflowlogs_us-east-1_fl-0123456789abcdef0_20261105T0705Z_1a2b3c4d.log.gz");
+        const file = path.join(
+            dir,
+            "123456789012_vpcflowlogs_us-east-1_fl-0123456789abcdef0_20261105T0705Z_1a2b3c4d.log.gz",
+        );
         fs.mkdirSync(dir, { recursive: true });
         fs.writeFileSync(file, "version account-id\n");
         const { result, stderr } = await run(["top-talkers", "--data", dir]);
@@ -166,8 +264,13 @@ describe("npm run query (tools/cli/query.ts main)", function () {
     });
 
     it("checks the arguments before reading any file", () => {
-        assert.throws(() => parseRequest(["traffic-to-address", "--data", "/does/not/matter"]), { message: "query traffic-to-address needs --param address=VALUE" });
-        const request = parseRequest(["traffic-to-address", "--data", "d", "--param", "address=10.0.0.1=x"], () => new Date(NOW));
+        assert.throws(() => parseRequest(["traffic-to-address", "--data", "/does/not/matter"]), {
+            message: "query traffic-to-address needs --param address=VALUE",
+        });
+        const request = parseRequest(
+            ["traffic-to-address", "--data", "d", "--param", "address=10.0.0.1=x"],
+            () => new Date(NOW),
+        );
         assert.ok(request !== "list");
         assert.deepEqual(request.params, { address: "10.0.0.1=x" });
         assert.deepEqual(request.now, new Date(NOW));

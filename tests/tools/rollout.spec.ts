@@ -46,17 +46,25 @@ class FakeRunner implements StackRunner {
 
     async up(stack: string): Promise<UpOutcome> {
         this.calls.push(`up ${stack}`);
-        return this.behaviour.up ? this.behaviour.up(stack) : { outputs: outputsFor(this.projectDir, stack), summary: "3 create" };
+        return this.behaviour.up
+            ? this.behaviour.up(stack)
+            : { outputs: outputsFor(this.projectDir, stack), summary: "3 create" };
     }
 }
 
 function projectCopy(): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rollout-"));
-    for (const f of fs.readdirSync(REPO).filter((f) => /^Pulumi\..+\.yaml$/.test(f))) fs.copyFileSync(path.join(REPO, f), path.join(dir, f));
+    for (const f of fs.readdirSync(REPO).filter((f) => /^Pulumi\..+\.yaml$/.test(f)))
+        fs.copyFileSync(path.join(REPO, f), path.join(dir, f));
     return dir;
 }
 
-async function run(argv: string[], projectDir: string, runner?: StackRunner, extra: { signal?: AbortSignal; cliAvailable?: () => boolean } = {}) {
+async function run(
+    argv: string[],
+    projectDir: string,
+    runner?: StackRunner,
+    extra: { signal?: AbortSignal; cliAvailable?: () => boolean } = {},
+) {
     const out: string[] = [];
     const err: string[] = [];
     const code = await main(argv, { projectDir, runner, out: (l) => out.push(l), err: (l) => err.push(l), ...extra });
@@ -85,7 +93,14 @@ describe("rollout", () => {
         const runner = new FakeRunner(dir);
         const { code, out } = await run([], dir, runner);
         assert.equal(code, 0, out.join("\n"));
-        assert.deepEqual(runner.calls, ["preview dev", "up dev", "preview staging", "up staging", "preview prod", "up prod"]);
+        assert.deepEqual(runner.calls, [
+            "preview dev",
+            "up dev",
+            "preview staging",
+            "up staging",
+            "preview prod",
+            "up prod",
+        ]);
         assert.ok(out.includes("[wave 2/3 staging] staging: outputs ok"), out.join("\n"));
         assert.equal(out[out.length - 1], "rollout complete: dev, staging, prod");
         assert.deepEqual(stateOf(dir).completed, ["dev", "staging", "prod"]);
@@ -93,7 +108,10 @@ describe("rollout", () => {
     });
 
     it("runs the stacks of one wave in parallel", async () => {
-        fs.writeFileSync(path.join(dir, "waves.yaml"), "waves:\n  - name: canary\n    stacks: [dev]\n  - name: rest\n    stacks: [staging, prod]\n");
+        fs.writeFileSync(
+            path.join(dir, "waves.yaml"),
+            "waves:\n  - name: canary\n    stacks: [dev]\n  - name: rest\n    stacks: [staging, prod]\n",
+        );
         let inFlight = 0;
         let maxInFlight = 0;
         const runner = new FakeRunner(dir, {
@@ -121,23 +139,36 @@ describe("rollout", () => {
         const { code, out } = await run([], dir, runner);
         assert.equal(code, 1);
         assert.deepEqual(runner.calls, ["preview dev", "up dev", "preview staging"]);
-        assert.ok(out.includes("FAILED at wave 2/3 staging, stack staging, during preview: error: no credentials for us-west-2"), out.join("\n"));
-        assert.ok(out.includes("stopped: not started: prod. Fix the cause, then run again with --resume."), out.join("\n"));
-        assert.deepEqual(stateOf(dir).failures, [{ wave: "staging", stack: "staging", phase: "preview", message: "error: no credentials for us-west-2" }]);
+        assert.ok(
+            out.includes(
+                "FAILED at wave 2/3 staging, stack staging, during preview: error: no credentials for us-west-2",
+            ),
+            out.join("\n"),
+        );
+        assert.ok(
+            out.includes("stopped: not started: prod. Fix the cause, then run again with --resume."),
+            out.join("\n"),
+        );
+        assert.deepEqual(stateOf(dir).failures, [
+            { wave: "staging", stack: "staging", phase: "preview", message: "error: no credentials for us-west-2" },
+        ]);
     });
 
     it("a mandatory policy violation stops the rollout with no update of that stack", async () => {
         const runner = new FakeRunner(dir, {
             preview: (stack) => ({
                 changes: 4,
-                mandatoryViolations: stack === "dev" ? ["vpc-reject-alarm-required: VPC sandbox has no REJECT alarm"] : [],
+                mandatoryViolations:
+                    stack === "dev" ? ["vpc-reject-alarm-required: VPC sandbox has no REJECT alarm"] : [],
             }),
         });
         const { code, out } = await run([], dir, runner);
         assert.equal(code, 1);
         assert.deepEqual(runner.calls, ["preview dev"]);
         assert.ok(
-            out.includes("FAILED at wave 1/3 dev, stack dev, during policy: 1 mandatory policy violation(s), no update made: vpc-reject-alarm-required: VPC sandbox has no REJECT alarm"),
+            out.includes(
+                "FAILED at wave 1/3 dev, stack dev, during policy: 1 mandatory policy violation(s), no update made: vpc-reject-alarm-required: VPC sandbox has no REJECT alarm",
+            ),
             out.join("\n"),
         );
     });
@@ -161,7 +192,11 @@ describe("rollout", () => {
         runner.calls.length = 0;
         const resumed = await run(["--resume"], dir, runner);
         assert.equal(resumed.code, 0, resumed.out.join("\n"));
-        assert.deepEqual(runner.calls, ["preview staging", "up staging", "preview prod", "up prod"], "dev is not run again");
+        assert.deepEqual(
+            runner.calls,
+            ["preview staging", "up staging", "preview prod", "up prod"],
+            "dev is not run again",
+        );
         assert.ok(resumed.out.includes("resuming: dev already done"));
         assert.ok(resumed.out.includes("[wave 1/3 dev] already completed"));
         assert.equal(stateOf(dir).status, "completed");
@@ -178,7 +213,12 @@ describe("rollout", () => {
         });
         const { code, out } = await run(["--stacks", "dev"], dir, runner);
         assert.equal(code, 1);
-        assert.ok(out.includes("FAILED at wave 1/1 dev, stack dev, during outputs: the update finished but these outputs are missing: lakeBucketName, vpcs.sandbox.vpcId"), out.join("\n"));
+        assert.ok(
+            out.includes(
+                "FAILED at wave 1/1 dev, stack dev, during outputs: the update finished but these outputs are missing: lakeBucketName, vpcs.sandbox.vpcId",
+            ),
+            out.join("\n"),
+        );
     });
 
     it("an interrupted run stops between steps, keeps progress, and resumes where it stopped", async () => {
@@ -197,7 +237,10 @@ describe("rollout", () => {
         assert.equal(first.code, 130);
         assert.equal(stateOf(dir).status, "interrupted");
         assert.deepEqual(stateOf(dir).completed, ["dev"], "staging was interrupted, so it is not recorded as done");
-        assert.ok(first.out.some((l) => l.startsWith("interrupted during wave 2/3 staging; completed so far: dev.")), first.out.join("\n"));
+        assert.ok(
+            first.out.some((l) => l.startsWith("interrupted during wave 2/3 staging; completed so far: dev.")),
+            first.out.join("\n"),
+        );
 
         runner.calls.length = 0;
         const resumed = await run(["--resume"], dir, new FakeRunner(dir));
@@ -210,44 +253,72 @@ describe("rollout", () => {
             {
                 name: "a stack without a stack config",
                 argv: ["--stacks", "dev,qa"],
-                err: (d) => `the rollout cannot start; nothing was touched:\n  - stack qa has no stack config: Pulumi.qa.yaml not found in ${d}`,
+                err: (d) =>
+                    `the rollout cannot start; nothing was touched:\n  - stack qa has no stack config: Pulumi.qa.yaml not found in ${d}`,
             },
             {
                 name: "a stack whose config is invalid",
                 argv: ["--stacks", "dev"],
-                setup: (d) => fs.writeFileSync(path.join(d, "Pulumi.dev.yaml"), "config:\n  aws:region: us-east-1\n  vpc-flow-monitor:regions: []\n"),
+                setup: (d) =>
+                    fs.writeFileSync(
+                        path.join(d, "Pulumi.dev.yaml"),
+                        "config:\n  aws:region: us-east-1\n  vpc-flow-monitor:regions: []\n",
+                    ),
                 err: () =>
                     "the rollout cannot start; nothing was touched:\n  - Invalid vpc-flow-monitor configuration in Pulumi.dev.yaml: 1 problem\n      - regions: at least one region is required; given []. Allowed: a list of { region, vpcs }",
             },
-            { name: "a stack listed twice", argv: ["--stacks", "dev,dev"], err: () => "the rollout cannot start; nothing was touched:\n  - stack dev is listed more than once" },
+            {
+                name: "a stack listed twice",
+                argv: ["--stacks", "dev,dev"],
+                err: () => "the rollout cannot start; nothing was touched:\n  - stack dev is listed more than once",
+            },
             {
                 name: "a bad stack name",
                 argv: ["--stacks", "dev,prod/eu"],
-                err: () => '--stacks: "prod/eu" is not a stack name; give names separated by commas, such as dev,staging,prod',
+                err: () =>
+                    '--stacks: "prod/eu" is not a stack name; give names separated by commas, such as dev,staging,prod',
             },
             {
                 name: "both --waves and --stacks",
                 argv: ["--waves", "w.yaml", "--stacks", "dev"],
-                err: () => "give --waves or --stacks, not both\nusage: npm run rollout -- [--waves FILE | --stacks dev,staging,prod] [--dry-run] [--resume]",
+                err: () =>
+                    "give --waves or --stacks, not both\nusage: npm run rollout -- [--waves FILE | --stacks dev,staging,prod] [--dry-run] [--resume]",
             },
-            { name: "a missing waves file", argv: ["--waves", "/nonexistent/waves.yaml"], err: () => "cannot read waves file /nonexistent/waves.yaml: ENOENT" },
+            {
+                name: "a missing waves file",
+                argv: ["--waves", "/nonexistent/waves.yaml"],
+                err: () => "cannot read waves file /nonexistent/waves.yaml: ENOENT",
+            },
             {
                 name: "a waves file of the wrong shape",
                 argv: ["--waves", "WAVES"],
-                setup: (d) => fs.writeFileSync(path.join(d, "waves.yaml"), "waves:\n  - name: canary\n    stacks: []\n"),
+                setup: (d) =>
+                    fs.writeFileSync(path.join(d, "waves.yaml"), "waves:\n  - name: canary\n    stacks: []\n"),
                 err: (d) =>
                     `${path.join(d, "waves.yaml")}: waves[0].stacks: a wave needs at least one stack. Expected: waves: [{ name: canary, stacks: [dev] }, { name: production, stacks: [prod-us, prod-eu] }]`,
             },
-            { name: "--resume with no saved state", argv: ["--resume", "--stacks", "dev"], err: () => "nothing to resume: no saved rollout state. Run without --resume to start." },
+            {
+                name: "--resume with no saved state",
+                argv: ["--resume", "--stacks", "dev"],
+                err: () => "nothing to resume: no saved rollout state. Run without --resume to start.",
+            },
             {
                 name: "--resume of a run with other waves",
                 argv: ["--resume", "--stacks", "dev,prod"],
                 setup: (d) =>
                     fs.writeFileSync(
                         path.join(d, STATE_FILE),
-                        JSON.stringify({ version: 1, plan: { waves: [{ name: "dev", stacks: ["dev"] }] }, completed: [], status: "failed", failures: [], updatedAt: "" }),
+                        JSON.stringify({
+                            version: 1,
+                            plan: { waves: [{ name: "dev", stacks: ["dev"] }] },
+                            completed: [],
+                            status: "failed",
+                            failures: [],
+                            updatedAt: "",
+                        }),
                     ),
-                err: () => "the saved rollout was for different waves; resume it with the same --waves/--stacks, or start over without --resume",
+                err: () =>
+                    "the saved rollout was for different waves; resume it with the same --waves/--stacks, or start over without --resume",
             },
         ];
         for (const c of cases) {

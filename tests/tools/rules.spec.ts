@@ -61,7 +61,10 @@ function tmpFile(name: string, content: string | Uint8Array): string {
 }
 
 /** A default-format record at T0 + offset. */
-function record(offset: number, { src = "10.0.0.155", dst = "10.0.14.100", dstPort = 80, protocol = 6, action = "REJECT" } = {}): string {
+function record(
+    offset: number,
+    { src = "10.0.0.155", dst = "10.0.14.100", dstPort = 80, protocol = 6, action = "REJECT" } = {},
+): string {
     const start = T0 + offset;
     return `2 123456789010 eni-0a1b2c3d4e5f67890 ${src} ${dst} 49152 ${dstPort} ${protocol} 1 60 ${start} ${start + 60} ${action} OK`;
 }
@@ -83,8 +86,18 @@ describe("npm run rules: the seed lab and the other fixtures", function () {
 
     it("does not fire on three attempts within 300 s that straddle a period boundary: periods are epoch-aligned", async () => {
         assert.deepStrictEqual(await alarms("--records", fixture("bastion-http-boundary.log")), { alarms: [] });
-        const { stdout } = await run("--config", LAB, "--records", fixture("bastion-http-boundary.log"), "--vpc", "lab");
-        assert.match(stdout, /OK {5}bastion-http-rejected {2}at most 2 matching records in a period \(from 2024-05-01T10:00:00Z\) \(alarm: >= 3 in 300 s\)/);
+        const { stdout } = await run(
+            "--config",
+            LAB,
+            "--records",
+            fixture("bastion-http-boundary.log"),
+            "--vpc",
+            "lab",
+        );
+        assert.match(
+            stdout,
+            /OK {5}bastion-http-rejected {2}at most 2 matching records in a period \(from 2024-05-01T10:00:00Z\) \(alarm: >= 3 in 300 s\)/,
+        );
     });
 
     it("fires ssh-rejected once on an SSH brute force (12 in one period); the later 2 attempts and reject-any stay below threshold", async () => {
@@ -140,9 +153,12 @@ describe("npm run rules: the seed lab and the other fixtures", function () {
     });
 
     it("reads records of a custom format given with --format, and refuses them without it", async () => {
-        assert.deepStrictEqual(await alarms("--records", fixture("bastion-http-custom.log"), "--format", CUSTOM_FORMAT, "--vpc", "lab"), {
-            alarms: [fire("lab", "bastion-http-rejected", at(300))],
-        });
+        assert.deepStrictEqual(
+            await alarms("--records", fixture("bastion-http-custom.log"), "--format", CUSTOM_FORMAT, "--vpc", "lab"),
+            {
+                alarms: [fire("lab", "bastion-http-rejected", at(300))],
+            },
+        );
         const { code, stdout, stderr } = await run("--config", LAB, "--records", fixture("bastion-http-custom.log"));
         assert.equal(code, 2);
         assert.equal(stdout, "");
@@ -157,26 +173,62 @@ describe("npm run rules: the seed lab and the other fixtures", function () {
         assert.deepStrictEqual(await alarms("--records", fixture("bastion-http-s3-header.log"), "--vpc", "lab"), {
             alarms: [fire("lab", "bastion-http-rejected", at(300))],
         });
-        const { stdout } = await run("--config", LAB, "--records", fixture("bastion-http-s3-header.log"), "--vpc", "lab");
+        const { stdout } = await run(
+            "--config",
+            LAB,
+            "--records",
+            fixture("bastion-http-s3-header.log"),
+            "--vpc",
+            "lab",
+        );
         assert.match(stdout, /^Records: 4 valid, 0 skipped; format from the file's header line \(16 fields\);/m);
     });
 
     it("refuses a --format that contradicts the file's header line", async () => {
-        const { code, stderr } = await run("--config", LAB, "--records", fixture("bastion-http-s3-header.log"), "--format", "${version} ${srcaddr} ${start} ${action}");
+        const { code, stderr } = await run(
+            "--config",
+            LAB,
+            "--records",
+            fixture("bastion-http-s3-header.log"),
+            "--format",
+            "${version} ${srcaddr} ${start} ${action}",
+        );
         assert.equal(code, 2);
-        assert.match(stderr, /the header line names the fields "version account-id vpc-id .* flow-direction" but --format says "version srcaddr start action"/);
+        assert.match(
+            stderr,
+            /the header line names the fields "version account-id vpc-id .* flow-direction" but --format says "version srcaddr start action"/,
+        );
     });
 
     it("warns about, and shows as n/a, a rule whose field the format lacks; the others are still evaluated", async () => {
         const format = "${version} ${srcaddr} ${dstaddr} ${dstport} ${protocol} ${start} ${action}";
-        const file = tmpFile("narrow.log", ["2 10.0.0.155 10.0.14.100 80 6 1714557660 REJECT", "2 10.0.0.155 10.0.14.100 80 6 1714557700 REJECT", "2 10.0.0.155 10.0.14.100 80 6 1714557760 REJECT"].join("\n"));
-        const { code, stdout, stderr } = await run("--config", LAB, "--records", file, "--format", format, "--vpc", "lab");
+        const file = tmpFile(
+            "narrow.log",
+            [
+                "2 10.0.0.155 10.0.14.100 80 6 1714557660 REJECT",
+                "2 10.0.0.155 10.0.14.100 80 6 1714557700 REJECT",
+                "2 10.0.0.155 10.0.14.100 80 6 1714557760 REJECT",
+            ].join("\n"),
+        );
+        const { code, stdout, stderr } = await run(
+            "--config",
+            LAB,
+            "--records",
+            file,
+            "--format",
+            format,
+            "--vpc",
+            "lab",
+        );
         assert.equal(code, 0);
         assert.equal(
             stderr,
             `warning: rule flow-log-skipdata of VPC lab not evaluated: logStatus needs the field "log-status", which the log format (version srcaddr dstaddr dstport protocol start action) does not include\n`,
         );
-        assert.match(stdout, /^ {2}n\/a {4}flow-log-skipdata {6}not evaluated: logStatus needs the field "log-status"/m);
+        assert.match(
+            stdout,
+            /^ {2}n\/a {4}flow-log-skipdata {6}not evaluated: logStatus needs the field "log-status"/m,
+        );
         assert.match(stdout, /^ {2}ALARM {2}bastion-http-rejected {2}at 2024-05-01T10:05:00Z/m);
     });
 
@@ -208,7 +260,10 @@ describe("npm run rules: the seed lab and the other fixtures", function () {
 
     it("says, without --vpc, that the one file is evaluated against every VPC's rules", async () => {
         const { stdout } = await run("--config", LAB, "--records", fixture("bastion-http-2.log"));
-        assert.match(stdout, /^The same records are evaluated against each VPC's rules, as if each VPC's alarm log group had received them \(--vpc NAME for one VPC\)\.$/m);
+        assert.match(
+            stdout,
+            /^The same records are evaluated against each VPC's rules, as if each VPC's alarm log group had received them \(--vpc NAME for one VPC\)\.$/m,
+        );
         assert.match(stdout, /^lab \(us-east-1\): 5 rules$/m);
         assert.match(stdout, /^shared \(eu-west-1\): 6 rules$/m);
         assert.match(stdout, /^No alarm would fire \(11 rules stay OK\)\.$/m);
@@ -234,7 +289,9 @@ describe("npm run rules: the seed lab and the other fixtures", function () {
         const file = tmpFile("runs.log", minutes.flatMap((m) => [record(m * 60 + 5), record(m * 60 + 30)]).join("\n"));
         const { code, stdout } = await run("--config", config, "--records", file, "--json");
         assert.equal(code, 0);
-        assert.deepStrictEqual(JSON.parse(stdout), { alarms: [fire("solo", "http-burst", at(6 * 60)), fire("solo", "http-burst", at(11 * 60))] });
+        assert.deepStrictEqual(JSON.parse(stdout), {
+            alarms: [fire("solo", "http-burst", at(6 * 60)), fire("solo", "http-burst", at(11 * 60))],
+        });
     });
 });
 
@@ -243,35 +300,91 @@ describe("npm run rules: bad usage and unusable input (exit 2, one clear message
     const lab = fixture("bastion-http-3.log");
 
     const cases: readonly { name: string; args: () => string[]; stderr: () => string | RegExp }[] = [
-        { name: "no arguments", args: () => [], stderr: () => `give exactly one of --stack NAME or --config FILE\n${USAGE}\n` },
-        { name: "no --records", args: () => ["--config", LAB], stderr: () => `--records FILE is required: a file of flow log records (plain text or .gz)\n${USAGE}\n` },
-        { name: "both --stack and --config", args: () => ["--stack", "dev", "--config", LAB, "--records", lab], stderr: () => `give exactly one of --stack NAME or --config FILE\n${USAGE}\n` },
-        { name: "a stack name with a slash", args: () => ["--stack", "../dev", "--records", lab], stderr: () => `--stack "../dev" is not a stack name (letters, digits, - and _)\n${USAGE}\n` },
-        { name: "a stack without a config file", args: () => ["--stack", "nosuch", "--records", lab], stderr: () => `cannot read stack config ${path.join(PROJECT_DIR, "Pulumi.nosuch.yaml")}: ENOENT\n` },
-        { name: "an unknown option", args: () => ["--config", LAB, "--records", lab, "--vcp", "lab"], stderr: () => /^Unknown option '--vcp'.*\nusage: npm run rules/s },
-        { name: "a stray positional argument", args: () => ["--config", LAB, lab], stderr: () => /^Unexpected argument '.*bastion-http-3\.log'.*\nusage: npm run rules/s },
-        { name: "an unknown --vpc", args: () => ["--config", LAB, "--records", lab, "--vpc", "nope"], stderr: () => `--vpc "nope": no such VPC in the stack; its VPCs: lab, shared\n` },
+        {
+            name: "no arguments",
+            args: () => [],
+            stderr: () => `give exactly one of --stack NAME or --config FILE\n${USAGE}\n`,
+        },
+        {
+            name: "no --records",
+            args: () => ["--config", LAB],
+            stderr: () => `--records FILE is required: a file of flow log records (plain text or .gz)\n${USAGE}\n`,
+        },
+        {
+            name: "both --stack and --config",
+            args: () => ["--stack", "dev", "--config", LAB, "--records", lab],
+            stderr: () => `give exactly one of --stack NAME or --config FILE\n${USAGE}\n`,
+        },
+        {
+            name: "a stack name with a slash",
+            args: () => ["--stack", "../dev", "--records", lab],
+            stderr: () => `--stack "../dev" is not a stack name (letters, digits, - and _)\n${USAGE}\n`,
+        },
+        {
+            name: "a stack without a config file",
+            args: () => ["--stack", "nosuch", "--records", lab],
+            stderr: () => `cannot read stack config ${path.join(PROJECT_DIR, "Pulumi.nosuch.yaml")}: ENOENT\n`,
+        },
+        {
+            name: "an unknown option",
+            args: () => ["--config", LAB, "--records", lab, "--vcp", "lab"],
+            stderr: () => /^Unknown option '--vcp'.*\nusage: npm run rules/s,
+        },
+        {
+            name: "a stray positional argument",
+            args: () => ["--config", LAB, lab],
+            stderr: () => /^Unexpected argument '.*bastion-http-3\.log'.*\nusage: npm run rules/s,
+        },
+        {
+            name: "an unknown --vpc",
+            args: () => ["--config", LAB, "--records", lab, "--vpc", "nope"],
+            stderr: () => `--vpc "nope": no such VPC in the stack; its VPCs: lab, shared\n`,
+        },
         {
             name: "a --format that is not a log format",
             args: () => ["--config", LAB, "--records", lab, "--format", "version srcaddr"],
-            stderr: () => `--format "version srcaddr": log format token "version" is not of the form \${field-name}; write the fields as the flow log's logFormat does, e.g. "\${version} \${srcaddr} \${start} \${action}"\n`,
+            stderr: () =>
+                `--format "version srcaddr": log format token "version" is not of the form \${field-name}; write the fields as the flow log's logFormat does, e.g. "\${version} \${srcaddr} \${start} \${action}"\n`,
         },
         {
             name: "a --format without start",
             args: () => ["--config", LAB, "--records", lab, "--format", "${version} ${srcaddr} ${action}"],
-            stderr: () => `${lab}: the format (version srcaddr action) has no "start" field: CloudWatch Logs takes a record's start as its event time, so the periods cannot be placed\n`,
+            stderr: () =>
+                `${lab}: the format (version srcaddr action) has no "start" field: CloudWatch Logs takes a record's start as its event time, so the periods cannot be placed\n`,
         },
-        { name: "a records file that does not exist", args: () => ["--config", LAB, "--records", path.join(tmp, "missing.log")], stderr: () => `cannot read records file ${path.join(tmp, "missing.log")}: no such file\n` },
-        { name: "a directory as the records file", args: () => ["--config", LAB, "--records", tmp], stderr: () => `cannot read records file ${tmp}: it is a directory\n` },
-        { name: "an empty records file", args: () => ["--config", LAB, "--records", tmpFile("empty.log", "")], stderr: () => `${path.join(tmp, "empty.log")}: empty: no flow log records (only blank or # comment lines)\n` },
+        {
+            name: "a records file that does not exist",
+            args: () => ["--config", LAB, "--records", path.join(tmp, "missing.log")],
+            stderr: () => `cannot read records file ${path.join(tmp, "missing.log")}: no such file\n`,
+        },
+        {
+            name: "a directory as the records file",
+            args: () => ["--config", LAB, "--records", tmp],
+            stderr: () => `cannot read records file ${tmp}: it is a directory\n`,
+        },
+        {
+            name: "an empty records file",
+            args: () => ["--config", LAB, "--records", tmpFile("empty.log", "")],
+            stderr: () =>
+                `${path.join(tmp, "empty.log")}: empty: no flow log records (only blank or # comment lines)\n`,
+        },
         {
             name: "a records file of blank and comment lines",
             args: () => ["--config", LAB, "--records", tmpFile("comments.log", "# nothing yet\n\n   \n")],
-            stderr: () => `${path.join(tmp, "comments.log")}: empty: no flow log records (only blank or # comment lines)\n`,
+            stderr: () =>
+                `${path.join(tmp, "comments.log")}: empty: no flow log records (only blank or # comment lines)\n`,
         },
         {
             name: "a header line and no records",
-            args: () => ["--config", LAB, "--records", tmpFile("header.log", "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n")],
+            args: () => [
+                "--config",
+                LAB,
+                "--records",
+                tmpFile(
+                    "header.log",
+                    "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n",
+                ),
+            ],
             stderr: () => `${path.join(tmp, "header.log")}: empty: a header line and no records\n`,
         },
         {
@@ -281,24 +394,42 @@ describe("npm run rules: bad usage and unusable input (exit 2, one clear message
         },
         {
             name: "a truncated gzip file",
-            args: () => ["--config", LAB, "--records", tmpFile("cut.log.gz", new Uint8Array(zlib.gzipSync(record(0).repeat(50))).subarray(0, 30))],
-            stderr: () => new RegExp(`^${path.join(tmp, "cut.log.gz").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: not a valid gzip file: unexpected end of file\n$`),
+            args: () => [
+                "--config",
+                LAB,
+                "--records",
+                tmpFile("cut.log.gz", new Uint8Array(zlib.gzipSync(record(0).repeat(50))).subarray(0, 30)),
+            ],
+            stderr: () =>
+                new RegExp(
+                    `^${path.join(tmp, "cut.log.gz").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: not a valid gzip file: unexpected end of file\n$`,
+                ),
         },
         {
             name: "a file with no valid record",
             args: () => ["--config", LAB, "--records", tmpFile("junk.log", "hello world\nnot a record\n")],
-            stderr: () => `${path.join(tmp, "junk.log")}: no valid flow log record in 2 lines (format: 14 fields, version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status); first problem, line 1: expected 14 space-separated fields, found 2; if the records are in another format, say which with --format "<log format>"\n`,
+            stderr: () =>
+                `${path.join(tmp, "junk.log")}: no valid flow log record in 2 lines (format: 14 fields, version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status); first problem, line 1: expected 14 space-separated fields, found 2; if the records are in another format, say which with --format "<log format>"\n`,
         },
         {
             name: "an invalid stack config",
-            args: () => ["--config", tmpFile("Pulumi.bad.yaml", "config:\n  aws:region: us-east-1\n  vpc-flow-monitor:regions: []\n  vpc-flow-monitor:alerts: { rules: [{ name: r, match: { dstPort: 70000 } }] }\n"), "--records", lab],
-            stderr: () => [
-                `Invalid vpc-flow-monitor configuration in ${path.relative(process.cwd(), path.join(tmp, "Pulumi.bad.yaml"))}: 2 problems`,
-                "  - regions: at least one region is required; given []. Allowed: a list of { region, vpcs }",
-                "  - alerts.rules[0].match.dstPort: not a port match; given 70000. Allowed: a port 0–65535, a list of ports [22, 3389], or a range { from: 1024, to: 2048 }",
-                "No records were evaluated.",
-                "",
-            ].join("\n"),
+            args: () => [
+                "--config",
+                tmpFile(
+                    "Pulumi.bad.yaml",
+                    "config:\n  aws:region: us-east-1\n  vpc-flow-monitor:regions: []\n  vpc-flow-monitor:alerts: { rules: [{ name: r, match: { dstPort: 70000 } }] }\n",
+                ),
+                "--records",
+                lab,
+            ],
+            stderr: () =>
+                [
+                    `Invalid vpc-flow-monitor configuration in ${path.relative(process.cwd(), path.join(tmp, "Pulumi.bad.yaml"))}: 2 problems`,
+                    "  - regions: at least one region is required; given []. Allowed: a list of { region, vpcs }",
+                    "  - alerts.rules[0].match.dstPort: not a port match; given 70000. Allowed: a port 0–65535, a list of ports [22, 3389], or a range { from: 1024, to: 2048 }",
+                    "No records were evaluated.",
+                    "",
+                ].join("\n"),
         },
     ];
     for (const c of cases) {
@@ -324,10 +455,17 @@ describe("npm run rules: bad usage and unusable input (exit 2, one clear message
     });
 
     it("runs as `npm run rules`: exit 0 with the JSON on stdout, exit 2 on bad usage", () => {
-        const ok = spawnSync("npm", ["run", "--silent", "rules", "--", "--config", LAB, "--records", lab, "--json", "--vpc", "lab"], { cwd: PROJECT_DIR, encoding: "utf8" });
+        const ok = spawnSync(
+            "npm",
+            ["run", "--silent", "rules", "--", "--config", LAB, "--records", lab, "--json", "--vpc", "lab"],
+            { cwd: PROJECT_DIR, encoding: "utf8" },
+        );
         assert.equal(ok.status, 0, ok.stderr);
         assert.deepStrictEqual(JSON.parse(ok.stdout), { alarms: [fire("lab", "bastion-http-rejected", at(300))] });
-        const bad = spawnSync("npm", ["run", "--silent", "rules", "--", "--config", LAB], { cwd: PROJECT_DIR, encoding: "utf8" });
+        const bad = spawnSync("npm", ["run", "--silent", "rules", "--", "--config", LAB], {
+            cwd: PROJECT_DIR,
+            encoding: "utf8",
+        });
         assert.equal(bad.status, 2);
         assert.match(bad.stderr, /--records FILE is required/);
     });
@@ -337,22 +475,89 @@ describe("npm run rules: bad usage and unusable input (exit 2, one clear message
 // The evaluation itself
 
 describe("rule evaluation: CloudWatch's semantics", () => {
-    const rule = (threshold: number, periodSeconds: number, evaluationPeriods: number) => ({ threshold, periodSeconds, evaluationPeriods });
+    const rule = (threshold: number, periodSeconds: number, evaluationPeriods: number) => ({
+        threshold,
+        periodSeconds,
+        evaluationPeriods,
+    });
     const sums = (entries: [number, number][]) => new Map(entries);
 
     const CASES: readonly { name: string; rule: ReturnType<typeof rule>; sums: [number, number][]; at: number[] }[] = [
-        { name: "one period reaching the threshold fires at its end", rule: rule(3, 300, 1), sums: [[0, 3]], at: [300] },
+        {
+            name: "one period reaching the threshold fires at its end",
+            rule: rule(3, 300, 1),
+            sums: [[0, 3]],
+            at: [300],
+        },
         { name: "one record short does not fire", rule: rule(3, 300, 1), sums: [[0, 2]], at: [] },
-        { name: "breaching periods in a row fire once", rule: rule(1, 60, 1), sums: [[0, 1], [60, 5], [120, 1]], at: [60] },
-        { name: "a quiet period in between brings it back to OK, so it fires again", rule: rule(1, 60, 1), sums: [[0, 1], [120, 1]], at: [60, 180] },
-        { name: "a non-breaching period in between brings it back to OK", rule: rule(2, 60, 1), sums: [[0, 2], [60, 1], [120, 2]], at: [60, 180] },
-        { name: "N of N: fires at the end of the Nth breaching period in a row", rule: rule(1, 60, 3), sums: [[0, 1], [60, 1], [120, 1], [180, 1]], at: [180] },
-        { name: "N of N: a gap restarts the count", rule: rule(1, 60, 3), sums: [[0, 1], [60, 1], [180, 1], [240, 1]], at: [] },
-        { name: "unsorted input", rule: rule(1, 300, 2), sums: [[600, 4], [0, 1], [300, 1]], at: [600] },
+        {
+            name: "breaching periods in a row fire once",
+            rule: rule(1, 60, 1),
+            sums: [
+                [0, 1],
+                [60, 5],
+                [120, 1],
+            ],
+            at: [60],
+        },
+        {
+            name: "a quiet period in between brings it back to OK, so it fires again",
+            rule: rule(1, 60, 1),
+            sums: [
+                [0, 1],
+                [120, 1],
+            ],
+            at: [60, 180],
+        },
+        {
+            name: "a non-breaching period in between brings it back to OK",
+            rule: rule(2, 60, 1),
+            sums: [
+                [0, 2],
+                [60, 1],
+                [120, 2],
+            ],
+            at: [60, 180],
+        },
+        {
+            name: "N of N: fires at the end of the Nth breaching period in a row",
+            rule: rule(1, 60, 3),
+            sums: [
+                [0, 1],
+                [60, 1],
+                [120, 1],
+                [180, 1],
+            ],
+            at: [180],
+        },
+        {
+            name: "N of N: a gap restarts the count",
+            rule: rule(1, 60, 3),
+            sums: [
+                [0, 1],
+                [60, 1],
+                [180, 1],
+                [240, 1],
+            ],
+            at: [],
+        },
+        {
+            name: "unsorted input",
+            rule: rule(1, 300, 2),
+            sums: [
+                [600, 4],
+                [0, 1],
+                [300, 1],
+            ],
+            at: [600],
+        },
     ];
     for (const c of CASES) {
         it(c.name, () => {
-            assert.deepEqual(alarmFirings(sums(c.sums), c.rule).map((f) => f.at), c.at);
+            assert.deepEqual(
+                alarmFirings(sums(c.sums), c.rule).map((f) => f.at),
+                c.at,
+            );
         });
     }
 
@@ -364,9 +569,14 @@ describe("rule evaluation: CloudWatch's semantics", () => {
         const last = Math.max(...starts);
         const firings: number[] = [];
         let state = "OK";
-        for (let end = first + r.periodSeconds; end <= last + r.periodSeconds * (r.evaluationPeriods + 1); end += r.periodSeconds) {
+        for (
+            let end = first + r.periodSeconds;
+            end <= last + r.periodSeconds * (r.evaluationPeriods + 1);
+            end += r.periodSeconds
+        ) {
             let breaching = true;
-            for (let k = 1; k <= r.evaluationPeriods; k++) breaching &&= (periodSums.get(end - k * r.periodSeconds) ?? 0) >= r.threshold;
+            for (let k = 1; k <= r.evaluationPeriods; k++)
+                breaching &&= (periodSums.get(end - k * r.periodSeconds) ?? 0) >= r.threshold;
             const next = breaching ? "ALARM" : "OK";
             if (next === "ALARM" && state !== "ALARM") firings.push(end);
             state = next;
@@ -377,10 +587,16 @@ describe("rule evaluation: CloudWatch's semantics", () => {
     it("agrees with a step-by-step simulation of the alarm for any per-period sums", () => {
         fc.assert(
             fc.property(
-                fc.record({ threshold: fc.integer({ min: 1, max: 4 }), periodSeconds: fc.constantFrom(60, 300), evaluationPeriods: fc.integer({ min: 1, max: 4 }) }),
+                fc.record({
+                    threshold: fc.integer({ min: 1, max: 4 }),
+                    periodSeconds: fc.constantFrom(60, 300),
+                    evaluationPeriods: fc.integer({ min: 1, max: 4 }),
+                }),
                 fc.array(fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 1, max: 6 })), { maxLength: 25 }),
                 (r, entries) => {
-                    const periodSums = new Map(entries.map(([i, sum]) => [T0 + i * r.periodSeconds, sum] as [number, number]));
+                    const periodSums = new Map(
+                        entries.map(([i, sum]) => [T0 + i * r.periodSeconds, sum] as [number, number]),
+                    );
                     assert.deepEqual(
                         alarmFirings(periodSums, r).map((f) => f.at),
                         simulate(periodSums, r),
@@ -395,7 +611,11 @@ describe("rule evaluation: CloudWatch's semantics", () => {
         this.timeout(20000);
         const stackFile = loadStackFile(LAB);
         const config = validateStackConfig(stackFile.config);
-        const rules = effectiveRules({ defaultRules: config.alerts.defaultRules, stackRules: config.alerts.rules, vpcRules: config.regions[0].vpcs[0].rules });
+        const rules = effectiveRules({
+            defaultRules: config.alerts.defaultRules,
+            stackRules: config.alerts.rules,
+            vpcRules: config.regions[0].vpcs[0].rules,
+        });
         const plan = await planOf(stackFile.config, "lab");
         for (const r of rules) {
             const evaluation = evaluateRule(r, [], ALARM_LOG_FIELDS);
@@ -420,14 +640,33 @@ describe("records files: never a crash on input", () => {
         const line = fc.oneof(
             fc.string({ maxLength: 120 }),
             fc.constant(record(0)),
-            fc.array(fc.constantFrom("2", "-", "REJECT", "OK", "80", "1714557600", "99999999999999999999", "eni-1", "10.0.0.1", '"', "["), { maxLength: 16 }).map((t) => t.join(" ")),
+            fc
+                .array(
+                    fc.constantFrom(
+                        "2",
+                        "-",
+                        "REJECT",
+                        "OK",
+                        "80",
+                        "1714557600",
+                        "99999999999999999999",
+                        "eni-1",
+                        "10.0.0.1",
+                        '"',
+                        "[",
+                    ),
+                    { maxLength: 16 },
+                )
+                .map((t) => t.join(" ")),
         );
         fc.assert(
             fc.property(fc.array(line, { maxLength: 12 }), fc.constantFrom("\n", "\r\n", "\r"), (lines, eol) => {
                 const text = lines.join(eol);
                 try {
                     const result = parseRecordsText(text, options);
-                    const content = text.split(/\r\n|\n|\r/).filter((l) => l.trim() !== "" && !l.trim().startsWith("#")).length;
+                    const content = text
+                        .split(/\r\n|\n|\r/)
+                        .filter((l) => l.trim() !== "" && !l.trim().startsWith("#")).length;
                     const header = result.records.length + result.skipped.length === content - 1 ? 1 : 0;
                     assert.equal(result.records.length + result.skipped.length + header, content);
                     for (const r of result.records) assert.doesNotThrow(() => isoSeconds(r.start));
@@ -440,7 +679,10 @@ describe("records files: never a crash on input", () => {
     });
 
     it("handles a binary file without throwing anything but a RecordsFileError", async () => {
-        const file = tmpFile("binary.bin", Uint8Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256));
+        const file = tmpFile(
+            "binary.bin",
+            Uint8Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256),
+        );
         const { code, stderr } = await run("--config", LAB, "--records", file);
         assert.equal(code, 2);
         assert.match(stderr, /no valid flow log record in \d+ lines/);

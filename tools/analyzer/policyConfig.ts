@@ -46,14 +46,20 @@ export function resolvePolicyConfig(policies: Policies, file?: unknown, source =
     if (file === undefined) return resolved;
 
     if (typeof file !== "object" || file === null || Array.isArray(file)) {
-        throw new PolicyConfigError([{ path: "(top level)", message: "expected a JSON object keyed by policy name (or \"all\")" }], source);
+        throw new PolicyConfigError(
+            [{ path: "(top level)", message: 'expected a JSON object keyed by policy name (or "all")' }],
+            source,
+        );
     }
     const byName = new Map(policies.map((p) => [p.name, p]));
     const entries = Object.entries(file as Record<string, unknown>);
     // "all" first, so that a policy's own entry overrides it wherever it is in the file.
     for (const [key, value] of [...entries.filter(([k]) => k === "all"), ...entries.filter(([k]) => k !== "all")]) {
         if (key === "environments") {
-            problems.push({ path: key, message: "Pulumi ESC environments cannot be opened offline; put the values in this file" });
+            problems.push({
+                path: key,
+                message: "Pulumi ESC environments cannot be opened offline; put the values in this file",
+            });
             continue;
         }
         if (key === "all") {
@@ -63,7 +69,10 @@ export function resolvePolicyConfig(policies: Policies, file?: unknown, source =
         }
         const policy = byName.get(key);
         if (!policy) {
-            problems.push({ path: key, message: `no policy of that name in the pack; policies: ${[...byName.keys()].join(", ")}` });
+            problems.push({
+                path: key,
+                message: `no policy of that name in the pack; policies: ${[...byName.keys()].join(", ")}`,
+            });
             continue;
         }
         if (typeof value === "string") {
@@ -72,7 +81,10 @@ export function resolvePolicyConfig(policies: Policies, file?: unknown, source =
             continue;
         }
         if (typeof value !== "object" || value === null || Array.isArray(value)) {
-            problems.push({ path: key, message: `expected an enforcement level (${ENFORCEMENT_LEVELS.join(", ")}) or an object; given ${JSON.stringify(value)}` });
+            problems.push({
+                path: key,
+                message: `expected an enforcement level (${ENFORCEMENT_LEVELS.join(", ")}) or an object; given ${JSON.stringify(value)}`,
+            });
             continue;
         }
         const { enforcementLevel, ...properties } = value as Record<string, unknown>;
@@ -88,32 +100,58 @@ export function resolvePolicyConfig(policies: Policies, file?: unknown, source =
 }
 
 function levelOf(value: unknown, path: string, problems: PolicyConfigProblem[]): EnforcementLevel | undefined {
-    if (typeof value === "string" && (ENFORCEMENT_LEVELS as readonly string[]).includes(value)) return value as EnforcementLevel;
-    problems.push({ path, message: `not an enforcement level; given ${JSON.stringify(value)}, allowed: ${ENFORCEMENT_LEVELS.join(", ")}` });
+    if (typeof value === "string" && (ENFORCEMENT_LEVELS as readonly string[]).includes(value))
+        return value as EnforcementLevel;
+    problems.push({
+        path,
+        message: `not an enforcement level; given ${JSON.stringify(value)}, allowed: ${ENFORCEMENT_LEVELS.join(", ")}`,
+    });
     return undefined;
 }
 
 function defaultsOf(schema: PolicyConfigSchema | undefined): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const [key, property] of Object.entries(schema?.properties ?? {})) {
-        if (typeof property === "object" && property.default !== undefined) out[key] = structuredClone(property.default);
+        if (typeof property === "object" && property.default !== undefined)
+            out[key] = structuredClone(property.default);
     }
     return out;
 }
 
-function schemaProblems(schema: PolicyConfigSchema | undefined, properties: Record<string, unknown>, policy: string): PolicyConfigProblem[] {
+function schemaProblems(
+    schema: PolicyConfigSchema | undefined,
+    properties: Record<string, unknown>,
+    policy: string,
+): PolicyConfigProblem[] {
     const keys = Object.keys(properties);
     if (!schema) {
-        return keys.length === 0 ? [] : [{ path: `${policy}.${keys[0]}`, message: "this policy takes no configuration, only an enforcementLevel" }];
+        return keys.length === 0
+            ? []
+            : [
+                  {
+                      path: `${policy}.${keys[0]}`,
+                      message: "this policy takes no configuration, only an enforcementLevel",
+                  },
+              ];
     }
-    const validator = z.fromJSONSchema({ type: "object", properties: schema.properties, required: schema.required ?? [], additionalProperties: false } as never);
+    const validator = z.fromJSONSchema({
+        type: "object",
+        properties: schema.properties,
+        required: schema.required ?? [],
+        additionalProperties: false,
+    } as never);
     const result = validator.safeParse(properties);
     if (result.success) return [];
     const declared = Object.keys(schema.properties).join(", ");
     return result.error.issues.map((issue) => {
-        const path = [policy, ...issue.path.map((p) => (typeof p === "number" ? `[${p}]` : String(p)))].join(".").replace(/\.\[/g, "[");
+        const path = [policy, ...issue.path.map((p) => (typeof p === "number" ? `[${p}]` : String(p)))]
+            .join(".")
+            .replace(/\.\[/g, "[");
         if (issue.code === "unrecognized_keys") {
-            return { path: `${policy}.${issue.keys.join(", ")}`, message: `not a setting of this policy; settings: ${declared}` };
+            return {
+                path: `${policy}.${issue.keys.join(", ")}`,
+                message: `not a setting of this policy; settings: ${declared}`,
+            };
         }
         return { path, message: issue.message };
     });

@@ -15,7 +15,8 @@ const sentinels: Record<string, string> = require("@pulumi/policy/proxy");
 
 export const AWSX_VPC = "awsx:ec2:Vpc";
 export const VPC = "aws:ec2/vpc:Vpc";
-export const MODELLED_AWSX_VPC = "modelled: the aws:ec2/vpc:Vpc an awsx:ec2:Vpc creates at deploy time (the offline plan cannot build remote components)";
+export const MODELLED_AWSX_VPC =
+    "modelled: the aws:ec2/vpc:Vpc an awsx:ec2:Vpc creates at deploy time (the offline plan cannot build remote components)";
 
 // ---------------------------------------------------------------------------------------------
 // offline plan
@@ -110,7 +111,12 @@ export function asPreview(resources: readonly PolicyInputResource[]): PolicyInpu
         for (const [key, value] of Object.entries(r.outputs)) {
             outputs[key] = r.custom && key in inputs ? inputs[key] : unknownLike(value);
         }
-        return { ...r, inputs, outputs: r.custom ? { ...outputs, id: UNKNOWN_STRING } : outputs, id: r.custom ? UNKNOWN_STRING : r.id };
+        return {
+            ...r,
+            inputs,
+            outputs: r.custom ? { ...outputs, id: UNKNOWN_STRING } : outputs,
+            id: r.custom ? UNKNOWN_STRING : r.id,
+        };
     });
 }
 
@@ -154,14 +160,20 @@ export interface StackExport {
  * Resources pending deletion are skipped (the engine's stack analysis sees the new state only).
  */
 export function fromStackExport(json: unknown, file: string): StackExport {
-    const hint = "expected the JSON `pulumi stack export` writes: { \"version\": 3, \"deployment\": { \"resources\": [...] } }";
+    const hint =
+        'expected the JSON `pulumi stack export` writes: { "version": 3, "deployment": { "resources": [...] } }';
     if (!isRecord(json)) throw new StackExportError(`${file}: not a Pulumi stack export; ${hint}`);
     if (Array.isArray(json.resources) && json.deployment === undefined) {
-        throw new StackExportError(`${file}: not a Pulumi stack export but a resource list (the output of \`npm run plan -- --json\`?); run \`npm run check\` on the stack config instead, or export the stack with \`pulumi stack export --file FILE\``);
+        throw new StackExportError(
+            `${file}: not a Pulumi stack export but a resource list (the output of \`npm run plan -- --json\`?); run \`npm run check\` on the stack config instead, or export the stack with \`pulumi stack export --file FILE\``,
+        );
     }
-    if (!isRecord(json.deployment)) throw new StackExportError(`${file}: not a Pulumi stack export: no "deployment" object; ${hint}`);
+    if (!isRecord(json.deployment))
+        throw new StackExportError(`${file}: not a Pulumi stack export: no "deployment" object; ${hint}`);
     if (json.version !== undefined && (typeof json.version !== "number" || json.version < 1 || json.version > 3)) {
-        throw new StackExportError(`${file}: stack export version ${JSON.stringify(json.version)} is not supported (1 to 3)`);
+        throw new StackExportError(
+            `${file}: stack export version ${JSON.stringify(json.version)} is not supported (1 to 3)`,
+        );
     }
     const deployment = json.deployment;
     if (deployment.resources === undefined) {
@@ -169,14 +181,16 @@ export function fromStackExport(json: unknown, file: string): StackExport {
         if (isRecord(deployment.manifest)) return { resources: [], encryptedSecrets: 0 };
         throw new StackExportError(`${file}: not a Pulumi stack export: no "deployment.resources" list; ${hint}`);
     }
-    if (!Array.isArray(deployment.resources)) throw new StackExportError(`${file}: "deployment.resources" is not a list`);
+    if (!Array.isArray(deployment.resources))
+        throw new StackExportError(`${file}: "deployment.resources" is not a list`);
 
     const secrets = { encrypted: 0 };
     const resources: PolicyInputResource[] = [];
     deployment.resources.forEach((raw, i) => {
         const where = `${file}: deployment.resources[${i}]`;
         if (!isRecord(raw)) throw new StackExportError(`${where} is not an object`);
-        if (typeof raw.urn !== "string" || raw.urn.split("::").length < 4) throw new StackExportError(`${where} has no "urn" (or it is not a Pulumi URN)`);
+        if (typeof raw.urn !== "string" || raw.urn.split("::").length < 4)
+            throw new StackExportError(`${where} has no "urn" (or it is not a Pulumi URN)`);
         if (typeof raw.type !== "string") throw new StackExportError(`${where} (${raw.urn}) has no "type"`);
         if (raw.delete === true) return;
         const urn = raw.urn;
@@ -243,8 +257,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * The `pulumi stack export` document for resources: the inverse of fromStackExport, for the
  * audit's tests and benchmark. Providers are referenced as `urn::id`, as the engine writes them.
  */
-export function toStackExport(resources: readonly PolicyInputResource[]): { version: 3; deployment: { manifest: object; resources: object[] } } {
-    const providerIds = new Map(resources.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => [r.urn, r.id ?? "id"]));
+export function toStackExport(resources: readonly PolicyInputResource[]): {
+    version: 3;
+    deployment: { manifest: object; resources: object[] };
+} {
+    const providerIds = new Map(
+        resources.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => [r.urn, r.id ?? "id"]),
+    );
     return {
         version: 3,
         deployment: {

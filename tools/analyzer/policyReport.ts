@@ -42,16 +42,32 @@ export function resourceLabel(urn: string | undefined): string {
 /** The violations as a table: policy, level, resource, message. */
 export function violationTable(violations: readonly Violation[]): string {
     if (violations.length === 0) return "No policy violations.";
-    const rows = sortedViolations(violations).map((v) => [v.policy, v.enforcementLevel, resourceLabel(v.urn), v.message]);
+    const rows = sortedViolations(violations).map((v) => [
+        v.policy,
+        v.enforcementLevel,
+        resourceLabel(v.urn),
+        v.message,
+    ]);
     const header = ["POLICY", "LEVEL", "RESOURCE", "MESSAGE"];
     const widths = [0, 1, 2].map((c) => Math.max(header[c].length, ...rows.map((r) => r[c].length)));
-    const line = (cells: string[]) => cells.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]) : cell)).join("  ").trimEnd();
+    const line = (cells: string[]) =>
+        cells
+            .map((cell, c) => (c < 3 ? cell.padEnd(widths[c]) : cell))
+            .join("  ")
+            .trimEnd();
     return [line(header), ...rows.map(line)].join("\n");
 }
 
 /** The JSON shape of a violation: { policy, enforcementLevel, urn, message } (urn null when stack-wide). */
-export function violationsJson(violations: readonly Violation[]): { policy: string; enforcementLevel: string; urn: string | null; message: string }[] {
-    return violations.map((v) => ({ policy: v.policy, enforcementLevel: v.enforcementLevel, urn: v.urn ?? null, message: v.message }));
+export function violationsJson(
+    violations: readonly Violation[],
+): { policy: string; enforcementLevel: string; urn: string | null; message: string }[] {
+    return violations.map((v) => ({
+        policy: v.policy,
+        enforcementLevel: v.enforcementLevel,
+        urn: v.urn ?? null,
+        message: v.message,
+    }));
 }
 
 /**

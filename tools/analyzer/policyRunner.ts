@@ -102,12 +102,17 @@ const throwNotApplicable = (reason?: string): never => {
 };
 
 /** Evaluates every enabled policy of `pack` over `resources`. */
-export async function runPolicyPack(resources: readonly PolicyInputResource[], pack: PolicyPackSpec, options: RunOptions = {}): Promise<PolicyRun> {
+export async function runPolicyPack(
+    resources: readonly PolicyInputResource[],
+    pack: PolicyPackSpec,
+    options: RunOptions = {},
+): Promise<PolicyRun> {
     const violations: Violation[] = [];
     const ran: { name: string; enforcementLevel: EnforcementLevel }[] = [];
     const packLevel = pack.enforcementLevel ?? "advisory";
     const configOf = (name: string): PolicyConfigEntry => options.config?.[name] ?? {};
-    const levelOf = (name: string, own?: EnforcementLevel): EnforcementLevel => configOf(name).enforcementLevel || own || packLevel;
+    const levelOf = (name: string, own?: EnforcementLevel): EnforcementLevel =>
+        configOf(name).enforcementLevel || own || packLevel;
     const unknownNote = (policyName: string, err: Error): string => {
         const from = `policy '${policyName}' from policy pack '${pack.name}@v${pack.version}'`;
         if (options.unknownsAre === "secrets") {
@@ -121,7 +126,9 @@ export async function runPolicyPack(resources: readonly PolicyInputResource[], p
     // then every validation over the remediated inputs, as the engine does. What each policy
     // needs is worked out once, not once per resource.
     const resourcePolicies = pack.policies.filter(isResourcePolicy);
-    const remediations = resourcePolicies.filter((p) => levelOf(p.name, p.enforcementLevel) === "remediate" && p.remediateResource);
+    const remediations = resourcePolicies.filter(
+        (p) => levelOf(p.name, p.enforcementLevel) === "remediate" && p.remediateResource,
+    );
     const validations = resourcePolicies.flatMap((policy) => {
         const level = levelOf(policy.name, policy.enforcementLevel);
         if (level === "disabled" || !policy.validateResource) return [];
@@ -143,22 +150,31 @@ export async function runPolicyPack(resources: readonly PolicyInputResource[], p
         for (const policy of remediations) {
             if (!appliesTo(policy.remediateResource, resource.type)) continue;
             try {
-                const result = await policy.remediateResource!(resourceArgs(resource, inputs, byUrn, configOf(policy.name)));
+                const result = await policy.remediateResource!(
+                    resourceArgs(resource, inputs, byUrn, configOf(policy.name)),
+                );
                 if (result) inputs = result as Record<string, unknown>;
             } catch (err) {
-                if (!(err instanceof NotApplicableError) && !isUnknownError(err)) throw policyError(policy.name, resource.urn, err);
+                if (!(err instanceof NotApplicableError) && !isUnknownError(err))
+                    throw policyError(policy.name, resource.urn, err);
             }
         }
         for (const { policy, validate, level, onlyType, config } of validations) {
             if (onlyType !== undefined && onlyType !== resource.type) continue;
-            const report = (message: string) => violations.push({ policy: policy.name, enforcementLevel: level, urn: resource.urn, message });
+            const report = (message: string) =>
+                violations.push({ policy: policy.name, enforcementLevel: level, urn: resource.urn, message });
             try {
                 const result = validate(resourceArgs(resource, inputs, byUrn, config), report);
                 if (result && typeof (result as Promise<void>).then === "function") await result;
             } catch (err) {
                 if (err instanceof NotApplicableError) continue;
                 if (isUnknownError(err)) {
-                    violations.push({ policy: policy.name, enforcementLevel: "advisory", urn: resource.urn, message: unknownNote(policy.name, err as Error) });
+                    violations.push({
+                        policy: policy.name,
+                        enforcementLevel: "advisory",
+                        urn: resource.urn,
+                        message: unknownNote(policy.name, err as Error),
+                    });
                     continue;
                 }
                 throw policyError(policy.name, resource.urn, err);
@@ -182,13 +198,18 @@ export async function runPolicyPack(resources: readonly PolicyInputResource[], p
             stackTags: new Map(),
             notApplicable: throwNotApplicable,
         };
-        const report = (message: string, urn?: string) => violations.push({ policy: policy.name, enforcementLevel: level as ReportedLevel, urn, message });
+        const report = (message: string, urn?: string) =>
+            violations.push({ policy: policy.name, enforcementLevel: level as ReportedLevel, urn, message });
         try {
             await policy.validateStack(args, report);
         } catch (err) {
             if (err instanceof NotApplicableError) continue;
             if (isUnknownError(err)) {
-                violations.push({ policy: policy.name, enforcementLevel: "advisory", message: unknownNote(policy.name, err as Error) });
+                violations.push({
+                    policy: policy.name,
+                    enforcementLevel: "advisory",
+                    message: unknownNote(policy.name, err as Error),
+                });
                 continue;
             }
             throw policyError(policy.name, undefined, err);
@@ -235,7 +256,8 @@ export function toPolicyResources(resources: readonly PolicyInputResource[]): Po
             if (parent) resource.parent = parent;
         }
         resource.dependencies = link(r.dependencies);
-        for (const key in r.propertyDependencies) resource.propertyDependencies[key] = link(r.propertyDependencies[key]);
+        for (const key in r.propertyDependencies)
+            resource.propertyDependencies[key] = link(r.propertyDependencies[key]);
         const provider = providerOf(r, inputsByUrn);
         if (provider) resource.provider = provider;
     });
@@ -280,7 +302,12 @@ function providerOf(r: PolicyInputResource, byUrn: ReadonlyMap<string, PolicyInp
     const provider = byUrn.get(r.provider);
     if (!provider) return undefined;
     // The engine sends the provider's inputs (its configuration: region, profile, default tags).
-    return { type: provider.type, props: unknownCheckingProxy(provider.inputs), urn: provider.urn, name: provider.name };
+    return {
+        type: provider.type,
+        props: unknownCheckingProxy(provider.inputs),
+        urn: provider.urn,
+        name: provider.name,
+    };
 }
 
 function optionsOf(r: PolicyInputResource): PolicyResourceOptions {

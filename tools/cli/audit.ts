@@ -20,7 +20,8 @@ import { loadPolicyConfig, PACK } from "../analyzer/policyPack";
 import { passed, reportPolicyToolFailure, verdictLine, violationsJson, violationTable } from "../analyzer/policyReport";
 import { PolicyRun, runPolicyPack } from "../analyzer/policyRunner";
 
-export const USAGE = "usage: npm run audit -- FILE [--json] [--policy-config FILE]   (FILE: the output of `pulumi stack export`)";
+export const USAGE =
+    "usage: npm run audit -- FILE [--json] [--policy-config FILE]   (FILE: the output of `pulumi stack export`)";
 
 export async function main(argv: string[]): Promise<number> {
     try {
@@ -31,14 +32,19 @@ export async function main(argv: string[]): Promise<number> {
             strict: true,
         });
         if (positionals.length !== 1) {
-            throw new UsageError(`${positionals.length === 0 ? "give the stack export file to audit" : `give one stack export file, not ${positionals.length}`}\n${USAGE}`);
+            throw new UsageError(
+                `${positionals.length === 0 ? "give the stack export file to audit" : `give one stack export file, not ${positionals.length}`}\n${USAGE}`,
+            );
         }
         const policyConfig = loadPolicyConfig(values["policy-config"]);
         const file = positionals[0];
         const exported = fromStackExport(readJsonFile(file, "stack export"), file);
         const run = await runPolicyPack(exported.resources, PACK, { config: policyConfig, unknownsAre: "secrets" });
         const source = path.relative(process.cwd(), path.resolve(file)) || file;
-        process.stdout.write((values.json ? JSON.stringify(auditJson(exported, run), null, 2) : renderAudit(exported, run, source)) + "\n");
+        process.stdout.write(
+            (values.json ? JSON.stringify(auditJson(exported, run), null, 2) : renderAudit(exported, run, source)) +
+                "\n",
+        );
         return passed(run) ? 0 : 1;
     } catch (err) {
         return reportPolicyToolFailure(err, undefined, USAGE);
@@ -46,10 +52,16 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 export function renderAudit(exported: StackExport, run: PolicyRun, source: string): string {
-    const stack = exported.stack ? `stack "${exported.stack}"${exported.project ? ` of project "${exported.project}"` : ""}` : "an empty stack";
-    const lines = [`Policy pack ${PACK.name}@${PACK.version} on ${stack} (${source}): ${exported.resources.length} resources from the stack export`];
+    const stack = exported.stack
+        ? `stack "${exported.stack}"${exported.project ? ` of project "${exported.project}"` : ""}`
+        : "an empty stack";
+    const lines = [
+        `Policy pack ${PACK.name}@${PACK.version} on ${stack} (${source}): ${exported.resources.length} resources from the stack export`,
+    ];
     if (exported.encryptedSecrets > 0) {
-        lines.push(`  ${exported.encryptedSecrets} secret value${exported.encryptedSecrets === 1 ? " is" : "s are"} encrypted in the export; policies cannot read them (export with --show-secrets)`);
+        lines.push(
+            `  ${exported.encryptedSecrets} secret value${exported.encryptedSecrets === 1 ? " is" : "s are"} encrypted in the export; policies cannot read them (export with --show-secrets)`,
+        );
     }
     lines.push("", violationTable(run.violations), "", verdictLine(run));
     return lines.join("\n");
@@ -61,7 +73,16 @@ export function auditJson(exported: StackExport, run: PolicyRun) {
         project: exported.project ?? null,
         policyPack: { name: PACK.name, version: PACK.version },
         passed: passed(run),
-        resources: exported.resources.map(({ type, name, urn, parent, provider, custom, read, id }) => ({ type, name, urn, parent, provider, custom, read, id })),
+        resources: exported.resources.map(({ type, name, urn, parent, provider, custom, read, id }) => ({
+            type,
+            name,
+            urn,
+            parent,
+            provider,
+            custom,
+            read,
+            id,
+        })),
         violations: violationsJson(run.violations),
     };
 }

@@ -23,7 +23,8 @@ import { passed, reportPolicyToolFailure, verdictLine, violationsJson, violation
 import { PolicyInputResource, PolicyRun, runPolicyPack } from "../analyzer/policyRunner";
 import { loadStackFile, StackFile } from "../files/stackFile";
 
-export const USAGE = "usage: npm run check -- (--stack NAME | --config FILE) [--json] [--preview] [--plan] [--policy-config FILE]";
+export const USAGE =
+    "usage: npm run check -- (--stack NAME | --config FILE) [--json] [--preview] [--plan] [--policy-config FILE]";
 
 export interface CheckOptions {
     /** Judge the plan as `pulumi preview` of a new stack sees it. */
@@ -43,7 +44,9 @@ export interface CheckResult {
 /** Runs the pack over a plan. */
 export async function checkPlan(plan: Plan, options: CheckOptions = {}): Promise<CheckResult> {
     const resources = fromPlan(plan);
-    const run = await runPolicyPack(options.preview ? asPreview(resources) : resources, PACK, { config: options.policyConfig ?? loadPolicyConfig() });
+    const run = await runPolicyPack(options.preview ? asPreview(resources) : resources, PACK, {
+        config: options.policyConfig ?? loadPolicyConfig(),
+    });
     return { plan, resources, run };
 }
 
@@ -69,14 +72,21 @@ export async function main(argv: string[], hooks: Pick<CheckOptions, "transformP
             strict: true,
         });
         const file = stackFilePath(values, USAGE);
-        if (values.json && values.plan) throw new UsageError(`--plan prints the plan for people and cannot be combined with --json (which includes the resources)\n${USAGE}`);
+        if (values.json && values.plan)
+            throw new UsageError(
+                `--plan prints the plan for people and cannot be combined with --json (which includes the resources)\n${USAGE}`,
+            );
         // The policy config first: a bad one fails fast, before a plan is made.
         const policyConfig = loadPolicyConfig(values["policy-config"]);
         const stackFile = loadStackFile(file);
         source = path.relative(process.cwd(), stackFile.path) || stackFile.path;
         const preview = values.preview ?? false;
         const result = await checkStackFile(stackFile, { preview, policyConfig, transformPlan: hooks.transformPlan });
-        process.stdout.write((values.json ? JSON.stringify(checkJson(result, preview), null, 2) : renderCheck(result, source, preview, values.plan ?? false)) + "\n");
+        process.stdout.write(
+            (values.json
+                ? JSON.stringify(checkJson(result, preview), null, 2)
+                : renderCheck(result, source, preview, values.plan ?? false)) + "\n",
+        );
         return passed(result.run) ? 0 : 1;
     } catch (err) {
         return reportPolicyToolFailure(err, source, USAGE);
@@ -89,13 +99,18 @@ export function renderCheck(result: CheckResult, source: string, preview: boolea
     const modelled = resources.filter((r) => r.synthetic);
     const lines: string[] = [];
     if (withPlan) lines.push(renderPlan(plan), "");
-    lines.push(`Policy pack ${PACK.name}@${PACK.version} on stack "${plan.stack}" (${source}): ${plan.resources.length} resources from the offline plan`);
+    lines.push(
+        `Policy pack ${PACK.name}@${PACK.version} on stack "${plan.stack}" (${source}): ${plan.resources.length} resources from the offline plan`,
+    );
     if (modelled.length > 0) {
         lines.push(
             `  + ${modelled.length} ${VPC} modelled inside ${AWSX_VPC} (awsx builds it at deploy time; the offline plan cannot see it): ${modelled.map((r) => r.name).join(", ")}`,
         );
     }
-    if (preview) lines.push("  judged as `pulumi preview` of a new stack sees it: ids, ARNs and values computed from other resources unknown");
+    if (preview)
+        lines.push(
+            "  judged as `pulumi preview` of a new stack sees it: ids, ARNs and values computed from other resources unknown",
+        );
     lines.push("", violationTable(run.violations), "", verdictLine(run));
     return lines.join("\n");
 }
@@ -106,7 +121,21 @@ export function checkJson(result: CheckResult, preview: boolean) {
     const resources = result.resources.map((r) => {
         const p = planned.get(r.urn);
         const { type, name, urn, parent, provider, custom, read, id, inputs, dependencies, propertyDependencies } = r;
-        return { type, name, urn, parent, provider, providers: p?.providers, custom, read, id, inputs, dependencies, propertyDependencies, synthetic: r.synthetic };
+        return {
+            type,
+            name,
+            urn,
+            parent,
+            provider,
+            providers: p?.providers,
+            custom,
+            read,
+            id,
+            inputs,
+            dependencies,
+            propertyDependencies,
+            synthetic: r.synthetic,
+        };
     });
     return {
         stack: result.plan.stack,

@@ -31,13 +31,20 @@ export async function main(dir = PROJECT_DIR): Promise<number> {
             const preview = (await checkPlan(plan, { policyConfig, preview: true })).run;
             const ok = passed(up) && passed(preview);
             if (!ok) failed++;
-            process.stdout.write(`${ok ? "ok  " : "FAIL"}  ${name}: ${plan.resources.length} resources; up: ${counts(up)}; preview: ${counts(preview)}\n`);
-            for (const [view, run] of [["up", up], ["preview", preview]] as const) {
-                if (run.violations.length > 0) process.stdout.write(indent(`${view}:\n${violationTable(run.violations)}`) + "\n");
+            process.stdout.write(
+                `${ok ? "ok  " : "FAIL"}  ${name}: ${plan.resources.length} resources; up: ${counts(up)}; preview: ${counts(preview)}\n`,
+            );
+            for (const [view, run] of [
+                ["up", up],
+                ["preview", preview],
+            ] as const) {
+                if (run.violations.length > 0)
+                    process.stdout.write(indent(`${view}:\n${violationTable(run.violations)}`) + "\n");
             }
         } catch (err) {
             failed++;
-            const detail = err instanceof ConfigError ? formatProblems(err.problems, file) : String((err as Error).stack ?? err);
+            const detail =
+                err instanceof ConfigError ? formatProblems(err.problems, file) : String((err as Error).stack ?? err);
             process.stdout.write(`FAIL  ${name}\n${indent(detail)}\n`);
         }
     }

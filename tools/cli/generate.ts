@@ -56,24 +56,30 @@ export function parseRequest(argv: readonly string[], clock: () => Date = () => 
         strict: true,
     });
     if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}\n${USAGE}`);
-    if (values.out === undefined) throw new UsageError(`--out DIR is required: where to write the flow log tree\n${USAGE}`);
+    if (values.out === undefined)
+        throw new UsageError(`--out DIR is required: where to write the flow log tree\n${USAGE}`);
     const problems: string[] = [];
     const days = Number(values.days);
-    if (!/^\d+$/.test(values.days!) || days < 1 || days > MAX_DAYS) problems.push(`--days ${values.days}: expected a whole number from 1 to ${MAX_DAYS}`);
+    if (!/^\d+$/.test(values.days!) || days < 1 || days > MAX_DAYS)
+        problems.push(`--days ${values.days}: expected a whole number from 1 to ${MAX_DAYS}`);
     const seed = Number(values.seed);
-    if (!/^\d+$/.test(values.seed!) || seed > 0xffffffff) problems.push(`--seed ${values.seed}: expected a whole number from 0 to 4294967295`);
+    if (!/^\d+$/.test(values.seed!) || seed > 0xffffffff)
+        problems.push(`--seed ${values.seed}: expected a whole number from 0 to 4294967295`);
     let end = currentHour(clock());
     if (values.end !== undefined) {
         end = new Date(values.end);
         const iso = /^\d{4}-\d{2}-\d{2}T\d{2}(:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:\d{2})$/.test(values.end);
         if (!iso || Number.isNaN(end.getTime()) || end.getTime() % 3_600_000 !== 0) {
-            problems.push(`--end ${values.end}: expected a whole hour in ISO 8601 with its zone, e.g. 2026-11-05T07:00:00Z`);
+            problems.push(
+                `--end ${values.end}: expected a whole hour in ISO 8601 with its zone, e.g. 2026-11-05T07:00:00Z`,
+            );
         }
     }
     if (!(FILE_FORMATS as readonly string[]).includes(values["file-format"]!)) {
         problems.push(`--file-format ${values["file-format"]}: expected ${FILE_FORMATS.join(", ")}`);
     }
-    if (!/^\d{12}$/.test(values.account!)) problems.push(`--account ${values.account}: expected a 12-digit AWS account id`);
+    if (!/^\d{12}$/.test(values.account!))
+        problems.push(`--account ${values.account}: expected a 12-digit AWS account id`);
     if (problems.length) throw new UsageError(`${problems.join("\n")}\n${USAGE}`);
     return {
         out: values.out,
@@ -92,7 +98,8 @@ function checkOut(out: string): void {
     if (!fs.statSync(out).isDirectory()) throw new UsageError(`--out ${out} is a file, not a directory`);
     const found = findFlowLogFiles(out);
     const count = found.parquet.length + found.plainText.length;
-    if (count > 0) throw new UsageError(`--out ${out} already holds ${count} flow log files; choose a new or empty directory`);
+    if (count > 0)
+        throw new UsageError(`--out ${out} already holds ${count} flow log files; choose a new or empty directory`);
 }
 
 export interface GenerateSummary {
@@ -103,18 +110,31 @@ export interface GenerateSummary {
 /** Generates and writes the sample tree. */
 export async function generate(request: GenerateRequest): Promise<GenerateSummary> {
     checkOut(request.out);
-    const lake = generateLake({ seed: request.seed, end: request.end, days: request.days, accountId: request.accountId });
+    const lake = generateLake({
+        seed: request.seed,
+        end: request.end,
+        days: request.days,
+        accountId: request.accountId,
+    });
     fs.mkdirSync(request.out, { recursive: true });
     const written: GenerateSummary["written"] = [];
     if (request.fileFormat !== "plain-text") {
         const objects = deliver(lake, FileFormat.PARQUET);
         await writeParquetObjects(request.out, objects);
-        written.push({ format: FileFormat.PARQUET, objects: objects.length, root: commonRoot(objects.map((o) => o.key)) });
+        written.push({
+            format: FileFormat.PARQUET,
+            objects: objects.length,
+            root: commonRoot(objects.map((o) => o.key)),
+        });
     }
     if (request.fileFormat !== "parquet") {
         const objects = deliver(lake, FileFormat.PLAIN_TEXT);
         writePlainTextObjects(request.out, objects);
-        written.push({ format: FileFormat.PLAIN_TEXT, objects: objects.length, root: commonRoot(objects.map((o) => o.key)) });
+        written.push({
+            format: FileFormat.PLAIN_TEXT,
+            objects: objects.length,
+            root: commonRoot(objects.map((o) => o.key)),
+        });
     }
     return { lake, written };
 }
@@ -125,7 +145,10 @@ function commonRoot(keys: readonly string[]): string {
     const first = parts[0] ?? [];
     let n = 0;
     while (n < first.length && parts.every((p) => p[n] === first[n])) n++;
-    return first.slice(0, n).map((p) => p + "/").join("");
+    return first
+        .slice(0, n)
+        .map((p) => p + "/")
+        .join("");
 }
 
 const utc = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 16).replace("T", " ") + " UTC";
@@ -140,8 +163,15 @@ export function describe(request: GenerateRequest, summary: GenerateSummary): st
     const width = Math.max(...lake.vpcs.map((vpc) => vpc.region.length));
     const nameWidth = Math.max(...lake.vpcs.map((vpc) => vpc.name.length));
     for (const vpc of lake.vpcs) {
-        const notes = [`${vpc.interfaces.length} interfaces`, vpc.cidr, ...(vpc.ipv6Cidr ? [vpc.ipv6Cidr] : []), ...(vpc.blockPublicAccess ? ["Block Public Access"] : [])];
-        lines.push(`  ${vpc.region.padEnd(width)}  ${vpc.name.padEnd(nameWidth)}  ${vpc.id}  ${vpc.flowLogId}  ${notes.join(", ")}`);
+        const notes = [
+            `${vpc.interfaces.length} interfaces`,
+            vpc.cidr,
+            ...(vpc.ipv6Cidr ? [vpc.ipv6Cidr] : []),
+            ...(vpc.blockPublicAccess ? ["Block Public Access"] : []),
+        ];
+        lines.push(
+            `  ${vpc.region.padEnd(width)}  ${vpc.name.padEnd(nameWidth)}  ${vpc.id}  ${vpc.flowLogId}  ${notes.join(", ")}`,
+        );
     }
     const scan = lake.scenario.portScan;
     lines.push(

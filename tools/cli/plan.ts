@@ -27,7 +27,9 @@ export function stackFilePath(values: { stack?: string; config?: string }, usage
         throw new UsageError(`give exactly one of --stack NAME or --config FILE\n${usage}`);
     }
     if (values.stack !== undefined && !/^[A-Za-z0-9_-]+$/.test(values.stack)) {
-        throw new UsageError(`--stack ${JSON.stringify(values.stack)} is not a stack name (letters, digits, - and _)\n${usage}`);
+        throw new UsageError(
+            `--stack ${JSON.stringify(values.stack)} is not a stack name (letters, digits, - and _)\n${usage}`,
+        );
     }
     return values.config ?? path.join(PROJECT_DIR, `Pulumi.${values.stack}.yaml`);
 }
@@ -41,16 +43,46 @@ export async function main(argv: string[]): Promise<number> {
     try {
         const { values } = parseArgs({
             args: argv,
-            options: { stack: { type: "string" }, config: { type: "string" }, json: { type: "boolean", default: false } },
+            options: {
+                stack: { type: "string" },
+                config: { type: "string" },
+                json: { type: "boolean", default: false },
+            },
             strict: true,
         });
         const stackFile = resolveStackFile(values);
         source = path.relative(process.cwd(), stackFile.path) || stackFile.path;
         const plan = await planStack(stackFile.stack, toEngineConfig(stackFile.config));
         if (values.json) {
-            const resources = plan.resources.map(({ type, name, urn, parent, provider, providers, custom, read, id, inputs, dependencies, propertyDependencies }) => ({
-                type, name, urn, parent, provider, providers, custom, read, id, inputs, dependencies, propertyDependencies,
-            }));
+            const resources = plan.resources.map(
+                ({
+                    type,
+                    name,
+                    urn,
+                    parent,
+                    provider,
+                    providers,
+                    custom,
+                    read,
+                    id,
+                    inputs,
+                    dependencies,
+                    propertyDependencies,
+                }) => ({
+                    type,
+                    name,
+                    urn,
+                    parent,
+                    provider,
+                    providers,
+                    custom,
+                    read,
+                    id,
+                    inputs,
+                    dependencies,
+                    propertyDependencies,
+                }),
+            );
             process.stdout.write(JSON.stringify({ stack: plan.stack, resources }, null, 2) + "\n");
         } else {
             process.stdout.write(renderPlan(plan) + "\n");
@@ -67,7 +99,11 @@ export function reportFailure(err: unknown, source?: string): number {
         process.stderr.write(formatProblems(err.problems, source) + "\nNothing was planned or deployed.\n");
         return 2;
     }
-    if (err instanceof UsageError || err instanceof StackFileError || (err as { code?: string })?.code?.startsWith("ERR_PARSE_ARGS")) {
+    if (
+        err instanceof UsageError ||
+        err instanceof StackFileError ||
+        (err as { code?: string })?.code?.startsWith("ERR_PARSE_ARGS")
+    ) {
         process.stderr.write(`${(err as Error).message}\n`);
         return 2;
     }

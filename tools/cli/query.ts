@@ -55,22 +55,35 @@ export function parseRequest(argv: readonly string[], clock: () => Date = () => 
         if (positionals.length) throw new UsageError(`--list takes no query name\n${USAGE}`);
         return "list";
     }
-    if (positionals.length === 0) throw new UsageError(`give the name of a query (npm run query -- --list shows them)\n${USAGE}`);
+    if (positionals.length === 0)
+        throw new UsageError(`give the name of a query (npm run query -- --list shows them)\n${USAGE}`);
     if (positionals.length > 1) throw new UsageError(`one query at a time; given ${positionals.join(", ")}\n${USAGE}`);
     const query = NAMED_QUERIES.find((q) => q.name === positionals[0]);
     if (!query) {
-        throw new UsageError(`unknown query "${positionals[0]}"; known queries: ${NAMED_QUERIES.map((q) => q.name).join(", ")}`);
+        throw new UsageError(
+            `unknown query "${positionals[0]}"; known queries: ${NAMED_QUERIES.map((q) => q.name).join(", ")}`,
+        );
     }
-    if (!FORMATS.includes(values.format!)) throw new UsageError(`--format ${values.format}: expected ${FORMATS.join(", ")}`);
+    if (!FORMATS.includes(values.format!))
+        throw new UsageError(`--format ${values.format}: expected ${FORMATS.join(", ")}`);
     if (!FILE_FORMATS.includes(values["file-format"]!)) {
         throw new UsageError(`--file-format ${values["file-format"]}: expected ${FILE_FORMATS.join(", ")}`);
     }
     const params = parseParams(query, values.param ?? []);
     const now = values.now === undefined ? clock() : parseTime(values.now);
     if (values.data === undefined) {
-        throw new UsageError("--data DIR is required: the folder holding a local copy of the flow log tree (e.g. from npm run generate)");
+        throw new UsageError(
+            "--data DIR is required: the folder holding a local copy of the flow log tree (e.g. from npm run generate)",
+        );
     }
-    return { query, data: values.data, params, format: values.format as OutputFormat, now, fileFormat: values["file-format"] as FileFormatChoice };
+    return {
+        query,
+        data: values.data,
+        params,
+        format: values.format as OutputFormat,
+        now,
+        fileFormat: values["file-format"] as FileFormatChoice,
+    };
 }
 
 function parseParams(query: NamedQuery, given: readonly string[]): Record<string, string> {
@@ -96,8 +109,13 @@ function parseParams(query: NamedQuery, given: readonly string[]): Record<string
 /** An ISO 8601 time with a zone, e.g. 2026-11-05T07:00:00Z. */
 export function parseTime(text: string): Date {
     const time = new Date(text);
-    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) || Number.isNaN(time.getTime())) {
-        throw new UsageError(`--now ${JSON.stringify(text)}: expected an ISO 8601 time with its zone, e.g. 2026-11-05T07:00:00Z`);
+    if (
+        !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) ||
+        Number.isNaN(time.getTime())
+    ) {
+        throw new UsageError(
+            `--now ${JSON.stringify(text)}: expected an ISO 8601 time with its zone, e.g. 2026-11-05T07:00:00Z`,
+        );
     }
     return time;
 }
@@ -138,7 +156,11 @@ export async function main(argv: string[], clock?: () => Date): Promise<number> 
 
 /** Prints an expected failure without a stack trace and returns its exit status. */
 export function reportFailure(err: unknown): number {
-    if (err instanceof UsageError || err instanceof LakeInputError || (err as { code?: string })?.code?.startsWith("ERR_PARSE_ARGS")) {
+    if (
+        err instanceof UsageError ||
+        err instanceof LakeInputError ||
+        (err as { code?: string })?.code?.startsWith("ERR_PARSE_ARGS")
+    ) {
         process.stderr.write(`${(err as Error).message}\n`);
         return 2;
     }

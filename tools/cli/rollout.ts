@@ -13,7 +13,14 @@ import { validateStackConfig } from "../../program/stackConfig";
 import { ResumeError, runRollout, StackRunner } from "../rollout/orchestrator";
 import { INSTALL_HINT, pulumiCliAvailable, PulumiStackRunner } from "../rollout/pulumiRunner";
 import { StateFile } from "../rollout/stateFile";
-import { describePlan, loadWavesFile, RolloutPlan, RolloutPlanError, validatePlan, wavesFromStackList } from "../rollout/waves";
+import {
+    describePlan,
+    loadWavesFile,
+    RolloutPlan,
+    RolloutPlanError,
+    validatePlan,
+    wavesFromStackList,
+} from "../rollout/waves";
 
 export const PROJECT_DIR = path.resolve(__dirname, "../..");
 export const STATE_FILE = ".rollout-state.json";
@@ -21,7 +28,15 @@ const DEFAULT_STACKS = "dev,staging,prod";
 const USAGE = "usage: npm run rollout -- [--waves FILE | --stacks dev,staging,prod] [--dry-run] [--resume]";
 
 /** The outputs every stack of this program exports (program/main.ts StackOutputs). */
-export const EXPECTED_OUTPUT_KEYS = ["homeRegion", "lakeBucketName", "glueDatabase", "glueTable", "athenaWorkgroup", "dashboardName", "vpcs"];
+export const EXPECTED_OUTPUT_KEYS = [
+    "homeRegion",
+    "lakeBucketName",
+    "glueDatabase",
+    "glueTable",
+    "athenaWorkgroup",
+    "dashboardName",
+    "vpcs",
+];
 
 export interface RolloutDeps {
     readonly projectDir: string;
@@ -40,11 +55,20 @@ export async function main(argv: string[], deps: RolloutDeps = { projectDir: PRO
     try {
         ({ values } = parseArgs({
             args: argv,
-            options: { waves: { type: "string" }, stacks: { type: "string" }, "dry-run": { type: "boolean" }, resume: { type: "boolean" } },
+            options: {
+                waves: { type: "string" },
+                stacks: { type: "string" },
+                "dry-run": { type: "boolean" },
+                resume: { type: "boolean" },
+            },
             strict: true,
         }));
-        if (values.waves !== undefined && values.stacks !== undefined) throw new RolloutPlanError(`give --waves or --stacks, not both\n${USAGE}`);
-        plan = values.waves !== undefined ? loadWavesFile(values.waves) : wavesFromStackList(values.stacks ?? DEFAULT_STACKS);
+        if (values.waves !== undefined && values.stacks !== undefined)
+            throw new RolloutPlanError(`give --waves or --stacks, not both\n${USAGE}`);
+        plan =
+            values.waves !== undefined
+                ? loadWavesFile(values.waves)
+                : wavesFromStackList(values.stacks ?? DEFAULT_STACKS);
         validatePlan(plan, deps.projectDir);
     } catch (e) {
         if (e instanceof RolloutPlanError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
@@ -57,7 +81,9 @@ export async function main(argv: string[], deps: RolloutDeps = { projectDir: PRO
     if (values["dry-run"]) {
         out("Rollout plan (dry run: nothing previewed or deployed):");
         describePlan(plan).forEach((line) => out(line));
-        out("Each stack: preview with ./policy (a mandatory violation stops the rollout), pulumi up, check the outputs.");
+        out(
+            "Each stack: preview with ./policy (a mandatory violation stops the rollout), pulumi up, check the outputs.",
+        );
         return 0;
     }
     if (!deps.runner && !(deps.cliAvailable ?? pulumiCliAvailable)()) {
@@ -93,5 +119,7 @@ if (require.main === module) {
     // Ctrl-C stops the rollout between steps and cancels the running Pulumi operations; progress is kept.
     const controller = new AbortController();
     process.once("SIGINT", () => controller.abort());
-    main(process.argv.slice(2), { projectDir: PROJECT_DIR, signal: controller.signal }).then((code) => process.exit(code));
+    main(process.argv.slice(2), { projectDir: PROJECT_DIR, signal: controller.signal }).then((code) =>
+        process.exit(code),
+    );
 }

@@ -22,7 +22,6 @@ import { evaluateRule, isoSeconds, RuleEvaluation } from "../replay/ruleEvaluati
 import { resolveStackFile, UsageError } from "./plan";
 import { StackFileError } from "../files/stackFile";
 
-
 export const USAGE =
     'usage: npm run rules -- (--stack NAME | --config FILE) --records FILE [--vpc NAME] [--format "<log format>"] [--json]';
 
@@ -40,31 +39,58 @@ export interface VpcEvaluation {
 
 /** `--json`: only the alarms that would fire, in time order. */
 export interface RulesJson {
-    readonly alarms: readonly { readonly vpc: string; readonly rule: string; readonly state: "ALARM"; readonly at: string }[];
+    readonly alarms: readonly {
+        readonly vpc: string;
+        readonly rule: string;
+        readonly state: "ALARM";
+        readonly at: string;
+    }[];
 }
 
 /** Every VPC of the stack (or the one named), with the rules the program would give it, evaluated over the records. */
-export function evaluateStack(config: StackConfig, records: Pick<RecordsFile, "records" | "fields">, vpcName?: string): VpcEvaluation[] {
+export function evaluateStack(
+    config: StackConfig,
+    records: Pick<RecordsFile, "records" | "fields">,
+    vpcName?: string,
+): VpcEvaluation[] {
     const vpcs = config.regions.flatMap((region) => region.vpcs.map((vpc) => ({ region: region.region, vpc })));
     const selected = vpcName === undefined ? vpcs : vpcs.filter(({ vpc }) => vpc.name === vpcName);
     if (selected.length === 0) {
-        throw new RulesUsageError(`--vpc ${JSON.stringify(vpcName)}: no such VPC in the stack; its VPCs: ${vpcs.map(({ vpc }) => vpc.name).join(", ")}`);
+        throw new RulesUsageError(
+            `--vpc ${JSON.stringify(vpcName)}: no such VPC in the stack; its VPCs: ${vpcs.map(({ vpc }) => vpc.name).join(", ")}`,
+        );
     }
     return selected.map(({ region, vpc }) => {
-        const rules: AlertRule[] = effectiveRules({ defaultRules: config.alerts.defaultRules, stackRules: config.alerts.rules, vpcRules: vpc.rules });
-        return { vpc: vpc.name, region, rules: rules.map((rule) => evaluateRule(rule, records.records, records.fields)) };
+        const rules: AlertRule[] = effectiveRules({
+            defaultRules: config.alerts.defaultRules,
+            stackRules: config.alerts.rules,
+            vpcRules: vpc.rules,
+        });
+        return {
+            vpc: vpc.name,
+            region,
+            rules: rules.map((rule) => evaluateRule(rule, records.records, records.fields)),
+        };
     });
 }
 
 export function toJson(evaluations: readonly VpcEvaluation[]): RulesJson {
     const alarms = evaluations.flatMap(({ vpc, rules }, vpcIndex) =>
-        rules.flatMap(({ rule, firings }, ruleIndex) => firings.map((firing) => ({ vpc, rule: rule.name, at: firing.at, order: [vpcIndex, ruleIndex] }))),
+        rules.flatMap(({ rule, firings }, ruleIndex) =>
+            firings.map((firing) => ({ vpc, rule: rule.name, at: firing.at, order: [vpcIndex, ruleIndex] })),
+        ),
     );
     alarms.sort((a, b) => a.at - b.at || a.order[0] - b.order[0] || a.order[1] - b.order[1]);
     return { alarms: alarms.map(({ vpc, rule, at }) => ({ vpc, rule, state: "ALARM" as const, at: isoSeconds(at) })) };
 }
 
-export function renderText(stack: string, records: RecordsFile, source: string, evaluations: readonly VpcEvaluation[], vpcOption: string | undefined): string {
+export function renderText(
+    stack: string,
+    records: RecordsFile,
+    source: string,
+    evaluations: readonly VpcEvaluation[],
+    vpcOption: string | undefined,
+): string {
     const out: string[] = [];
     // A loop, not Math.min(...times): spreading a million records would overflow the call stack.
     let first = Infinity;
@@ -73,7 +99,9 @@ export function renderText(stack: string, records: RecordsFile, source: string, 
         first = Math.min(first, start);
         last = Math.max(last, start);
     }
-    out.push(`What would fire: ${source} against the alerting rules of stack "${stack}" (CloudWatch's evaluation replayed offline; nothing deployed)`);
+    out.push(
+        `What would fire: ${source} against the alerting rules of stack "${stack}" (CloudWatch's evaluation replayed offline; nothing deployed)`,
+    );
     out.push(
         `Records: ${records.records.length} valid, ${records.skipped.length} skipped; ${describeFormat(records)}; start times ${isoSeconds(first)} to ${isoSeconds(last)}`,
     );
@@ -106,7 +134,9 @@ export function renderText(stack: string, records: RecordsFile, source: string, 
             fired += evaluation.firings.length;
             evaluation.firings.forEach((firing, i) => {
                 const label = i === 0 ? name : " ".repeat(width);
-                out.push(`  ALARM  ${label}  at ${isoSeconds(firing.at)}: ${plural(firing.sum, "matching record")} in the period from ${isoSeconds(firing.periodStart)} (alarm: ${window})`);
+                out.push(
+                    `  ALARM  ${label}  at ${isoSeconds(firing.at)}: ${plural(firing.sum, "matching record")} in the period from ${isoSeconds(firing.periodStart)} (alarm: ${window})`,
+                );
             });
             out.push(`         ${" ".repeat(width)}  alarm ${alarmName(stack, vpc, rule.name)}`);
         }
@@ -139,7 +169,9 @@ function formatOption(text: string | undefined): readonly FlowLogField[] | undef
     try {
         return parseLogFormat(text);
     } catch (err) {
-        throw new RulesUsageError(`--format ${JSON.stringify(text)}: ${(err as Error).message}; write the fields as the flow log's logFormat does, e.g. "\${version} \${srcaddr} \${start} \${action}"`);
+        throw new RulesUsageError(
+            `--format ${JSON.stringify(text)}: ${(err as Error).message}; write the fields as the flow log's logFormat does, e.g. "\${version} \${srcaddr} \${start} \${action}"`,
+        );
     }
 }
 
@@ -160,7 +192,10 @@ export async function main(argv: string[]): Promise<number> {
         });
         const format = formatOption(values.format);
         const stackFile = resolveStackFile(values, USAGE);
-        if (values.records === undefined) throw new RulesUsageError(`--records FILE is required: a file of flow log records (plain text or .gz)\n${USAGE}`);
+        if (values.records === undefined)
+            throw new RulesUsageError(
+                `--records FILE is required: a file of flow log records (plain text or .gz)\n${USAGE}`,
+            );
         source = path.relative(process.cwd(), stackFile.path) || stackFile.path;
         const config = validateStackConfig(stackFile.config);
         const records = readRecordsFile(values.records, { format, alarmFields: ALARM_LOG_FIELDS });
@@ -169,7 +204,8 @@ export async function main(argv: string[]): Promise<number> {
         reportSkipped(values.records, records);
         for (const { vpc, rules } of evaluations) {
             for (const { rule, unavailable } of rules) {
-                if (unavailable !== undefined) process.stderr.write(`warning: rule ${rule.name} of VPC ${vpc} not evaluated: ${unavailable}\n`);
+                if (unavailable !== undefined)
+                    process.stderr.write(`warning: rule ${rule.name} of VPC ${vpc} not evaluated: ${unavailable}\n`);
             }
         }
         if (values.json) {
@@ -201,7 +237,12 @@ export function reportRulesFailure(err: unknown, source?: string): number {
         process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
         return 2;
     }
-    if (err instanceof RulesUsageError || err instanceof UsageError || err instanceof StackFileError || err instanceof RecordsFileError) {
+    if (
+        err instanceof RulesUsageError ||
+        err instanceof UsageError ||
+        err instanceof StackFileError ||
+        err instanceof RecordsFileError
+    ) {
         process.stderr.write(`${(err as Error).message}\n`);
         return 2;
     }

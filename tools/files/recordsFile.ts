@@ -13,7 +13,14 @@
  */
 import * as fs from "fs";
 import * as zlib from "zlib";
-import { DEFAULT_FORMAT_FIELDS, FLOW_LOG_FIELDS, FlowLogField, RecordParseError, parseLogFormat, parseRecord } from "../../flowlogs/fields";
+import {
+    DEFAULT_FORMAT_FIELDS,
+    FLOW_LOG_FIELDS,
+    FlowLogField,
+    RecordParseError,
+    parseLogFormat,
+    parseRecord,
+} from "../../flowlogs/fields";
 
 /** The file cannot be read, is not gzip although it says so, has no records, or its format cannot be used. */
 export class RecordsFileError extends Error {}
@@ -71,7 +78,8 @@ export function readRecordsFile(file: string, options: RecordsOptions): RecordsF
         bytes = fs.readFileSync(file);
     } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (code ?? String(err));
+        const why =
+            code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (code ?? String(err));
         throw new RecordsFileError(`cannot read records file ${file}: ${why}`);
     }
     const gzip = bytes.length >= 2 && bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1];
@@ -96,7 +104,9 @@ export function readRecordsFile(file: string, options: RecordsOptions): RecordsF
 /** Splits, recognises the format and parses every line; throws RecordsFileError only when nothing can be evaluated. */
 export function parseRecordsText(text: string, options: RecordsOptions): RecordsText {
     const lines = text.split(/\r\n|\n|\r/);
-    const content = lines.map((line, i) => ({ lineNumber: i + 1, text: line.trim() })).filter((line) => line.text !== "" && !line.text.startsWith("#"));
+    const content = lines
+        .map((line, i) => ({ lineNumber: i + 1, text: line.trim() }))
+        .filter((line) => line.text !== "" && !line.text.startsWith("#"));
     if (content.length === 0) {
         throw new RecordsFileError("empty: no flow log records (only blank or # comment lines)");
     }
@@ -128,7 +138,10 @@ export function parseRecordsText(text: string, options: RecordsOptions): Records
         }
     }
     if (records.length === 0) {
-        const hint = formatSource === FormatSource.OPTION ? "" : `; if the records are in another format, say which with --format "<log format>"`;
+        const hint =
+            formatSource === FormatSource.OPTION
+                ? ""
+                : `; if the records are in another format, say which with --format "<log format>"`;
         throw new RecordsFileError(
             `no valid flow log record in ${skipped.length} line${skipped.length === 1 ? "" : "s"} (format: ${fields.length} fields, ${fields.map((f) => f.name).join(" ")}); first problem, line ${skipped[0].lineNumber}: ${skipped[0].reason}${hint}`,
         );
@@ -143,7 +156,12 @@ function isHeaderLine(line: string): boolean {
 
 function headerFields(line: string): FlowLogField[] {
     try {
-        return parseLogFormat(line.split(/\s+/).map((name) => "${" + name + "}").join(" "));
+        return parseLogFormat(
+            line
+                .split(/\s+/)
+                .map((name) => "${" + name + "}")
+                .join(" "),
+        );
     } catch (err) {
         throw new RecordsFileError(`the header line is not a flow log format: ${(err as Error).message}`);
     }
@@ -166,7 +184,8 @@ function chooseFormat(
     // The default format is recognised by its field count (its order cannot change); anything else is
     // read as the format the stack gives the alarm log group, which is what CloudWatch would receive.
     const count = firstRecord === undefined ? 0 : firstRecord.split(/\s+/).length;
-    if (count === DEFAULT_FORMAT_FIELDS.length) return { fields: DEFAULT_FORMAT_FIELDS, formatSource: FormatSource.DEFAULT };
+    if (count === DEFAULT_FORMAT_FIELDS.length)
+        return { fields: DEFAULT_FORMAT_FIELDS, formatSource: FormatSource.DEFAULT };
     return { fields: options.alarmFields, formatSource: FormatSource.ALARM };
 }
 

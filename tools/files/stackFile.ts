@@ -38,7 +38,9 @@ export function loadStackFile(file: string): StackFile {
     try {
         text = fs.readFileSync(file, "utf8");
     } catch (err) {
-        throw new StackFileError(`cannot read stack config ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+        throw new StackFileError(
+            `cannot read stack config ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+        );
     }
     const doc = YAML.parseDocument(text, { prettyErrors: true });
     if (doc.errors.length > 0) {
@@ -51,14 +53,18 @@ export function loadStackFile(file: string): StackFile {
     }
     const root = doc.toJS() as unknown;
     if (!isRecord(root) || !isRecord(root.config)) {
-        throw new StackFileError(`${file}: not a Pulumi stack config; expected a top-level "config:" mapping of keys to values`);
+        throw new StackFileError(
+            `${file}: not a Pulumi stack config; expected a top-level "config:" mapping of keys to values`,
+        );
     }
     const config: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(root.config)) {
         // A key without a namespace belongs to the project, as the Pulumi CLI reads it.
         const fullKey = key.includes(":") ? key : `${CONFIG_NAMESPACE}:${key}`;
         if (isRecord(value) && "secure" in value && fullKey.startsWith(`${CONFIG_NAMESPACE}:`)) {
-            throw new StackFileError(`${file}: ${fullKey} is a secret; the offline tools cannot decrypt it. Keep vpc-flow-monitor keys in plain text`);
+            throw new StackFileError(
+                `${file}: ${fullKey} is a secret; the offline tools cannot decrypt it. Keep vpc-flow-monitor keys in plain text`,
+            );
         }
         config[fullKey] = value;
     }

@@ -52,7 +52,13 @@ export function partitionOf(region: string, seconds: number): Partition {
 }
 
 /** `<acct>_vpcflowlogs_<region>_<fl-id>_<YYYYMMDDTHHmmZ>_<hash>` */
-export function objectBaseName(accountId: string, region: string, flowLogId: string, intervalStart: number, hash: string): string {
+export function objectBaseName(
+    accountId: string,
+    region: string,
+    flowLogId: string,
+    intervalStart: number,
+    hash: string,
+): string {
     const t = new Date(intervalStart * 1000);
     const stamp = `${t.getUTCFullYear()}${pad(t.getUTCMonth() + 1)}${pad(t.getUTCDate())}T${pad(t.getUTCHours())}${pad(t.getUTCMinutes())}Z`;
     return `${accountId}_vpcflowlogs_${region}_${flowLogId}_${stamp}_${hash}`;
@@ -63,7 +69,10 @@ export function partitionFolder(accountId: string, partition: Partition, format:
     if (format === FileFormat.PARQUET) {
         // aws-region=... comes from regionKeyPrefix; the date keys follow in PARTITION_KEYS order.
         const dateKeys = PARTITION_KEYS.filter((key) => key.name !== "aws_region");
-        return regionKeyPrefix(accountId, partition.aws_region) + dateKeys.map((key) => `${key.pathKey}=${partition[key.name]}/`).join("");
+        return (
+            regionKeyPrefix(accountId, partition.aws_region) +
+            dateKeys.map((key) => `${key.pathKey}=${partition[key.name]}/`).join("")
+        );
     }
     const { aws_region, year, month, day, hour } = partition;
     return `${FLOW_LOG_PREFIX}/AWSLogs/${accountId}/vpcflowlogs/${aws_region}/${year}/${month}/${day}/${hour}/`;
@@ -75,7 +84,10 @@ export function partitionFolder(accountId: string, partition: Partition, format:
  */
 export function deliver(lake: GeneratedLake, format: FileFormat): DeliveredObject[] {
     const flowLogOf = new Map(lake.vpcs.map((vpc) => [vpc.id, vpc]));
-    const groups = new Map<string, { flowLogId: string; region: string; intervalStart: number; records: FlowLogRecord[] }>();
+    const groups = new Map<
+        string,
+        { flowLogId: string; region: string; intervalStart: number; records: FlowLogRecord[] }
+    >();
     for (const record of lake.records) {
         const vpc = flowLogOf.get(String(record.vpc_id));
         if (!vpc) throw new Error(`record of unknown VPC ${record.vpc_id}`);
@@ -83,7 +95,8 @@ export function deliver(lake: GeneratedLake, format: FileFormat): DeliveredObjec
         const intervalStart = end - (end % PUBLISH_INTERVAL_SECONDS);
         const id = `${vpc.flowLogId}/${intervalStart}`;
         let group = groups.get(id);
-        if (!group) groups.set(id, (group = { flowLogId: vpc.flowLogId, region: vpc.region, intervalStart, records: [] }));
+        if (!group)
+            groups.set(id, (group = { flowLogId: vpc.flowLogId, region: vpc.region, intervalStart, records: [] }));
         group.records.push(record);
     }
     const extension = format === FileFormat.PARQUET ? ".log.parquet" : ".log.gz";
@@ -91,7 +104,8 @@ export function deliver(lake: GeneratedLake, format: FileFormat): DeliveredObjec
         const partition = partitionOf(group.region, group.intervalStart);
         // The hash part of the name: any 8 hex digits; derived from the object so it is stable.
         const hash = hashString(`${group.flowLogId}/${group.intervalStart}/${format}`).toString(16).padStart(8, "0");
-        const name = objectBaseName(lake.accountId, group.region, group.flowLogId, group.intervalStart, hash) + extension;
+        const name =
+            objectBaseName(lake.accountId, group.region, group.flowLogId, group.intervalStart, hash) + extension;
         return {
             key: partitionFolder(lake.accountId, partition, format) + name,
             partition,

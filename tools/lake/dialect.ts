@@ -78,7 +78,8 @@ export function toDuckDb(sql: string, now: Date): string {
             out.push(piece.text);
             return;
         }
-        for (const call of piece.text.matchAll(/\bdate_format\s*\(/gi)) checkDateFormat(pieces, i, call.index! + call[0].length);
+        for (const call of piece.text.matchAll(/\bdate_format\s*\(/gi))
+            checkDateFormat(pieces, i, call.index! + call[0].length);
         out.push(
             piece.text
                 .replace(/\bcurrent_timestamp\b/gi, literal)

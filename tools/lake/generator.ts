@@ -75,7 +75,12 @@ export interface Vpc {
 
 export interface Scenario {
     /** Scans TCP 1..1024 of one web server within the last day, from one source port. */
-    readonly portScan: { readonly source: string; readonly sourcePort: number; readonly target: string; readonly startedAt: number };
+    readonly portScan: {
+        readonly source: string;
+        readonly sourcePort: number;
+        readonly target: string;
+        readonly startedAt: number;
+    };
     /** SSH/RDP brute force sources (the last one over IPv6). */
     readonly bruteForce: readonly string[];
     /** The office address allowed to reach the bastion and the Windows host. */
@@ -102,8 +107,14 @@ export function checkOptions(options: GeneratorOptions): void {
     if (!Number.isInteger(options.days) || options.days < 1 || options.days > MAX_DAYS) {
         problems.push(`days must be a whole number from 1 to ${MAX_DAYS}; given ${options.days}`);
     }
-    if (!(options.end instanceof Date) || Number.isNaN(options.end.getTime()) || options.end.getTime() % 3_600_000 !== 0) {
-        problems.push(`end must be a time on a whole hour (UTC), e.g. 2026-11-05T07:00:00Z; given ${String(options.end)}`);
+    if (
+        !(options.end instanceof Date) ||
+        Number.isNaN(options.end.getTime()) ||
+        options.end.getTime() % 3_600_000 !== 0
+    ) {
+        problems.push(
+            `end must be a time on a whole hour (UTC), e.g. 2026-11-05T07:00:00Z; given ${String(options.end)}`,
+        );
     }
     if (options.accountId !== undefined && !/^\d{12}$/.test(options.accountId)) {
         problems.push(`accountId must be 12 digits; given ${JSON.stringify(options.accountId)}`);
@@ -220,7 +231,9 @@ function buildVpc(plan: VpcPlan, accountId: string, rng: Rng): Vpc {
         while (usedHosts.has(privateIp));
         usedHosts.add(privateIp);
         const hasIpv6 = plan.ipv6Prefix !== undefined && (host.role === "web" || host.role === "app");
-        const ipv6 = hasIpv6 ? `${plan.ipv6Prefix}${host.publicSubnet ? host.az : 2 + host.az}:${[0, 1, 2, 3].map(() => hexGroup(rng)).join(":")}` : undefined;
+        const ipv6 = hasIpv6
+            ? `${plan.ipv6Prefix}${host.publicSubnet ? host.az : 2 + host.az}:${[0, 1, 2, 3].map(() => hexGroup(rng)).join(":")}`
+            : undefined;
         const isTask = host.role === "task";
         const taskId = isTask ? rng.hex(32) : "";
         const arn = (resource: string) => `arn:aws:ecs:${plan.region}:${accountId}:${resource}`;
@@ -382,7 +395,13 @@ function trafficRecord(o: Observation, accountId: string): FlowLogRecord {
  * flow. (AWS documents `-` for the flow fields; whether it fills the metadata fields on these
  * records is not documented.)
  */
-function statusRecord(eni: NetworkInterface, status: "NODATA" | "SKIPDATA", start: number, end: number, accountId: string): FlowLogRecord {
+function statusRecord(
+    eni: NetworkInterface,
+    status: "NODATA" | "SKIPDATA",
+    start: number,
+    end: number,
+    accountId: string,
+): FlowLogRecord {
     const record = emptyRecord();
     interfaceMetadata(record, eni, accountId);
     record.start = start;
@@ -460,13 +479,28 @@ class TrafficLog {
         if (s.client.eni) {
             // The client's own security group allows its outbound traffic; the answer is tracked.
             this.observe({
-                at: s.client.eni, direction: "egress", ...common, ...request, packets: s.requestPackets, bytes: s.requestBytes,
-                action: "ACCEPT", tcpFlags: reqFlags, trafficPath: s.clientPath, dstService: s.serverService,
+                at: s.client.eni,
+                direction: "egress",
+                ...common,
+                ...request,
+                packets: s.requestPackets,
+                bytes: s.requestBytes,
+                action: "ACCEPT",
+                tcpFlags: reqFlags,
+                trafficPath: s.clientPath,
+                dstService: s.serverService,
             });
             if (answered) {
                 this.observe({
-                    at: s.client.eni, direction: "ingress", ...common, ...response, packets: s.responsePackets, bytes: s.responseBytes,
-                    action: "ACCEPT", tcpFlags: respFlags, srcService: s.serverService,
+                    at: s.client.eni,
+                    direction: "ingress",
+                    ...common,
+                    ...response,
+                    packets: s.responsePackets,
+                    bytes: s.responseBytes,
+                    action: "ACCEPT",
+                    tcpFlags: respFlags,
+                    srcService: s.serverService,
                 });
             }
         }
@@ -475,36 +509,92 @@ class TrafficLog {
             // names the real destination) and leaves from the NAT's own address; the answer returns.
             const nat = s.nat;
             this.observe({
-                at: nat, direction: "ingress", ...common, src: s.client.address, dst: nat.privateIp, srcport: s.clientPort, dstport: s.serverPort,
-                packets: s.requestPackets, bytes: s.requestBytes, action: "ACCEPT", tcpFlags: reqFlags,
-                pktSrc: s.client.address, pktDst: s.server.address, dstService: s.serverService,
+                at: nat,
+                direction: "ingress",
+                ...common,
+                src: s.client.address,
+                dst: nat.privateIp,
+                srcport: s.clientPort,
+                dstport: s.serverPort,
+                packets: s.requestPackets,
+                bytes: s.requestBytes,
+                action: "ACCEPT",
+                tcpFlags: reqFlags,
+                pktSrc: s.client.address,
+                pktDst: s.server.address,
+                dstService: s.serverService,
             });
             this.observe({
-                at: nat, direction: "egress", ...common, src: nat.privateIp, dst: s.server.address, srcport: s.clientPort, dstport: s.serverPort,
-                packets: s.requestPackets, bytes: s.requestBytes, action: "ACCEPT", tcpFlags: reqFlags, trafficPath: PATH.IGW,
+                at: nat,
+                direction: "egress",
+                ...common,
+                src: nat.privateIp,
+                dst: s.server.address,
+                srcport: s.clientPort,
+                dstport: s.serverPort,
+                packets: s.requestPackets,
+                bytes: s.requestBytes,
+                action: "ACCEPT",
+                tcpFlags: reqFlags,
+                trafficPath: PATH.IGW,
                 dstService: s.serverService,
             });
             if (answered) {
                 this.observe({
-                    at: nat, direction: "ingress", ...common, src: s.server.address, dst: nat.privateIp, srcport: s.serverPort, dstport: s.clientPort,
-                    packets: s.responsePackets, bytes: s.responseBytes, action: "ACCEPT", tcpFlags: respFlags, srcService: s.serverService,
+                    at: nat,
+                    direction: "ingress",
+                    ...common,
+                    src: s.server.address,
+                    dst: nat.privateIp,
+                    srcport: s.serverPort,
+                    dstport: s.clientPort,
+                    packets: s.responsePackets,
+                    bytes: s.responseBytes,
+                    action: "ACCEPT",
+                    tcpFlags: respFlags,
+                    srcService: s.serverService,
                 });
                 this.observe({
-                    at: nat, direction: "egress", ...common, src: nat.privateIp, dst: s.client.address, srcport: s.serverPort, dstport: s.clientPort,
-                    packets: s.responsePackets, bytes: s.responseBytes, action: "ACCEPT", tcpFlags: respFlags, trafficPath: PATH.SAME_VPC,
-                    pktSrc: s.server.address, srcService: s.serverService,
+                    at: nat,
+                    direction: "egress",
+                    ...common,
+                    src: nat.privateIp,
+                    dst: s.client.address,
+                    srcport: s.serverPort,
+                    dstport: s.clientPort,
+                    packets: s.responsePackets,
+                    bytes: s.responseBytes,
+                    action: "ACCEPT",
+                    tcpFlags: respFlags,
+                    trafficPath: PATH.SAME_VPC,
+                    pktSrc: s.server.address,
+                    srcService: s.serverService,
                 });
             }
         }
         if (s.server.eni) {
             this.observe({
-                at: s.server.eni, direction: "ingress", ...common, ...request, packets: s.requestPackets, bytes: s.requestBytes,
-                action: s.action, tcpFlags: reqFlags, rejectReason: s.rejectReason,
+                at: s.server.eni,
+                direction: "ingress",
+                ...common,
+                ...request,
+                packets: s.requestPackets,
+                bytes: s.requestBytes,
+                action: s.action,
+                tcpFlags: reqFlags,
+                rejectReason: s.rejectReason,
             });
             if (answered) {
                 this.observe({
-                    at: s.server.eni, direction: "egress", ...common, ...response, packets: s.responsePackets, bytes: s.responseBytes,
-                    action: "ACCEPT", tcpFlags: respFlags, trafficPath: s.serverPath,
+                    at: s.server.eni,
+                    direction: "egress",
+                    ...common,
+                    ...response,
+                    packets: s.responsePackets,
+                    bytes: s.responseBytes,
+                    action: "ACCEPT",
+                    tcpFlags: respFlags,
+                    trafficPath: s.serverPath,
                 });
             }
         }
@@ -514,13 +604,15 @@ class TrafficLog {
 /** Traffic level over the day: low at night, highest mid-afternoon local time. */
 function dailyCurve(utcHour: number, utcOffsetHours: number): number {
     const local = (utcHour + utcOffsetHours + 24) % 24;
-    return 0.3 + 0.9 * (Math.sin(((local - 9) / 24) * 2 * Math.PI) + 1) / 2;
+    return 0.3 + (0.9 * (Math.sin(((local - 9) / 24) * 2 * Math.PI) + 1)) / 2;
 }
 
 const ephemeralPort = (rng: Rng) => rng.int(32768, 60999);
 
 /** Ports background scanners on the internet knock on, and what runs there. */
-const PROBED_PORTS = [21, 22, 23, 25, 135, 139, 445, 1433, 3306, 3389, 5432, 5900, 5985, 6379, 8080, 8443, 9200, 27017] as const;
+const PROBED_PORTS = [
+    21, 22, 23, 25, 135, 139, 445, 1433, 3306, 3389, 5432, 5900, 5985, 6379, 8080, 8443, 9200, 27017,
+] as const;
 
 interface HourContext {
     readonly rng: Rng;
@@ -577,7 +669,14 @@ function normalTraffic(c: HourContext): void {
         }
     }
     // Web tier to application tier, application tier to the database: logged at both ends.
-    const internal = (from: NetworkInterface[], to: NetworkInterface[], port: number, mean: number, reqSize: [number, number], respSize: [number, number]) => {
+    const internal = (
+        from: NetworkInterface[],
+        to: NetworkInterface[],
+        port: number,
+        mean: number,
+        reqSize: [number, number],
+        respSize: [number, number],
+    ) => {
         if (from.length === 0 || to.length === 0) return;
         const sessions = rng.poisson(mean * level);
         for (let i = 0; i < sessions; i++) {
@@ -651,7 +750,10 @@ function normalTraffic(c: HourContext): void {
 
     // The office reaches the bastion (SSH) and the Windows host (RDP) in working hours.
     const office = c.scenario.office;
-    for (const [hosts, port] of [[role(vpc, "bastion"), 22], [role(vpc, "windows"), 3389]] as const) {
+    for (const [hosts, port] of [
+        [role(vpc, "bastion"), 22],
+        [role(vpc, "windows"), 3389],
+    ] as const) {
         for (const host of hosts) {
             if (!rng.chance(0.5 * level)) continue;
             const requestPackets = rng.int(50, 400);
@@ -841,7 +943,8 @@ export function generateLake(options: GeneratorOptions): GeneratedLake {
     for (const campaign of campaigns) {
         addBurst(endSeconds - 3600 * scenarioRng.int(1, 23), campaign);
         for (let day = 0; day < options.days; day++) {
-            for (let i = scenarioRng.int(1, 3); i > 0; i--) addBurst(startSeconds + day * 86_400 + 3600 * scenarioRng.int(0, 23), campaign);
+            for (let i = scenarioRng.int(1, 3); i > 0; i--)
+                addBurst(startSeconds + day * 86_400 + 3600 * scenarioRng.int(0, 23), campaign);
         }
     }
 
@@ -849,18 +952,35 @@ export function generateLake(options: GeneratorOptions): GeneratedLake {
     const trafficRng = rng.fork("traffic");
     for (let hourStart = startSeconds; hourStart < endSeconds; hourStart += 3600) {
         vpcs.forEach((vpc, index) => {
-            const c: HourContext = { rng: trafficRng, log, vpc, plan: VPC_PLANS[index], hourStart, clients4, clients6, scenario };
+            const c: HourContext = {
+                rng: trafficRng,
+                log,
+                vpc,
+                plan: VPC_PLANS[index],
+                hourStart,
+                clients4,
+                clients6,
+                scenario,
+            };
             normalTraffic(c);
             internetNoise(c);
             for (const burst of bursts.get(hourStart) ?? []) {
                 if (burst.vpc !== vpc) continue;
                 const targets = burst.source.includes(":")
                     ? vpc.interfaces.filter((eni) => eni.ipv6 !== undefined && eni.subnet.public)
-                    : vpc.interfaces.filter((eni) => eni.subnet.public && eni.role !== "nat" && (burst.port === 22 ? eni.role !== "windows" : eni.role === "windows"));
+                    : vpc.interfaces.filter(
+                          (eni) =>
+                              eni.subnet.public &&
+                              eni.role !== "nat" &&
+                              (burst.port === 22 ? eni.role !== "windows" : eni.role === "windows"),
+                      );
                 bruteForceBurst(c, burst.source, targets, burst.port);
             }
             if (index === 0 && hourStart === scanHour) {
-                portScan(c, vpc.interfaces.find((eni) => eni.privateIp === scenario.portScan.target)!);
+                portScan(
+                    c,
+                    vpc.interfaces.find((eni) => eni.privateIp === scenario.portScan.target)!,
+                );
             }
             statusRecords(c, 0.004);
         });
@@ -870,12 +990,27 @@ export function generateLake(options: GeneratorOptions): GeneratedLake {
 }
 
 /** At least one SKIPDATA record per VPC, so every kind of record is always present. */
-function ensureSkipData(log: TrafficLog, vpcs: readonly Vpc[], rng: Rng, startSeconds: number, endSeconds: number, accountId: string): void {
+function ensureSkipData(
+    log: TrafficLog,
+    vpcs: readonly Vpc[],
+    rng: Rng,
+    startSeconds: number,
+    endSeconds: number,
+    accountId: string,
+): void {
     for (const vpc of vpcs) {
         const has = log.records.some((r) => r.log_status === "SKIPDATA" && r.vpc_id === vpc.id);
         if (has) continue;
         const windows = (endSeconds - startSeconds) / CAPTURE_WINDOW_SECONDS;
         const window = startSeconds + rng.int(0, windows - 1) * CAPTURE_WINDOW_SECONDS;
-        log.records.push(statusRecord(rng.pick(vpc.interfaces), "SKIPDATA", window + 3, window + CAPTURE_WINDOW_SECONDS - 5, accountId));
+        log.records.push(
+            statusRecord(
+                rng.pick(vpc.interfaces),
+                "SKIPDATA",
+                window + 3,
+                window + CAPTURE_WINDOW_SECONDS - 5,
+                accountId,
+            ),
+        );
     }
 }

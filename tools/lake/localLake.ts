@@ -30,7 +30,8 @@ import { sqlString } from "./writer";
 export class LakeInputError extends Error {}
 
 /** `<acct>_vpcflowlogs_<region>_<fl-id>_<YYYYMMDDTHHmmZ>_<hash>.log.parquet|.log.gz` */
-export const OBJECT_NAME = /^(\d{12})_vpcflowlogs_([a-z0-9-]+)_(fl-[0-9a-f]+)_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})Z_([0-9a-f]+)\.log\.(parquet|gz)$/;
+export const OBJECT_NAME =
+    /^(\d{12})_vpcflowlogs_([a-z0-9-]+)_(fl-[0-9a-f]+)_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})Z_([0-9a-f]+)\.log\.(parquet|gz)$/;
 /** The hive per-hour folders right above a Parquet object. */
 const HIVE_HOUR_FOLDERS = /\/aws-region=[a-z0-9-]+\/year=\d{4}\/month=\d{2}\/day=\d{2}\/hour=\d{2}\/[^/]+$/;
 
@@ -136,8 +137,14 @@ export class LocalLake {
     }
 
     /** EXPLAIN ANALYZE of `sql`: the files DuckDB read, from its scan operator. */
-    async filesRead(sql: string, values: readonly string[] = []): Promise<{ scanned: number; of: number; read: number }> {
-        const reader = await this.connection.runAndReadAll(`EXPLAIN (ANALYZE, FORMAT json) ${sql}`, values.length ? [...values] : undefined);
+    async filesRead(
+        sql: string,
+        values: readonly string[] = [],
+    ): Promise<{ scanned: number; of: number; read: number }> {
+        const reader = await this.connection.runAndReadAll(
+            `EXPLAIN (ANALYZE, FORMAT json) ${sql}`,
+            values.length ? [...values] : undefined,
+        );
         const plan = JSON.parse(String(reader.getRows()[0][1]));
         const scans: Record<string, string>[] = [];
         const walk = (node: { operator_name?: string; extra_info?: Record<string, string>; children?: unknown[] }) => {
@@ -149,7 +156,8 @@ export class LocalLake {
         const read = Number(scans[0]["Total Files Read"]);
         // DuckDB shows "Scanning Files: n/total" only when its filters skipped some.
         const skipped = scans[0]["Scanning Files"];
-        const [scanned, of] = skipped === undefined ? [this.files.length, this.files.length] : skipped.split("/").map(Number);
+        const [scanned, of] =
+            skipped === undefined ? [this.files.length, this.files.length] : skipped.split("/").map(Number);
         return { scanned, of, read };
     }
 
@@ -167,11 +175,14 @@ function chooseFormat(dir: string, found: LakeFiles, choice: FileFormatChoice): 
     const counts = `${found.parquet.length} Parquet (.log.parquet) and ${found.plainText.length} plain-text (.log.gz)`;
     if (choice === FileFormat.PARQUET || choice === FileFormat.PLAIN_TEXT) {
         const files = choice === FileFormat.PARQUET ? found.parquet : found.plainText;
-        if (files.length === 0) throw new LakeInputError(`--data ${dir}: no ${choice} flow log files (found ${counts})`);
+        if (files.length === 0)
+            throw new LakeInputError(`--data ${dir}: no ${choice} flow log files (found ${counts})`);
         return choice;
     }
     if (found.parquet.length && found.plainText.length) {
-        throw new LakeInputError(`--data ${dir} holds ${counts} flow log files; choose one with --file-format parquet or --file-format plain-text`);
+        throw new LakeInputError(
+            `--data ${dir} holds ${counts} flow log files; choose one with --file-format parquet or --file-format plain-text`,
+        );
     }
     if (found.parquet.length) return FileFormat.PARQUET;
     if (found.plainText.length) return FileFormat.PLAIN_TEXT;
@@ -191,7 +202,8 @@ function tableColumns(): { name: string; type: string; fieldName: string }[] {
 
 function partitionsFromName(): string {
     return PARTITION_KEYS.map(
-        (key) => `regexp_extract(filename, ${sqlString(OBJECT_NAME.source.replace("^", "(?:^|/)"))}, ${NAME_GROUPS[key.name]}) AS ${key.name}`,
+        (key) =>
+            `regexp_extract(filename, ${sqlString(OBJECT_NAME.source.replace("^", "(?:^|/)"))}, ${NAME_GROUPS[key.name]}) AS ${key.name}`,
     ).join(", ");
 }
 
@@ -210,7 +222,9 @@ async function parquetView(connection: DuckDBConnection, files: readonly string[
     const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
     const present = new Set(described.getRowObjects().map((row) => String(row.column_name)));
     const select = tableColumns().map(({ name, type }) =>
-        present.has(name) ? `CAST(${quoteIdentifier(name)} AS ${type}) AS ${quoteIdentifier(name)}` : `CAST(NULL AS ${type}) AS ${quoteIdentifier(name)}`,
+        present.has(name)
+            ? `CAST(${quoteIdentifier(name)} AS ${type}) AS ${quoteIdentifier(name)}`
+            : `CAST(NULL AS ${type}) AS ${quoteIdentifier(name)}`,
     );
     // Hive folders name the region `aws-region`; the Glue partition key is aws_region.
     const partitions = hive
@@ -225,7 +239,9 @@ export function headerOf(file: string): string {
     try {
         const buffer = new Uint8Array(64 * 1024);
         const length = fs.readSync(fd, buffer, 0, buffer.length, 0);
-        const text = zlib.gunzipSync(buffer.subarray(0, length), { finishFlush: zlib.constants.Z_SYNC_FLUSH }).toString("utf8");
+        const text = zlib
+            .gunzipSync(buffer.subarray(0, length), { finishFlush: zlib.constants.Z_SYNC_FLUSH })
+            .toString("utf8");
         const end = text.indexOf("\n");
         if (end < 0) throw new LakeInputError(`${file}: no header line in the first 64 KiB`);
         return text.slice(0, end).trim();
@@ -248,7 +264,8 @@ function plainTextView(files: readonly string[]): string {
     const parts = [...groups.entries()].map(([header, group]) => {
         const names = header.split(/\s+/);
         for (const name of names) {
-            if (!known.has(name)) throw new LakeInputError(`${group[0]}: header field "${name}" is not a VPC flow log field`);
+            if (!known.has(name))
+                throw new LakeInputError(`${group[0]}: header field "${name}" is not a VPC flow log field`);
         }
         const columns = names.map((name) => `${sqlString(name)}: 'VARCHAR'`).join(", ");
         const source =

@@ -13,22 +13,35 @@ export function render(columns: readonly string[], rows: readonly Row[], format:
         case OutputFormat.CSV:
             return renderCsv(columns, rows);
         case OutputFormat.JSON:
-            return JSON.stringify(rows.map((row) => Object.fromEntries(columns.map((c) => [c, row[c] ?? null]))), null, 2) + "\n";
+            return (
+                JSON.stringify(
+                    rows.map((row) => Object.fromEntries(columns.map((c) => [c, row[c] ?? null]))),
+                    null,
+                    2,
+                ) + "\n"
+            );
     }
 }
 
 /** NULL prints as an empty cell, as in Athena's console. */
-const cell = (value: string | number | null | undefined) => (value === null || value === undefined ? "" : String(value));
+const cell = (value: string | number | null | undefined) =>
+    value === null || value === undefined ? "" : String(value);
 
 export function renderTable(columns: readonly string[], rows: readonly Row[]): string {
-    const numeric = columns.map((c) => rows.length > 0 && rows.every((row) => row[c] === null || typeof row[c] === "number"));
+    const numeric = columns.map(
+        (c) => rows.length > 0 && rows.every((row) => row[c] === null || typeof row[c] === "number"),
+    );
     const widths = columns.map((c) => Math.max(c.length, ...rows.map((row) => cell(row[c]).length)));
     const line = (values: readonly string[]) =>
         values
             .map((v, i) => (numeric[i] ? v.padStart(widths[i]) : v.padEnd(widths[i])))
             .join("  ")
             .trimEnd();
-    const out = [line(columns), line(widths.map((w) => "-".repeat(w))), ...rows.map((row) => line(columns.map((c) => cell(row[c]))))];
+    const out = [
+        line(columns),
+        line(widths.map((w) => "-".repeat(w))),
+        ...rows.map((row) => line(columns.map((c) => cell(row[c])))),
+    ];
     out.push(`(${rows.length} ${rows.length === 1 ? "row" : "rows"})`);
     return out.join("\n") + "\n";
 }
@@ -38,6 +51,9 @@ function csvField(value: string): string {
 }
 
 export function renderCsv(columns: readonly string[], rows: readonly Row[]): string {
-    const lines = [columns.map(csvField).join(","), ...rows.map((row) => columns.map((c) => csvField(cell(row[c]))).join(","))];
+    const lines = [
+        columns.map(csvField).join(","),
+        ...rows.map((row) => columns.map((c) => csvField(cell(row[c]))).join(",")),
+    ];
     return lines.join("\r\n") + "\r\n";
 }

@@ -30,7 +30,11 @@ const quoteIdentifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
 export const sqlString = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 /** Writes every object as a Parquet file (GZIP-compressed, as AWS does) under `outDir`. */
-export async function writeParquetObjects(outDir: string, objects: readonly DeliveredObject[], fields: readonly FlowLogField[] = LAKE_FORMAT_FIELDS): Promise<void> {
+export async function writeParquetObjects(
+    outDir: string,
+    objects: readonly DeliveredObject[],
+    fields: readonly FlowLogField[] = LAKE_FORMAT_FIELDS,
+): Promise<void> {
     if (objects.length === 0) return;
     // One thread: rows keep their order and the files come out byte-for-byte the same every time.
     const instance = await DuckDBInstance.create(":memory:", { threads: "1" });
@@ -48,7 +52,8 @@ export async function writeParquetObjects(outDir: string, objects: readonly Deli
         objects.forEach((object, index) => {
             const folder = path.join(staging, `object_index=${index}`);
             const written = fs.readdirSync(folder);
-            if (written.length !== 1) throw new Error(`DuckDB wrote ${written.length} files for ${object.key}, expected one`);
+            if (written.length !== 1)
+                throw new Error(`DuckDB wrote ${written.length} files for ${object.key}, expected one`);
             const target = path.join(outDir, ...object.key.split("/"));
             fs.mkdirSync(path.dirname(target), { recursive: true });
             fs.renameSync(path.join(folder, written[0]), target);
@@ -60,7 +65,11 @@ export async function writeParquetObjects(outDir: string, objects: readonly Deli
     }
 }
 
-async function appendRecords(connection: DuckDBConnection, objects: readonly DeliveredObject[], fields: readonly FlowLogField[]): Promise<void> {
+async function appendRecords(
+    connection: DuckDBConnection,
+    objects: readonly DeliveredObject[],
+    fields: readonly FlowLogField[],
+): Promise<void> {
     const appender = await connection.createAppender("staged");
     const types = fields.map(parquetType);
     const names = fields.map(columnName);
@@ -87,17 +96,28 @@ async function appendRecords(connection: DuckDBConnection, objects: readonly Del
  * header line (reference §3.2); that the header spells the format's field names (`account-id`,
  * hyphenated) is how such files are commonly shown, not quoted from AWS documentation.
  */
-export function plainText(records: readonly FlowLogRecord[], fields: readonly FlowLogField[] = LAKE_FORMAT_FIELDS): string {
+export function plainText(
+    records: readonly FlowLogRecord[],
+    fields: readonly FlowLogField[] = LAKE_FORMAT_FIELDS,
+): string {
     const names = fields.map(columnName);
     const lines = [fields.map((field) => field.name).join(" ")];
     for (const record of records) {
-        lines.push(names.map((name) => (record[name] === null || record[name] === undefined ? "-" : String(record[name]))).join(" "));
+        lines.push(
+            names
+                .map((name) => (record[name] === null || record[name] === undefined ? "-" : String(record[name])))
+                .join(" "),
+        );
     }
     return lines.join("\n") + "\n";
 }
 
 /** Writes every object as a gzip-compressed plain-text file under `outDir`. */
-export function writePlainTextObjects(outDir: string, objects: readonly DeliveredObject[], fields: readonly FlowLogField[] = LAKE_FORMAT_FIELDS): void {
+export function writePlainTextObjects(
+    outDir: string,
+    objects: readonly DeliveredObject[],
+    fields: readonly FlowLogField[] = LAKE_FORMAT_FIELDS,
+): void {
     for (const object of objects) {
         const target = path.join(outDir, ...object.key.split("/"));
         fs.mkdirSync(path.dirname(target), { recursive: true });

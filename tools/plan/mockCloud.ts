@@ -41,9 +41,16 @@ export class MockCloud implements pulumi.runtime.Mocks {
                     userId: "AIDAOFFLINEPLAN000000",
                 };
             case "aws:index/getPartition:getPartition":
-                return { id: OFFLINE_PARTITION, partition: OFFLINE_PARTITION, dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
+                return {
+                    id: OFFLINE_PARTITION,
+                    partition: OFFLINE_PARTITION,
+                    dnsSuffix: "amazonaws.com",
+                    reverseDnsPrefix: "com.amazonaws",
+                };
             default:
-                throw new Error(`the offline plan has no mock for the data source ${args.token}; add one to tools/plan/mockCloud.ts`);
+                throw new Error(
+                    `the offline plan has no mock for the data source ${args.token}; add one to tools/plan/mockCloud.ts`,
+                );
         }
     }
 
@@ -84,25 +91,47 @@ function fakeState(args: pulumi.runtime.MockResourceArgs, region: string): FakeS
         }
         case "aws:iam/role:Role": {
             const name = (inputs.name as string) ?? `${args.name}-${hexId(seed, 7)}`;
-            return { id: name, state: { name, arn: `arn:aws:iam::${account}:role/${name}`, uniqueId: `AROA${hexId(seed, 17).toUpperCase()}` } };
+            return {
+                id: name,
+                state: {
+                    name,
+                    arn: `arn:aws:iam::${account}:role/${name}`,
+                    uniqueId: `AROA${hexId(seed, 17).toUpperCase()}`,
+                },
+            };
         }
         case "aws:ec2/flowLog:FlowLog": {
             const id = `fl-${hexId(seed, 17)}`;
             return { id, state: { arn: `arn:aws:ec2:${region}:${account}:vpc-flow-log/${id}` } };
         }
         case "aws:glue/catalogDatabase:CatalogDatabase":
-            return { id: `${account}:${inputs.name}`, state: { catalogId: account, arn: `arn:aws:glue:${region}:${account}:database/${inputs.name}` } };
+            return {
+                id: `${account}:${inputs.name}`,
+                state: { catalogId: account, arn: `arn:aws:glue:${region}:${account}:database/${inputs.name}` },
+            };
         case "aws:glue/catalogTable:CatalogTable":
             return {
                 id: `${account}:${inputs.databaseName}:${inputs.name}`,
-                state: { catalogId: account, arn: `arn:aws:glue:${region}:${account}:table/${inputs.databaseName}/${inputs.name}` },
+                state: {
+                    catalogId: account,
+                    arn: `arn:aws:glue:${region}:${account}:table/${inputs.databaseName}/${inputs.name}`,
+                },
             };
         case "aws:athena/workgroup:Workgroup":
-            return { id: inputs.name as string, state: { arn: `arn:aws:athena:${region}:${account}:workgroup/${inputs.name}` } };
+            return {
+                id: inputs.name as string,
+                state: { arn: `arn:aws:athena:${region}:${account}:workgroup/${inputs.name}` },
+            };
         case "aws:cloudwatch/metricAlarm:MetricAlarm":
-            return { id: inputs.name as string, state: { arn: `arn:aws:cloudwatch:${region}:${account}:alarm:${inputs.name}` } };
+            return {
+                id: inputs.name as string,
+                state: { arn: `arn:aws:cloudwatch:${region}:${account}:alarm:${inputs.name}` },
+            };
         case "aws:sns/topic:Topic":
-            return { id: `arn:aws:sns:${region}:${account}:${inputs.name}`, state: { arn: `arn:aws:sns:${region}:${account}:${inputs.name}` } };
+            return {
+                id: `arn:aws:sns:${region}:${account}:${inputs.name}`,
+                state: { arn: `arn:aws:sns:${region}:${account}:${inputs.name}` },
+            };
         case "aws:athena/namedQuery:NamedQuery":
             return { id: uuidFrom(seed), state: {} };
         default: {

@@ -63,7 +63,11 @@ export function toEngineConfig(values: Record<string, unknown>): EngineConfig {
  * Plans a stack offline. Throws ConfigError (before anything is registered) for a bad config.
  * Runs are serialised: the Pulumi runtime keeps its state in the process.
  */
-export async function planStack(stack: string, config: EngineConfig, options: { preview?: boolean } = {}): Promise<Plan> {
+export async function planStack(
+    stack: string,
+    config: EngineConfig,
+    options: { preview?: boolean } = {},
+): Promise<Plan> {
     const run = queue.then(() => planOnce(stack, config, options.preview ?? false));
     queue = run.catch(() => undefined);
     return run;
@@ -112,6 +116,8 @@ function drainEvery(vpcs: number): (declared: number) => Promise<void> {
 }
 
 /** Wraps the mock monitor so every registration is recorded with what the engine would receive. */
+// The mock monitor and its gRPC requests are untyped SDK internals.
+/* eslint-disable @typescript-eslint/no-explicit-any */
 function recordRegistrations(monitor: any, into: PlannedResource[]): void {
     const register = monitor.registerResource.bind(monitor);
     const read = monitor.readResource.bind(monitor);
@@ -176,7 +182,9 @@ function common(req: any, urn: string) {
 
 function mapToRecord(map: any): Record<string, string> | undefined {
     const entries: [string, string][] = map ? map.toArray() : [];
-    return entries.length ? Object.fromEntries(entries.map(([k, v]) => [k, v.split("::").slice(0, -1).join("::")])) : undefined;
+    return entries.length
+        ? Object.fromEntries(entries.map(([k, v]) => [k, v.split("::").slice(0, -1).join("::")]))
+        : undefined;
 }
 
 function propertyDependencies(map: any): Record<string, string[]> {
@@ -187,3 +195,4 @@ function propertyDependencies(map: any): Record<string, string[]> {
     }
     return out;
 }
+/* eslint-enable @typescript-eslint/no-explicit-any */

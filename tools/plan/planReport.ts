@@ -12,7 +12,9 @@ function componentLabel(type: string): string {
 export function renderPlan(plan: Plan): string {
     const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
     const regionOfProvider = new Map(
-        plan.resources.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => [r.urn, String(r.inputs.region ?? "?")]),
+        plan.resources
+            .filter((r) => r.type.startsWith("pulumi:providers:"))
+            .map((r) => [r.urn, String(r.inputs.region ?? "?")]),
     );
     const topOf = (r: PlannedResource): PlannedResource => {
         let current = r;
@@ -37,12 +39,17 @@ export function renderPlan(plan: Plan): string {
     const tops = plan.resources.filter((r) => !r.parent && !r.type.startsWith("pulumi:providers:"));
     const regions = [...new Set(tops.map(regionOf))].sort();
 
-    const lines = [`Offline plan for stack "${plan.stack}": what \`pulumi up\` would create (Pulumi mocks; nothing deployed, no credentials used)`, ""];
+    const lines = [
+        `Offline plan for stack "${plan.stack}": what \`pulumi up\` would create (Pulumi mocks; nothing deployed, no credentials used)`,
+        "",
+    ];
     for (const region of regions) {
         lines.push(region);
         for (const top of tops.filter((t) => regionOf(t) === region)) {
             const children = members.get(top.urn) ?? [];
-            lines.push(`  ${componentLabel(top.type)} ${top.name}${describe(top, children)}: ${children.length} resource${children.length === 1 ? "" : "s"}`);
+            lines.push(
+                `  ${componentLabel(top.type)} ${top.name}${describe(top, children)}: ${children.length} resource${children.length === 1 ? "" : "s"}`,
+            );
             for (const [type, count] of countBy(children.map((c) => c.type + (c.read ? " (read, not managed)" : "")))) {
                 lines.push(`    ${String(count).padStart(3)}  ${type}`);
             }

@@ -51,7 +51,11 @@ export interface RuleEvaluation {
 }
 
 /** Evaluates one rule over records of the format `fields`. */
-export function evaluateRule(rule: AlertRule, events: readonly FlowEvent[], fields: readonly FlowLogField[]): RuleEvaluation {
+export function evaluateRule(
+    rule: AlertRule,
+    events: readonly FlowEvent[],
+    fields: readonly FlowLogField[],
+): RuleEvaluation {
     let pattern: string;
     try {
         pattern = renderPattern(rule.match, fields);
@@ -71,7 +75,11 @@ export function evaluateRule(rule: AlertRule, events: readonly FlowEvent[], fiel
 }
 
 /** Sum of the metric (1 per matching event) per epoch-aligned period. */
-export function periodSums(pattern: ParsedPattern, events: readonly FlowEvent[], periodSeconds: number): Map<number, number> {
+export function periodSums(
+    pattern: ParsedPattern,
+    events: readonly FlowEvent[],
+    periodSeconds: number,
+): Map<number, number> {
     const sums = new Map<number, number>();
     for (const event of events) {
         if (!matchesPattern(pattern, event.text).matched) continue;
@@ -85,10 +93,11 @@ export function periodSums(pattern: ParsedPattern, events: readonly FlowEvent[],
  * The transitions to ALARM for per-period sums: whenever `evaluationPeriods` consecutive periods
  * have Sum >= threshold, counted from the last OK (a gap, i.e. a period without data, is OK).
  */
-export function alarmFirings(sums: ReadonlyMap<number, number>, rule: Pick<AlertRule, "threshold" | "periodSeconds" | "evaluationPeriods">): Firing[] {
-    const breaching = [...sums]
-        .filter(([, sum]) => sum >= rule.threshold)
-        .sort(([a], [b]) => a - b);
+export function alarmFirings(
+    sums: ReadonlyMap<number, number>,
+    rule: Pick<AlertRule, "threshold" | "periodSeconds" | "evaluationPeriods">,
+): Firing[] {
+    const breaching = [...sums].filter(([, sum]) => sum >= rule.threshold).sort(([a], [b]) => a - b);
     const firings: Firing[] = [];
     let run = 0;
     let previous: number | undefined;

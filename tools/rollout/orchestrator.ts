@@ -73,7 +73,7 @@ export class ResumeError extends Error {}
 class Interrupted extends Error {}
 
 export async function runRollout(options: RolloutOptions): Promise<RolloutResult> {
-    const { plan, runner, store, log } = options;
+    const { plan, store, log } = options;
     const now = options.now ?? (() => new Date());
     const signal = options.signal ?? new AbortController().signal;
     const completed = new Set<string>(options.resume ? resumableState(store, plan).completed : []);
@@ -100,15 +100,21 @@ export async function runRollout(options: RolloutOptions): Promise<RolloutResult
         );
         if (signal.aborted) {
             save("interrupted");
-            log(`interrupted during ${label}; completed so far: ${[...completed].join(", ") || "none"}. Run again with --resume to continue.`);
+            log(
+                `interrupted during ${label}; completed so far: ${[...completed].join(", ") || "none"}. Run again with --resume to continue.`,
+            );
             return { status: "interrupted", completed: [...completed], failures: [] };
         }
-        const failures = results.flatMap((r, i) => (r.status === "rejected" ? [toFailure(wave.name, pending[i], r.reason)] : []));
+        const failures = results.flatMap((r, i) =>
+            r.status === "rejected" ? [toFailure(wave.name, pending[i], r.reason)] : [],
+        );
         if (failures.length > 0) {
             save("failed", failures);
             const later = plan.waves.slice(index + 1).flatMap((w) => w.stacks);
             for (const f of failures) log(`FAILED at ${label}, stack ${f.stack}, during ${f.phase}: ${f.message}`);
-            log(`stopped: ${later.length > 0 ? `not started: ${later.join(", ")}` : "this was the last wave"}. Fix the cause, then run again with --resume.`);
+            log(
+                `stopped: ${later.length > 0 ? `not started: ${later.join(", ")}` : "this was the last wave"}. Fix the cause, then run again with --resume.`,
+            );
             return { status: "failed", completed: [...completed], failures };
         }
     }
@@ -118,12 +124,20 @@ export async function runRollout(options: RolloutOptions): Promise<RolloutResult
 }
 
 class PhaseError extends Error {
-    constructor(readonly phase: Phase, message: string) {
+    constructor(
+        readonly phase: Phase,
+        message: string,
+    ) {
         super(message);
     }
 }
 
-async function deployStack(stack: string, options: RolloutOptions, log: (line: string) => void, signal: AbortSignal): Promise<void> {
+async function deployStack(
+    stack: string,
+    options: RolloutOptions,
+    log: (line: string) => void,
+    signal: AbortSignal,
+): Promise<void> {
     const step = async <T>(phase: Phase, run: () => Promise<T>): Promise<T> => {
         if (signal.aborted) throw new Interrupted();
         try {
@@ -137,18 +151,27 @@ async function deployStack(stack: string, options: RolloutOptions, log: (line: s
     log("preview with the policy pack");
     const preview = await step("preview", () => options.runner.preview(stack, log, signal));
     if (preview.mandatoryViolations.length > 0) {
-        throw new PhaseError("policy", `${preview.mandatoryViolations.length} mandatory policy violation(s), no update made: ${preview.mandatoryViolations.join("; ")}`);
+        throw new PhaseError(
+            "policy",
+            `${preview.mandatoryViolations.length} mandatory policy violation(s), no update made: ${preview.mandatoryViolations.join("; ")}`,
+        );
     }
     log(`preview ok: ${preview.changes} change(s)`);
     const up = await step("up", () => options.runner.up(stack, log, signal));
     log(`up ok: ${up.summary}`);
     const missing = missingOutputs(up.outputs, options.expectedOutputs(stack));
-    if (missing.length > 0) throw new PhaseError("outputs", `the update finished but these outputs are missing: ${missing.join(", ")}`);
+    if (missing.length > 0)
+        throw new PhaseError("outputs", `the update finished but these outputs are missing: ${missing.join(", ")}`);
     log("outputs ok");
 }
 
-function missingOutputs(outputs: Readonly<Record<string, unknown>>, expected: { keys: readonly string[]; vpcs: readonly string[] }): string[] {
-    const missing = expected.keys.filter((key) => outputs[key] === undefined || outputs[key] === null || outputs[key] === "");
+function missingOutputs(
+    outputs: Readonly<Record<string, unknown>>,
+    expected: { keys: readonly string[]; vpcs: readonly string[] },
+): string[] {
+    const missing = expected.keys.filter(
+        (key) => outputs[key] === undefined || outputs[key] === null || outputs[key] === "",
+    );
     const vpcs = (outputs.vpcs ?? {}) as Record<string, { vpcId?: unknown }>;
     missing.push(...expected.vpcs.filter((name) => !vpcs[name]?.vpcId).map((name) => `vpcs.${name}.vpcId`));
     return missing;
@@ -167,6 +190,7 @@ function resumableState(store: StateStore, plan: RolloutPlan): RolloutState {
             "the saved rollout was for different waves; resume it with the same --waves/--stacks, or start over without --resume",
         );
     }
-    if (state.status === "completed") throw new ResumeError("the saved rollout already completed; run without --resume to start a new one");
+    if (state.status === "completed")
+        throw new ResumeError("the saved rollout already completed; run without --resume to start a new one");
     return state;
 }

@@ -30,7 +30,12 @@ export class PulumiStackRunner implements StackRunner {
             if (policy?.enforcementLevel === "mandatory") violations.push(`${policy.policyName}: ${policy.message}`);
         };
         try {
-            const result = await workspaceStack.preview({ policyPacks: [this.policyPackDir], onOutput: lines(log), onEvent, signal });
+            const result = await workspaceStack.preview({
+                policyPacks: [this.policyPackDir],
+                onOutput: lines(log),
+                onEvent,
+                signal,
+            });
             return { changes: countChanges(result.changeSummary), mandatoryViolations: violations };
         } catch (err) {
             // A mandatory violation makes the preview exit non-zero; report the violations, not the exit.
@@ -58,5 +63,9 @@ function countChanges(summary: OpMap): number {
 
 /** The engine writes output in chunks; forward whole, non-empty lines. */
 function lines(log: (line: string) => void): (chunk: string) => void {
-    return (chunk) => chunk.split("\n").filter((l) => l.trim()).forEach((l) => log(l.trimEnd()));
+    return (chunk) =>
+        chunk
+            .split("\n")
+            .filter((l) => l.trim())
+            .forEach((l) => log(l.trimEnd()));
 }

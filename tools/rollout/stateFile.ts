@@ -10,7 +10,9 @@ export class StateFile implements StateStore {
         try {
             return JSON.parse(fs.readFileSync(this.file, "utf8")) as RolloutState;
         } catch (err) {
-            throw new Error(`rollout state ${this.file} is unreadable (${(err as Error).message}); delete it to start over`);
+            throw new Error(
+                `rollout state ${this.file} is unreadable (${(err as Error).message}); delete it to start over`,
+            );
         }
     }
 

@@ -31,9 +31,14 @@ const wavesFileSchema = z.strictObject(
                     {
                         name: z.string({ error: "a wave needs a name" }).min(1, { error: "a wave needs a name" }),
                         stacks: z
-                            .array(z.string({ error: "not a stack name" }).regex(STACK_NAME, { error: "not a stack name (letters, digits, . _ -)" }), {
-                                error: "not a list of stack names",
-                            })
+                            .array(
+                                z
+                                    .string({ error: "not a stack name" })
+                                    .regex(STACK_NAME, { error: "not a stack name (letters, digits, . _ -)" }),
+                                {
+                                    error: "not a list of stack names",
+                                },
+                            )
                             .min(1, { error: "a wave needs at least one stack" }),
                     },
                     { error: "a wave is { name, stacks }" },
@@ -50,7 +55,9 @@ export function wavesFromStackList(list: string): RolloutPlan {
     const stacks = list.split(",").map((s) => s.trim());
     const bad = stacks.filter((s) => !STACK_NAME.test(s));
     if (bad.length > 0) {
-        throw new RolloutPlanError(`--stacks: ${bad.map((b) => JSON.stringify(b)).join(", ")} is not a stack name; give names separated by commas, such as dev,staging,prod`);
+        throw new RolloutPlanError(
+            `--stacks: ${bad.map((b) => JSON.stringify(b)).join(", ")} is not a stack name; give names separated by commas, such as dev,staging,prod`,
+        );
     }
     return { waves: stacks.map((stack) => ({ name: stack, stacks: [stack] })) };
 }
@@ -61,7 +68,9 @@ export function loadWavesFile(file: string): RolloutPlan {
     try {
         text = fs.readFileSync(file, "utf8");
     } catch (err) {
-        throw new RolloutPlanError(`cannot read waves file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+        throw new RolloutPlanError(
+            `cannot read waves file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+        );
     }
     let doc: unknown;
     try {
@@ -72,7 +81,10 @@ export function loadWavesFile(file: string): RolloutPlan {
     const parsed = wavesFileSchema.safeParse(doc);
     if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        const where = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
+        const where = issue.path
+            .map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))
+            .join("")
+            .replace(/^\./, "");
         throw new RolloutPlanError(
             `${file}: ${where || "(top level)"}: ${issue.message}. Expected: waves: [{ name: canary, stacks: [dev] }, { name: production, stacks: [prod-us, prod-eu] }]`,
         );
@@ -106,7 +118,9 @@ export function validatePlan(plan: RolloutPlan, projectDir: string): void {
         }
     }
     if (problems.length > 0) {
-        throw new RolloutPlanError(`the rollout cannot start; nothing was touched:\n${problems.map((p) => `  - ${p.replace(/\n/g, "\n    ")}`).join("\n")}`);
+        throw new RolloutPlanError(
+            `the rollout cannot start; nothing was touched:\n${problems.map((p) => `  - ${p.replace(/\n/g, "\n    ")}`).join("\n")}`,
+        );
     }
 }
 
