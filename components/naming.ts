@@ -33,7 +33,7 @@ export function alarmName(stack: string, vpcName: string, ruleName: string): str
 
 /** Metric names of the aggregate (non-alarm) metric filters. */
 export const AGGREGATE_METRICS = {
-    /** Sum of packets of REJECT records, dimension Protocol: replaces the seed's Kinesis Data Analytics job. */
+    /** Sum of packets of REJECT records, dimension Protocol: replaces the Kinesis Data Analytics job of hand-built pipelines. */
     rejectedPackets: "RejectedPackets",
     /** Records per action (ACCEPT appears only when the CloudWatch flow log captures ALL traffic). */
     flowRecords: "FlowRecords",

@@ -7,7 +7,7 @@
  * order of the AWS "available fields" table, which is also the order AWS's own Athena DDL uses.
  *
  * Sources: AWS VPC user guide, "Flow log records" (available fields table); AWS Athena DDL for
- * Parquet flow logs (column types). See ../shared/reference/aws-flow-logs.md §1.3.
+ * Parquet flow logs (column types).
  */
 
 /** How a field's value is typed once parsed (plain text delivers everything as a string). */

@@ -394,7 +394,7 @@ function requiredHint(path: PropertyKey[], schemaMessage: string): string {
     return allowed >= 0 ? schemaMessage.slice(allowed) : "This key is required";
 }
 
-/** The keys a strict object accepts, found by walking the schema along the path. */
+/** The keys a strict object accepts, found by walking the schema along the zod issue's path. */
 function allowedKeys(path: PropertyKey[]): string[] {
     let schema: z.core.$ZodType = projectSchema;
     for (const segment of path) {

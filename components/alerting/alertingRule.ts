@@ -80,7 +80,8 @@ export class AlertingRule extends pulumi.ComponentResource {
 }
 
 /**
- * The near-real-time aggregates that replace the seed's Kinesis Data Analytics job: metric filters
+ * The near-real-time aggregates that replace the Kinesis Data Analytics job of
+ * hand-built pipelines: metric filters
  * only, no alarm. Dimensions come from the record itself (protocol, action), a handful of values
  * each, far below CloudWatch's limit of 1000 dimension combinations per filter.
  */

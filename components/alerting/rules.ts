@@ -17,7 +17,7 @@ export interface AlertRule {
     readonly description?: string;
 }
 
-/** The seed lab's alarm: 3 rejected attempts within 5 minutes. */
+/** The classic tutorial alarm: 3 rejected attempts within 5 minutes. */
 const FIVE_MINUTES = 300;
 
 /** Counts every REJECT record. The policy pack demands a REJECT alarm on every VPC; this is it unless replaced. */

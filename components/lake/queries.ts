@@ -1,7 +1,8 @@
 /**
  * The named Athena queries: the lake's product.
  *
- * They answer the seeds' questions and those of AWS's own flow-log Athena integration. Each one
+ * They answer the questions hand-built flow log dashboards answer and those of AWS's own
+ * flow-log Athena integration. Each one
  * names only columns of the Glue table (see lakeLayout.ts) and, where it looks at a time range,
  * filters on the partition columns so Athena reads only those hours. The SQL is Athena engine v3
  * (Trino); it sticks to functions Trino and DuckDB share (split_part, concat, date_format is the

@@ -41,7 +41,7 @@ const AWS = {
     skipdata: "2 123456789010 eni-11111111aaaaaaaaa - - - - - - - 1431280876 1431280934 - SKIPDATA",
 } as const;
 
-/** The seed lab's traffic: 10.0.0.155 (client) and 10.0.14.100 (web server). */
+/** A classic tutorial lab's traffic: 10.0.0.155 (client) and 10.0.14.100 (web server). */
 const SEED = {
     to80Reject:
         "2 123456789010 eni-1235b8ca123456789 10.0.0.155 10.0.14.100 49761 80 6 20 4249 1418530010 1418530070 REJECT OK",
@@ -258,7 +258,7 @@ function expectMatches(pattern: string, table: ReadonlyArray<readonly [line: str
     }
 }
 
-describe("matchesPattern: the seed lab's four metric filters (hand-written, seed style)", () => {
+describe("matchesPattern: a tutorial lab's four hand-written metric filters", () => {
     const seedPattern = (source: string, destination: string, destport: string) =>
         `[version, account, eni, ${source}, ${destination}, srcport, destport="${destport}", protocol, packets, bytes, windowstart, windowend, action="REJECT", flowlogstatus]`;
     const filters = {
@@ -756,7 +756,7 @@ describe("selectsAction", () => {
     const cases: ReadonlyArray<
         readonly [name: string, pattern: string, action: "REJECT" | "ACCEPT", selects: boolean]
     > = [
-        ["the seed SSH filter", SEED_SSH, "REJECT", true],
+        ["the tutorial SSH filter", SEED_SSH, "REJECT", true],
         ["action = REJECT", cols("action = REJECT"), "REJECT", true],
         ["action = REJECT, asked about ACCEPT", cols("action = REJECT"), "ACCEPT", false],
         ["action = ACCEPT", cols("action = ACCEPT"), "REJECT", false],

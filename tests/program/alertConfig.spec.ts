@@ -32,7 +32,7 @@ const REGIONS = "vpc-flow-monitor:regions";
 const ALERTS = "vpc-flow-monitor:alerts";
 const FLOW_LOGS = "vpc-flow-monitor:flowLogs";
 
-/** The example, with a stack rule (the seed lab's) and a VPC-level rule. */
+/** A full example, with a stack rule (the tutorial lab's) and a VPC-level rule. */
 const EXAMPLE = {
     "aws:region": "us-east-1",
     [REGIONS]: [

@@ -1,7 +1,7 @@
 /**
  * What would fire, offline (tools/cli/rules.ts, tools/replay/ruleEvaluation.ts, tools/files/recordsFile.ts): files of
  * flow log records replayed through each VPC's rules the way CloudWatch evaluates metric filters and
- * alarms. The seed lab's records are the first fixtures: three rejected HTTP attempts from the
+ * alarms. A classic tutorial lab's records are the first fixtures: three rejected HTTP attempts from the
  * bastion within one 5-minute period fire `bastion-http-rejected`, two do not.
  */
 import * as assert from "node:assert/strict";
@@ -71,7 +71,7 @@ function record(
 
 // ---------------------------------------------------------------------------------------------
 
-describe("npm run rules: the seed lab and the other fixtures", function () {
+describe("npm run rules: the tutorial lab and the other fixtures", function () {
     this.timeout(20000);
 
     it("fires bastion-http-rejected when three rejected HTTP attempts from 10.0.0.155 fall in one 5-minute period", async () => {
