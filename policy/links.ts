@@ -9,8 +9,15 @@
  * when they are not; every lookup goes through an index built once per graph.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { DEFAULT_FORMAT_FIELDS, FlowLogField, parseLogFormat } from "../flowlogs/fields";
-import { FlowAction, ParsedPattern, parsePattern, selectsAction } from "../flowlogs";
+import {
+    DEFAULT_FORMAT_FIELDS,
+    FlowAction,
+    FlowLogField,
+    ParsedPattern,
+    parseLogFormat,
+    parsePattern,
+    selectsAction,
+} from "@vpc-flow-monitor/flowlogs";
 import { StackGraph, bucketNameFromArn, parseLogGroupArn, sameRegion } from "./graph";
 import { BUCKET_TYPES, DestinationType, TYPES } from "./types";
 import { Maybe, UNKNOWN, readArray, readBoolean, readString, unproxied } from "./values";

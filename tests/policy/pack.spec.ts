@@ -1,13 +1,17 @@
 /**
  * The pack as a whole: its metadata and files, the type tokens it relies on, and the proof that
- * the offline runner (tools/analyzer/policyRunner.ts) says what the real @pulumi/policy analyzer server says:
- * policy/index.ts is started as `pulumi preview --policy-pack` starts it (a process that prints its
- * gRPC port), and this test plays the engine, sending AnalyzeStack / Analyze requests built from
- * offline plans, in both the `up` and the `preview` views.
+ * the offline runner (tools/analyzer/policyRunner.ts) says what the real @pulumi/policy analyzer
+ * server says. Two packs are started as the Pulumi CLI's policy host starts them (a process that
+ * prints its gRPC port; tests/helpers/packHost.ts): the sources in policy/, as
+ * `pulumi preview --policy-pack ./policy` runs them, and the staged pack (`npm run policy:stage`)
+ * as a machine that enforces the published pack installs it, outside the repository. This test
+ * plays the engine, sending AnalyzeStack / Analyze requests built from offline plans, in both the
+ * `up` and the `preview` views.
  */
 import * as assert from "node:assert/strict";
-import { ChildProcess, spawn } from "node:child_process";
+import { ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
@@ -20,7 +24,9 @@ import { Plan } from "../../tools/plan/offlinePlan";
 import { PolicyConfig } from "../../tools/analyzer/policyConfig";
 import { asPreview, fromPlan } from "../../tools/analyzer/policyInputs";
 import { loadPolicyConfig, PACK } from "../../tools/analyzer/policyPack";
+import { stagePack } from "../../tools/pack/stagePack";
 import { PolicyInputResource, runPolicyPack, toPolicyResources, Violation } from "../../tools/analyzer/policyRunner";
+import { installStagedPack, InstalledPack, startPackAsTheCli, StartedPack } from "../helpers/packHost";
 import { planOf } from "../helpers/plan";
 import { withoutAlarmsOf } from "../helpers/policy";
 
@@ -99,17 +105,46 @@ describe("policy pack", () => {
         }
     });
 
-    it("has the files `pulumi preview --policy-pack ./policy` needs, and is a workspace of the root package", () => {
+    it("has the files `pulumi preview --policy-pack ./policy` needs, and depends on registry packages only, pinned", () => {
         const yaml = YAML.parse(fs.readFileSync(path.join(POLICY_DIR, "PulumiPolicy.yaml"), "utf8"));
         assert.equal(yaml.runtime, "nodejs");
         const pkg = JSON.parse(fs.readFileSync(path.join(POLICY_DIR, "package.json"), "utf8"));
         assert.match(pkg.version, /^\d+\.\d+\.\d+$/);
         assert.equal(pkg.main, "index.ts");
-        for (const dep of ["@pulumi/policy", "@pulumi/pulumi", "@pulumi/aws"]) assert.ok(pkg.dependencies[dep], dep);
-        const root = JSON.parse(fs.readFileSync(path.join(POLICY_DIR, "..", "package.json"), "utf8"));
-        assert.ok(root.workspaces.includes("policy"), "root npm ci installs the pack's dependencies");
         assert.equal(PACK.version, pkg.version);
         assert.equal(PACK.name, PACK_NAME);
+        // Only registry packages, at exact versions: no workspace, file:, link: or git dependency,
+        // and none on the kernel (which the staged pack inlines and the published pack cannot install).
+        assert.deepEqual(
+            Object.keys(pkg).filter((k) => /dependencies$/i.test(k)),
+            ["dependencies"],
+        );
+        assert.deepEqual(Object.keys(pkg.dependencies).sort(), ["@pulumi/aws", "@pulumi/policy", "@pulumi/pulumi"]);
+        const root = JSON.parse(fs.readFileSync(path.join(POLICY_DIR, "..", "package.json"), "utf8"));
+        const workspaceNames = root.workspaces.map(
+            (w: string) => JSON.parse(fs.readFileSync(path.join(POLICY_DIR, "..", w, "package.json"), "utf8")).name,
+        );
+        for (const [name, version] of Object.entries<string>(pkg.dependencies)) {
+            assert.match(version, /^\d+\.\d+\.\d+$/, `${name}: an exact registry version`);
+            assert.ok(!workspaceNames.includes(name), `${name} is a workspace package`);
+            // The root pins the same versions, so `npm ci` installs one copy that both use.
+            const rootVersion = root.dependencies[name] ?? root.devDependencies[name];
+            assert.equal(rootVersion, version, `${name}: the root pins ${rootVersion}`);
+        }
+    });
+
+    it("is installed by the root `npm ci`: the pack and the kernel are workspaces, the kernel linked by package name", () => {
+        const root = JSON.parse(fs.readFileSync(path.join(POLICY_DIR, "..", "package.json"), "utf8"));
+        assert.deepEqual([...root.workspaces].sort(), ["flowlogs", "policy"]);
+        const kernel = JSON.parse(fs.readFileSync(path.join(POLICY_DIR, "..", "flowlogs", "package.json"), "utf8"));
+        assert.equal(kernel.name, "@vpc-flow-monitor/flowlogs");
+        assert.equal(kernel.private, true, "never published to the npm registry");
+        assert.equal(kernel.dependencies, undefined, "the kernel depends on nothing");
+        // Resolved from policy/ the way Node and ts-node resolve it: to the kernel's own files.
+        assert.equal(
+            fs.realpathSync(require.resolve("@vpc-flow-monitor/flowlogs", { paths: [POLICY_DIR] })),
+            path.join(POLICY_DIR, "..", "flowlogs", "index.ts"),
+        );
     });
 
     it("runs in CI twice: offline with no secrets, and as `pulumi preview --policy-pack` through the Pulumi action", () => {
@@ -131,8 +166,45 @@ describe("policy pack", () => {
         assert.equal(preview.permissions["id-token"], "write");
     });
 
-    describe("evaluated by the real analyzer server, compared with the offline runner", function () {
-        this.timeout(60_000);
+    servedLikeTheOfflineRunner(
+        "the pack's sources, started as `pulumi preview --policy-pack ./policy` starts them",
+        () => startPackAsTheCli(POLICY_DIR),
+    );
+
+    let staged: string | undefined;
+    let installed: InstalledPack | undefined;
+    servedLikeTheOfflineRunner(
+        "the staged pack, published and installed outside the repository",
+        async () => {
+            staged = fs.mkdtempSync(path.join(os.tmpdir(), "vfm-staged-pack-"));
+            await stagePack({ outDir: staged });
+            installed = installStagedPack(staged);
+            assert.deepEqual(installed.published, [
+                "PulumiPolicy.yaml",
+                "README.md",
+                "index.js",
+                "index.js.map",
+                "package.json",
+            ]);
+            assert.ok(!installed.dir.startsWith(path.resolve(POLICY_DIR, "..") + path.sep), "outside the repository");
+            // Realistic: only the registry packages are there; the kernel cannot be found.
+            assert.throws(
+                () => require.resolve("@vpc-flow-monitor/flowlogs", { paths: [installed!.dir] }),
+                /Cannot find module '@vpc-flow-monitor\/flowlogs'/,
+            );
+            return startPackAsTheCli(installed.dir);
+        },
+        () => {
+            installed?.remove();
+            if (staged) fs.rmSync(staged, { recursive: true, force: true });
+        },
+    );
+});
+
+/** The real analyzer server of a started pack answers as the offline runner does. */
+function servedLikeTheOfflineRunner(label: string, start: () => Promise<StartedPack>, cleanup?: () => void) {
+    describe(`${label}: the real analyzer server, compared with the offline runner`, function () {
+        this.timeout(150_000);
         let server: ChildProcess | undefined;
         let client: any;
         let config: PolicyConfig;
@@ -141,8 +213,8 @@ describe("policy pack", () => {
 
         before(async () => {
             config = loadPolicyConfig();
-            [dev, fleet] = [await planOf(devConfig(), "dev"), await planOf(fleetConfig(), "fleet")];
-            const started = await startPack();
+            [dev, fleet] = await plans();
+            const started = await start();
             server = started.child;
             client = new analyzerrpc.AnalyzerClient(`127.0.0.1:${started.port}`, grpc.credentials.createInsecure());
             await call(client, "configure", configureRequest(config));
@@ -151,6 +223,7 @@ describe("policy pack", () => {
         after(() => {
             client?.close();
             server?.kill();
+            cleanup?.();
         });
 
         it("serves the pack under its name and version, with every policy and its config schema", async () => {
@@ -161,6 +234,17 @@ describe("policy pack", () => {
                 info.getPoliciesList().map((p: any) => p.getName()),
                 ALL_POLICIES.map((p) => p.name),
             );
+            assert.ok(info.getSupportsconfig());
+            for (const [i, policy] of info.getPoliciesList().entries()) {
+                const schema = policy.getConfigschema().getProperties().toJavaScript();
+                assert.deepEqual(schema, JSON.parse(JSON.stringify(ALL_POLICIES[i].configSchema!.properties)));
+            }
+        });
+
+        it("runs on the @pulumi/policy version the pack pins", async () => {
+            const info = await call(client, "getPluginInfo", new Empty());
+            const pinned = JSON.parse(fs.readFileSync(path.join(POLICY_DIR, "package.json"), "utf8")).dependencies;
+            assert.equal(info.getVersion(), pinned["@pulumi/policy"]);
         });
 
         // Each case: the resources, and the policies expected to report (the comparison must not be vacuous).
@@ -195,7 +279,15 @@ describe("policy pack", () => {
             });
         }
     });
-});
+}
+
+let planned: Promise<[Plan, Plan]> | undefined;
+/** The dev and fleet plans, made once for both packs. */
+function plans(): Promise<[Plan, Plan]> {
+    planned ??= (async () =>
+        [await planOf(devConfig(), "dev"), await planOf(fleetConfig(), "fleet")] as [Plan, Plan])();
+    return planned;
+}
 
 // ---------------------------------------------------------------------------------------------
 // playing the engine
@@ -230,32 +322,6 @@ function weakened(plan: Plan): Plan {
             return r;
         }),
     };
-}
-
-/** Starts policy/index.ts the way the Pulumi CLI's policy host does: the working directory is the pack. */
-function startPack(): Promise<{ child: ChildProcess; port: number }> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "index.ts"], {
-            cwd: POLICY_DIR,
-            stdio: ["ignore", "pipe", "pipe"],
-        });
-        let out = "";
-        let err = "";
-        const timer = setTimeout(() => reject(new Error(`the pack printed no port in 30 s; stderr: ${err}`)), 30_000);
-        child.stdout!.on("data", (chunk) => {
-            out += chunk;
-            const match = /^(\d+)\s*$/m.exec(out);
-            if (match) {
-                clearTimeout(timer);
-                resolve({ child, port: Number(match[1]) });
-            }
-        });
-        child.stderr!.on("data", (chunk) => (err += chunk));
-        child.on("exit", (code) => {
-            clearTimeout(timer);
-            reject(new Error(`the pack exited with ${code}: ${err}`));
-        });
-    });
 }
 
 function call(client: any, method: string, request: unknown): Promise<any> {
