@@ -1,9 +1,12 @@
 /**
- * Reads a `Pulumi.<stack>.yaml` into the config map the engine would hand the program.
+ * Reads a `Pulumi.<stack>.yaml` into the config map the engine would hand the program, and names
+ * its stack: the one place the tools (plan, check, rules, rollout, the check of every stack in
+ * `npm test`) learn a stack name from a file, each refusing what Pulumi would refuse.
  */
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import { stackNameProblem } from "../../components/naming";
 import { CONFIG_NAMESPACE } from "../../program/stackConfig";
 
 export interface StackFile {
@@ -16,7 +19,8 @@ export interface StackFile {
 /** A stack file that cannot be read or is not a stack file; the CLI exits 2 with this message. */
 export class StackFileError extends Error {}
 
-const STACK_FILE = /^Pulumi\.([^.]+)\.yaml$/;
+/** `Pulumi.<stack>.yaml`, the stack name may hold dots (`Pulumi.dev.eu.yaml` is stack `dev.eu`). */
+const STACK_FILE = /^Pulumi\.(.+)\.yaml$/;
 
 /** The stack name from a file name: `Pulumi.prod.yaml` -> `prod`; any other name -> its base name. */
 export function stackNameOf(file: string): string {
@@ -41,6 +45,11 @@ export function loadStackFile(file: string): StackFile {
         throw new StackFileError(
             `cannot read stack config ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
         );
+    }
+    const stack = stackNameOf(file);
+    const problem = stackNameProblem(stack);
+    if (problem) {
+        throw new StackFileError(`${file}: the stack name from the file name: ${problem}`);
     }
     const doc = YAML.parseDocument(text, { prettyErrors: true });
     if (doc.errors.length > 0) {
@@ -68,7 +77,7 @@ export function loadStackFile(file: string): StackFile {
         }
         config[fullKey] = value;
     }
-    return { stack: stackNameOf(file), path: file, config };
+    return { stack, path: file, config };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
