@@ -36,6 +36,12 @@ export function maxAlarmWindowSeconds(periodSeconds: number): number {
 }
 
 /**
+ * PutMetricFilter: "The maximum number of metric filters that can be associated with a log group is
+ * 100." A VPC's log group holds one filter per alerting rule plus the aggregate filters.
+ */
+export const MAX_METRIC_FILTERS_PER_LOG_GROUP = 100;
+
+/**
  * What each service accepts as a name (the API references' length constraints and patterns), for the
  * names components/naming.ts builds from a stack name.
  */

@@ -885,6 +885,52 @@ const BAD_CASES: readonly BadCase[] = [
     },
 ];
 
+describe("validateStackConfig: a VPC adopted twice", () => {
+    const ADOPTED_TWICE =
+        "Allowed: each existing VPC once in the stack (two monitors of one VPC would give it four flow logs, put every record in the lake twice and raise every alarm twice)";
+    it("refuses the same vpcId twice in one region", () => {
+        const raw = exampleWith((c) =>
+            c[REGIONS][0].vpcs.push({ name: "shared-again", vpcId: "vpc-0123456789abcdef0" }),
+        );
+        assert.deepStrictEqual(problemsOf(raw), [
+            {
+                path: "regions[0].vpcs[2].vpcId",
+                message: `VPC adopted twice; given "vpc-0123456789abcdef0", already adopted at regions[0].vpcs[1].vpcId. ${ADOPTED_TWICE}`,
+            },
+        ]);
+    });
+
+    it("refuses it across regions too, naming the region of the first", () => {
+        const raw = exampleWith((c) =>
+            c[REGIONS].push({ region: "eu-west-1", vpcs: [{ name: "elsewhere", vpcId: "vpc-0123456789abcdef0" }] }),
+        );
+        assert.deepStrictEqual(problemsOf(raw), [
+            {
+                path: "regions[1].vpcs[0].vpcId",
+                message: `VPC adopted twice; given "vpc-0123456789abcdef0", already adopted at regions[0].vpcs[1].vpcId in "us-east-1". ${ADOPTED_TWICE}`,
+            },
+        ]);
+    });
+
+    it("compares only valid ids, and reports each further adoption against the first", () => {
+        const raw = exampleWith((c) =>
+            c[REGIONS][0].vpcs.push(
+                { name: "bad-1", vpcId: "vpc-1" },
+                { name: "bad-2", vpcId: "vpc-1" },
+                { name: "third", vpcId: "vpc-0123456789abcdef0" },
+            ),
+        );
+        assert.deepStrictEqual(problemsOf(raw), [
+            { path: "regions[0].vpcs[2].vpcId", message: `not a VPC id; given "vpc-1". Allowed: ${ALLOWED_VPC_ID}` },
+            { path: "regions[0].vpcs[3].vpcId", message: `not a VPC id; given "vpc-1". Allowed: ${ALLOWED_VPC_ID}` },
+            {
+                path: "regions[0].vpcs[4].vpcId",
+                message: `VPC adopted twice; given "vpc-0123456789abcdef0", already adopted at regions[0].vpcs[1].vpcId. ${ADOPTED_TWICE}`,
+            },
+        ]);
+    });
+});
+
 describe("validateStackConfig: rejected configurations", () => {
     it("has at least 35 distinct rejected-configuration cases", () => {
         assert.ok(BAD_CASES.length >= 35, `only ${BAD_CASES.length} cases`);
@@ -1101,7 +1147,12 @@ const validConfigArb: fc.Arbitrary<RawConfig> = fc
         home: fc.constantFrom(...AWS_REGIONS),
         regions: fc.shuffledSubarray([...AWS_REGIONS], { minLength: 1, maxLength: 3 }),
         names: fc.uniqueArray(vpcNameArb, { minLength: 9, maxLength: 9 }),
-        sources: fc.array(vpcSourceArb, { minLength: 9, maxLength: 9 }),
+        // Unique ids: the same VPC adopted twice is refused.
+        sources: fc.uniqueArray(vpcSourceArb, {
+            minLength: 9,
+            maxLength: 9,
+            selector: (source) => ("vpcId" in source ? source.vpcId : source),
+        }),
         vpcCounts: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 3, maxLength: 3 }),
         flowLogs: fc.option(
             fc.record(
