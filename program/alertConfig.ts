@@ -27,7 +27,7 @@ import {
     validateFlowMatch,
 } from "../flowlogs";
 
-import { isRecord, isWholeNumberIn, show, wholeNumber } from "./configKit";
+import { isRecord, isWholeNumberIn, numberSchema, show, wholeNumber } from "./configKit";
 import { ALARM_LOG_FIELDS, RULE_DEFAULTS } from "../components/defaults";
 import {
     MAX_ALARM_PERIOD_SECONDS,
@@ -61,7 +61,7 @@ const ALLOWED = {
     ruleName: "1 to 48 characters of a-z, 0-9 and -, not starting or ending with -",
     protocol: `a protocol name (${Object.keys(PROTOCOL_NUMBERS).join(", ")}) or an IANA protocol number 0–255`,
     address:
-        "an exact address (10.0.0.155, or a lower-case IPv6 address) or a prefix of whole octets ending in .* (10.0.*)",
+        "an exact address (10.0.0.155, or a lower-case IPv6 address such as 2001:db8::1) or a prefix of whole octets or groups ending in .* or :* (10.0.*, 2001:db8:*)",
     port: "a port 0–65535, a list of ports [22, 3389], or a range { from: 1024, to: 2048 }",
     interfaceId: "a network interface id such as eni-1235b8ca123456789",
     period: `a multiple of 60 seconds from 60 to ${MAX_ALARM_PERIOD_SECONDS}`,
@@ -134,8 +134,7 @@ export const ruleSchema = z.strictObject({
         .optional(),
     match: matchSchema.optional(),
     threshold: wholeNumber(1, 1_000_000, "records").optional(),
-    periodSeconds: z
-        .number({ error: `not a number. Allowed: ${ALLOWED.period}` })
+    periodSeconds: numberSchema(ALLOWED.period)
         .refine((n) => isWholeNumberIn(n, 60, MAX_ALARM_PERIOD_SECONDS) && n % 60 === 0, {
             error: `not an alarm period. Allowed: ${ALLOWED.period}`,
         })

@@ -22,7 +22,7 @@ import {
     ruleListSchema,
     VpcRulesEntry,
 } from "./alertConfig";
-import { isRecord, isWholeNumberIn, show, wholeNumber } from "./configKit";
+import { isRecord, isWholeNumberIn, numberSchema, show, wholeNumber } from "./configKit";
 import { AWS_REGIONS, AwsRegion, isAwsRegion } from "./regions";
 import { CloudWatchTrafficType, DEFAULTS } from "../components/defaults";
 import {
@@ -168,8 +168,7 @@ const projectSchema = z.strictObject({
                     error: "not a traffic type for the alarm log group. Allowed: REJECT or ALL",
                 })
                 .optional(),
-            logRetentionDays: z
-                .number({ error: `not a number. Allowed: ${ALLOWED.retention}` })
+            logRetentionDays: numberSchema(ALLOWED.retention)
                 .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
                     error: `not a retention CloudWatch Logs accepts. Allowed: ${ALLOWED.retention}`,
                 })

@@ -99,7 +99,7 @@ const ALLOWED = {
     ruleName: "1 to 48 characters of a-z, 0-9 and -, not starting or ending with -",
     protocol: "a protocol name (icmp, tcp, udp, icmpv6) or an IANA protocol number 0–255",
     address:
-        "an exact address (10.0.0.155, or a lower-case IPv6 address) or a prefix of whole octets ending in .* (10.0.*)",
+        "an exact address (10.0.0.155, or a lower-case IPv6 address such as 2001:db8::1) or a prefix of whole octets or groups ending in .* or :* (10.0.*, 2001:db8:*)",
     port: "a port 0–65535, a list of ports [22, 3389], or a range { from: 1024, to: 2048 }",
     match: "a mapping with at least one of action, protocol, srcAddr, dstAddr, srcPort, dstPort, interfaceId, logStatus",
     period: "a multiple of 60 seconds from 60 to 86400",
@@ -734,6 +734,21 @@ const DEPLOY_CASES: readonly { name: string; config: Draft; problems: ConfigProb
         ],
     },
 ];
+
+describe("alerts config: malformed addresses", () => {
+    for (const address of [":::::", "::1::", "1:2:3:4:5:6:7:8:9", "1.2.3.4.5", ":::*"]) {
+        it(`refuses srcAddr ${JSON.stringify(address)}`, () => {
+            const c = draft();
+            c[ALERTS].rules[0].match.srcAddr = address;
+            assert.deepStrictEqual(problemsOf(c), [
+                {
+                    path: "alerts.rules[0].match.srcAddr",
+                    message: `not an address; given ${JSON.stringify(address)}. Allowed: ${ALLOWED.address}`,
+                },
+            ]);
+        });
+    }
+});
 
 describe("alerts config: names and counts a deployment needs", () => {
     for (const { name, config, problems } of DEPLOY_CASES) {

@@ -14,6 +14,7 @@ import {
     LOG_RETENTION_DAYS,
     StackConfig,
     formatProblems,
+    show,
     validateStackConfig,
 } from "../../program/stackConfig";
 import { AWS_REGIONS, isAwsRegion } from "../../program/regions";
@@ -667,12 +668,12 @@ const BAD_CASES: readonly BadCase[] = [
         ],
     },
     {
-        name: "logRetentionDays .inf (shown as Infinity, not as JSON's null)",
+        name: "logRetentionDays .inf (shown as YAML spells it, not as JSON's null)",
         change: (c) => (c[FLOW_LOGS].logRetentionDays = Infinity),
         problems: [
             {
                 path: "flowLogs.logRetentionDays",
-                message: `not a number; given Infinity. Allowed: ${ALLOWED_RETENTION}`,
+                message: `not a finite number; given .inf (infinity). Allowed: ${ALLOWED_RETENTION}`,
             },
         ],
     },
@@ -884,6 +885,50 @@ const BAD_CASES: readonly BadCase[] = [
         ],
     },
 ];
+
+/** YAML's `.inf`, `-.inf` and `.nan` wherever the stack config expects a number. */
+const NON_FINITE = [
+    [Infinity, ".inf (infinity)"],
+    [-Infinity, "-.inf (negative infinity)"],
+    [NaN, ".nan (not a number)"],
+] as const;
+const NUMBER_KEYS = [
+    [FLOW_LOGS, "logRetentionDays", "flowLogs.logRetentionDays", ALLOWED_RETENTION],
+    [LAKE, "expireAfterDays", "lake.expireAfterDays", ALLOWED_EXPIRE],
+    [LAKE, "transitionToInfrequentAccessDays", "lake.transitionToInfrequentAccessDays", ALLOWED_TRANSITION],
+    [LAKE, "bytesScannedCutoffGb", "lake.bytesScannedCutoffGb", ALLOWED_CUTOFF],
+] as const;
+
+describe("validateStackConfig: .inf and .nan", () => {
+    for (const [section, key, path, allowed] of NUMBER_KEYS) {
+        for (const [value, shown] of NON_FINITE) {
+            it(`reports ${path} ${shown} as what it is`, () => {
+                assert.deepStrictEqual(problemsOf(exampleWith((c) => (c[section][key] = value))), [
+                    { path, message: `not a finite number; given ${shown}. Allowed: ${allowed}` },
+                ]);
+            });
+        }
+    }
+
+    it("shows them as YAML spells them inside a value too", () => {
+        assert.deepStrictEqual(
+            problemsOf(
+                exampleWith((c) => (c[REGIONS][0].vpcs[0] = { name: "sandbox", cidrBlock: NaN, size: Infinity })),
+            ),
+            [
+                {
+                    path: "regions[0].vpcs[0].cidrBlock",
+                    message: `not a string; given .nan (not a number). Allowed: ${ALLOWED_CIDR}`,
+                },
+                {
+                    path: "regions[0].vpcs[0].size",
+                    message: "unknown key. Allowed keys here: name, cidrBlock, vpcId, rules",
+                },
+            ],
+        );
+        assert.equal(show({ a: Infinity, b: [-Infinity, NaN] }), '{"a":".inf","b":["-.inf",".nan"]}');
+    });
+});
 
 describe("validateStackConfig: a VPC adopted twice", () => {
     const ADOPTED_TWICE =
