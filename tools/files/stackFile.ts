@@ -5,9 +5,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as YAML from "yaml";
 import { stackNameProblem } from "../../components/naming";
 import { CONFIG_NAMESPACE } from "../../program/stackConfig";
+import { parseYaml, YamlFileError } from "./yamlFile";
 
 export interface StackFile {
     readonly stack: string;
@@ -51,16 +51,13 @@ export function loadStackFile(file: string): StackFile {
     if (problem) {
         throw new StackFileError(`${file}: the stack name from the file name: ${problem}`);
     }
-    const doc = YAML.parseDocument(text, { prettyErrors: true });
-    if (doc.errors.length > 0) {
-        const first = doc.errors[0];
-        const position = first.linePos?.[0];
-        const where = position ? `:${position.line}:${position.col}` : "";
-        // prettyErrors appends " at line L, column C:" and a code excerpt; the position is already in front.
-        const message = first.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-        throw new StackFileError(`${file}${where}: not valid YAML: ${message}`);
+    let root: unknown;
+    try {
+        root = parseYaml(text, file);
+    } catch (err) {
+        if (err instanceof YamlFileError) throw new StackFileError(err.message);
+        throw err;
     }
-    const root = doc.toJS() as unknown;
     if (!isRecord(root) || !isRecord(root.config)) {
         throw new StackFileError(
             `${file}: not a Pulumi stack config; expected a top-level "config:" mapping of keys to values`,

@@ -4,10 +4,10 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as YAML from "yaml";
 import { z } from "zod";
 import { ConfigError, formatProblems, validateStackConfig } from "../../program/stackConfig";
 import { loadStackFile, StackFileError } from "../files/stackFile";
+import { parseYaml, YamlFileError } from "../files/yamlFile";
 import { ALLOWED_STACK_NAME, stackNameProblem } from "../../components/naming";
 
 export interface Wave {
@@ -75,9 +75,10 @@ export function loadWavesFile(file: string): RolloutPlan {
     }
     let doc: unknown;
     try {
-        doc = YAML.parse(text);
+        doc = parseYaml(text, file);
     } catch (err) {
-        throw new RolloutPlanError(`${file}: not valid YAML: ${(err as Error).message.split("\n")[0]}`);
+        if (err instanceof YamlFileError) throw new RolloutPlanError(err.message);
+        throw err;
     }
     const parsed = wavesFileSchema.safeParse(doc);
     if (!parsed.success) {
