@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AlertRule } from "./rules";
 import { FlowAction, LogStatus, renderPattern } from "../../flowlogs";
 import { DEFAULT_FORMAT_FIELDS, FlowLogField } from "../../flowlogs/fields";
-import { AGGREGATE_METRICS, alarmName, metricNamespace } from "../naming";
+import { AGGREGATE_FILTERS, AGGREGATE_METRICS, alarmName, metricFilterName, metricNamespace } from "../naming";
 
 const TYPE = "vpc-flow-monitor:alerting:AlertingRule";
 
@@ -45,7 +45,7 @@ export class AlertingRule extends pulumi.ComponentResource {
         const filter = new aws.cloudwatch.LogMetricFilter(
             `${name}-metricFilter`,
             {
-                name: `${vpcName}-${rule.name}`,
+                name: metricFilterName(vpcName, rule.name),
                 logGroupName: args.logGroupName,
                 pattern: this.pattern,
                 // Each matching record adds 1; no default value, so quiet periods publish nothing (treated as not breaching).
@@ -96,7 +96,7 @@ export function aggregateMetricFilters(
         new aws.cloudwatch.LogMetricFilter(
             `${name}-rejectedPacketsFilter`,
             {
-                name: `${args.vpcName}-rejected-packets`,
+                name: metricFilterName(args.vpcName, AGGREGATE_FILTERS.rejectedPackets),
                 logGroupName: args.logGroupName,
                 pattern: renderPattern({ action: FlowAction.REJECT }, fields),
                 metricTransformation: {
@@ -112,7 +112,7 @@ export function aggregateMetricFilters(
         new aws.cloudwatch.LogMetricFilter(
             `${name}-flowRecordsFilter`,
             {
-                name: `${args.vpcName}-flow-records`,
+                name: metricFilterName(args.vpcName, AGGREGATE_FILTERS.flowRecords),
                 logGroupName: args.logGroupName,
                 pattern: renderPattern({ logStatus: LogStatus.OK }, fields),
                 metricTransformation: {

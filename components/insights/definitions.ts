@@ -4,7 +4,13 @@
  * component turns them into resources.
  */
 import { clfPositions, FlowLogField, logsInsightsParse } from "../../flowlogs/fields";
-import { AGGREGATE_METRICS, logGroupPrefix, metricNamespace } from "../naming";
+import {
+    AGGREGATE_METRICS,
+    athenaWorkgroupName,
+    contributorInsightRuleName,
+    logGroupPrefix,
+    metricNamespace,
+} from "../naming";
 
 export interface InsightsQuery {
     readonly name: string;
@@ -43,7 +49,7 @@ export function logsInsightsQueries(fields: readonly FlowLogField[]): InsightsQu
 export function contributorInsightsRules(
     stack: string,
     fields: readonly FlowLogField[],
-): { name: string; definition: object }[] {
+): { key: string; name: string; definition: object }[] {
     const rule = (key: string) => ({
         Schema: { Name: "CloudWatchLogRule", Version: 1 },
         AggregateOn: "Count",
@@ -53,9 +59,9 @@ export function contributorInsightsRules(
         Fields: clfPositions(fields, [key, "action"]),
     });
     return [
-        { name: `vpc-flow-monitor-${stack}-top-rejected-sources`, definition: rule("srcaddr") },
-        { name: `vpc-flow-monitor-${stack}-top-rejected-ports`, definition: rule("dstport") },
-    ];
+        { key: "top-rejected-sources", field: "srcaddr" },
+        { key: "top-rejected-ports", field: "dstport" },
+    ].map(({ key, field }) => ({ key, name: contributorInsightRuleName(stack, key), definition: rule(field) }));
 }
 
 export interface DashboardVpc {
@@ -88,7 +94,7 @@ export function dashboardBody(
             width: FULL,
             height: 2,
             properties: {
-                markdown: `# vpc-flow-monitor: ${stack}\nREJECT flow log records from CloudWatch Logs, per region. History and every field: Athena workgroup \`vpc-flow-monitor-${stack}\`.`,
+                markdown: `# vpc-flow-monitor: ${stack}\nREJECT flow log records from CloudWatch Logs, per region. History and every field: Athena workgroup \`${athenaWorkgroupName(stack)}\`.`,
             },
         },
     ];

@@ -7,6 +7,7 @@
 import * as assert from "node:assert/strict";
 import { FlowAction, parsePattern, selectsAction } from "../../flowlogs";
 import { ALARM_LOG_FIELDS } from "../../components/defaults";
+import { AGGREGATE_FILTERS } from "../../components/naming";
 import { Plan } from "../../tools/plan/offlinePlan";
 import {
     ACCOUNT,
@@ -273,7 +274,10 @@ describe("alerting in the planned program", function () {
             const names = byType(plan, METRIC_FILTER)
                 .filter((f) => f.inputs.logGroupName === logGroupOf(vpc))
                 .map((f) => f.inputs.name as string);
-            assert.equal(names.length, RULES_OF[vpc].length + 2);
+            // One per rule plus one per AGGREGATE_FILTERS entry: the count the config holds to CloudWatch's 100 (alertConfig.ts).
+            assert.equal(names.length, RULES_OF[vpc].length + Object.keys(AGGREGATE_FILTERS).length);
+            for (const filter of Object.values(AGGREGATE_FILTERS))
+                assert.ok(names.includes(`${vpc}-${filter}`), filter);
             assert.equal(new Set(names).size, names.length, names.join(", "));
         }
     });

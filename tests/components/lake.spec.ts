@@ -257,10 +257,11 @@ describe("AnalyticsLake in the planned program", () => {
 
         it("lives in the stack's Glue database", () => {
             assert.deepStrictEqual(inputsOf(plan, "lake-database"), {
-                name: "vpc_flow_monitor_lake_test",
+                // lake-test has a `-`: its database name carries the stack name's hash (naming.spec.ts).
+                name: "vpc_flow_monitor_lake_test_581d194a",
                 description: "VPC flow logs delivered by vpc-flow-monitor",
             });
-            assert.equal(table.databaseName, "vpc_flow_monitor_lake_test");
+            assert.equal(table.databaseName, "vpc_flow_monitor_lake_test_581d194a");
             assert.equal(table.name, "flow_logs");
             assert.equal(table.tableType, "EXTERNAL_TABLE");
         });
@@ -423,7 +424,7 @@ describe("AnalyticsLake in the planned program", () => {
                 assert.deepStrictEqual(resource.inputs, {
                     name: q.name,
                     description: q.description,
-                    database: "vpc_flow_monitor_lake_test",
+                    database: "vpc_flow_monitor_lake_test_581d194a",
                     workgroup: "vpc-flow-monitor-lake-test",
                     query: q.sql,
                 });

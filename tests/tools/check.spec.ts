@@ -131,7 +131,7 @@ describe("npm run check", function () {
             [
                 "a stack name that is a path",
                 () => ["--stack", "../dev"],
-                `--stack "../dev" is not a stack name (letters, digits, - and _)\n${USAGE}\n`,
+                `--stack: not a stack name; given "../dev". Allowed: 1 to 100 characters of letters, digits, -, _ and . (Pulumi's rule for stack names)\n${USAGE}\n`,
             ],
             [
                 "--json with --plan",

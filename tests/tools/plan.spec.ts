@@ -194,7 +194,8 @@ describe("tools/cli/plan.ts main()", () => {
             {
                 label: "a stack name that is a path",
                 argv: () => ["--stack", "../dev"],
-                stderr: () => `--stack "../dev" is not a stack name (letters, digits, - and _)\n${USAGE}\n`,
+                stderr: () =>
+                    `--stack: not a stack name; given "../dev". Allowed: 1 to 100 characters of letters, digits, -, _ and . (Pulumi's rule for stack names)\n${USAGE}\n`,
             },
             {
                 label: "a stack without a stack file",

@@ -276,7 +276,7 @@ describe("rollout", () => {
                 name: "a bad stack name",
                 argv: ["--stacks", "dev,prod/eu"],
                 err: () =>
-                    '--stacks: "prod/eu" is not a stack name; give names separated by commas, such as dev,staging,prod',
+                    '--stacks: not a stack name; given "prod/eu". Allowed: 1 to 100 characters of letters, digits, -, _ and . (Pulumi\'s rule for stack names), separated by commas, such as dev,staging,prod',
             },
             {
                 name: "both --waves and --stacks",

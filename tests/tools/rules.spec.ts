@@ -318,7 +318,8 @@ describe("npm run rules: bad usage and unusable input (exit 2, one clear message
         {
             name: "a stack name with a slash",
             args: () => ["--stack", "../dev", "--records", lab],
-            stderr: () => `--stack "../dev" is not a stack name (letters, digits, - and _)\n${USAGE}\n`,
+            stderr: () =>
+                `--stack: not a stack name; given "../dev". Allowed: 1 to 100 characters of letters, digits, -, _ and . (Pulumi's rule for stack names)\n${USAGE}\n`,
         },
         {
             name: "a stack without a config file",

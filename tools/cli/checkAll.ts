@@ -11,7 +11,7 @@ import { PROJECT_DIR } from "./plan";
 import { loadPolicyConfig } from "../analyzer/policyPack";
 import { passed, violationTable } from "../analyzer/policyReport";
 import { countByLevel, PolicyRun } from "../analyzer/policyRunner";
-import { loadStackFile, stackFilesIn } from "../files/stackFile";
+import { loadStackFile, StackFileError, stackFilesIn } from "../files/stackFile";
 
 export async function main(dir = PROJECT_DIR): Promise<number> {
     const files = stackFilesIn(dir);
@@ -44,7 +44,11 @@ export async function main(dir = PROJECT_DIR): Promise<number> {
         } catch (err) {
             failed++;
             const detail =
-                err instanceof ConfigError ? formatProblems(err.problems, file) : String((err as Error).stack ?? err);
+                err instanceof ConfigError
+                    ? formatProblems(err.problems, file)
+                    : err instanceof StackFileError
+                      ? err.message
+                      : String((err as Error).stack ?? err);
             process.stdout.write(`FAIL  ${name}\n${indent(detail)}\n`);
         }
     }

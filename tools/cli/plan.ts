@@ -10,6 +10,7 @@ import { ConfigError, formatProblems } from "../../program/stackConfig";
 import { planStack, toEngineConfig } from "../plan/offlinePlan";
 import { renderPlan } from "../plan/planReport";
 import { loadStackFile, StackFile, StackFileError } from "../files/stackFile";
+import { stackNameProblem } from "../../components/naming";
 
 export const PROJECT_DIR = path.resolve(__dirname, "../..");
 
@@ -26,11 +27,8 @@ export function stackFilePath(values: { stack?: string; config?: string }, usage
     if ((values.stack === undefined) === (values.config === undefined)) {
         throw new UsageError(`give exactly one of --stack NAME or --config FILE\n${usage}`);
     }
-    if (values.stack !== undefined && !/^[A-Za-z0-9_-]+$/.test(values.stack)) {
-        throw new UsageError(
-            `--stack ${JSON.stringify(values.stack)} is not a stack name (letters, digits, - and _)\n${usage}`,
-        );
-    }
+    const problem = values.stack === undefined ? undefined : stackNameProblem(values.stack);
+    if (problem) throw new UsageError(`--stack: ${problem}\n${usage}`);
     return values.config ?? path.join(PROJECT_DIR, `Pulumi.${values.stack}.yaml`);
 }
 
