@@ -220,7 +220,8 @@ export function alertRuleProblems(
     const matchPath = at(prefix, "match");
     if (typeof match !== "object" || match === null || Array.isArray(match)) {
         problems.push(problem(matchPath, "not a match", match, ALLOWED.match));
-    } else if (Object.keys(match).length === 0) {
+    } else if (Object.values(match).every((value) => value === undefined)) {
+        // `{ dstPort: undefined }` renders no condition at all: as empty as `{}`.
         problems.push(problem(matchPath, "empty: it would count every record", match, ALLOWED.match));
     } else {
         let valid = true;
@@ -637,7 +638,8 @@ export function vpcFlowMonitorProblems(args: VpcFlowMonitorArgs): ArgProblem[] {
     });
 
     if (args.providers !== undefined) {
-        const given = Object.keys(args.providers);
+        const providers: Readonly<Record<string, unknown>> = args.providers;
+        const given = Object.keys(providers).filter((region) => providers[region] !== undefined);
         const needed = [
             { region: args.homeRegion, usedAt: "homeRegion" },
             ...regions.map((r, i) => ({ region: r?.region, usedAt: `regions[${i}].region` })),

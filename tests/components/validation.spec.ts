@@ -361,6 +361,16 @@ table("alertingRuleProblems", alertingRuleProblems, RULE_ARGS as AlertingRuleArg
         ],
     },
     {
+        title: "refuses a match whose every property is undefined: it renders no condition",
+        args: loose(RULE_ARGS, { rule: rule({ match: { dstPort: undefined, action: undefined } }) }),
+        problems: [
+            {
+                propertyPath: "rule.match",
+                reason: "empty: it would count every record; given {}. Allowed: a mapping with at least one of action, protocol, srcAddr, dstAddr, srcPort, dstPort, interfaceId, logStatus",
+            },
+        ],
+    },
+    {
         title: "refuses a match whose rendered pattern is longer than CloudWatch accepts",
         args: loose(RULE_ARGS, {
             rule: rule({ match: { action: "REJECT", dstPort: Array.from({ length: 100 }, (_, i) => 1000 + i) } }),
@@ -630,6 +640,16 @@ table("vpcFlowMonitorProblems", vpcFlowMonitorProblems, MONITOR_ARGS as VpcFlowM
             {
                 propertyPath: 'providers["us-west-2"]',
                 reason: `no provider for region "us-west-2" (used at regions[1].region); given providers for "eu-west-1". Allowed: ${PROVIDERS_ALLOWED}`,
+            },
+        ],
+    },
+    {
+        title: "counts a provider given as undefined as missing",
+        args: loose(MONITOR_ARGS, { providers: { "eu-west-1": undefined } }),
+        problems: [
+            {
+                propertyPath: 'providers["eu-west-1"]',
+                reason: `no provider for region "eu-west-1" (used at homeRegion); given providers for no region. Allowed: ${PROVIDERS_ALLOWED}`,
             },
         ],
     },
