@@ -4,6 +4,7 @@
  * A rule counts the flow log records its match selects in the VPC's CloudWatch log group and
  * alarms when the sum over a period reaches a threshold (CloudWatch: Sum >= threshold).
  */
+import { AGGREGATE_FILTERS } from "../naming";
 import { FlowAction, FlowMatch, LogStatus, PROTOCOL_NUMBERS } from "../../flowlogs";
 
 export interface AlertRule {
@@ -16,6 +17,13 @@ export interface AlertRule {
     readonly evaluationPeriods: number;
     readonly description?: string;
 }
+
+/**
+ * Names a rule may not take: the aggregate metric filters are named `<vpc>-rejected-packets` and
+ * `<vpc>-flow-records` in the same log group as `<vpc>-<rule>`, and PutMetricFilter would silently
+ * overwrite one with the other.
+ */
+export const RESERVED_RULE_NAMES: readonly string[] = Object.values(AGGREGATE_FILTERS);
 
 /** The classic tutorial alarm: 3 rejected attempts within 5 minutes. */
 const FIVE_MINUTES = 300;
