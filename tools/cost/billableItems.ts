@@ -140,6 +140,15 @@ export function billableItems(deployment: Deployment, traffic: Traffic, assumpti
         if (f.destination.kind === "kinesis-data-firehose")
             notes.push(`flow log ${f.name} delivers to Kinesis Data Firehose: the stream's own charges are not priced`);
     }
+    if (deployment.flowLogs.length > 0) {
+        notes.push(
+            "flow log delivery is assumed to be billed on the records' size as text in the configured format (AWS does not say so; a day of Cost Explorer usage settles it)",
+        );
+    }
+    const elsewhere = deployment.regions.filter((r) => r !== "us-east-1");
+    if (elsewhere.length > 0) {
+        notes.push(`${elsewhere.join(", ")} priced at the table's prices; most other regions list somewhat higher`);
+    }
     return { items, notes };
 }
 

@@ -93,6 +93,7 @@ export function renderText(report: CostReport, source?: string): string {
     ];
     const seedTable = table(seedRows, [false, true, true, true]);
     out.push(...seedTable.map((l) => `  ${l}`));
+    for (const seed of report.seeds) out.push(`  ${seed.name.split(":")[0]}: ${seed.description}`);
     out.push("");
     out.push(
         `Estimated prices (not confirmed on their source page; update them in ${relative(report.priceTable.file)}):`,

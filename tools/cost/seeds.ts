@@ -269,14 +269,14 @@ export function estimateSeeds(deployment: Deployment, traffic: Traffic, table: P
         {
             name: "A: CloudWatch Logs ALL + S3 plain text ALL",
             description:
-                "ALL traffic to CloudWatch Logs (v2) and to S3 as gzip text; Athena over daily text partitions",
+                "ALL traffic to CloudWatch Logs and to S3 as gzip text (v2 format), one SSH alarm per VPC, the same named queries over daily text partitions",
             ...priceItems(a.items, table, context),
             notes: a.notes,
         },
         {
             name: "B: CloudWatch Logs -> Lambda -> Firehose Parquet + KDA",
             description:
-                "ALL traffic to CloudWatch Logs (v2), Lambda to Firehose with Parquet conversion into S3, Kinesis Data Analytics 1 KPU per VPC",
+                "ALL traffic to CloudWatch Logs (v2 format), a Lambda hands it to Firehose as JSON, Parquet into S3 (daily partitions), Kinesis Data Analytics for SQL 1 KPU per VPC (end of life; priced as it ran)",
             ...priceItems([...bItems, ...seedBExtras(deployment, traffic, assumptions.hoursPerMonth)], table, context),
             notes: b.notes,
         },
