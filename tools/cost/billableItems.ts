@@ -145,10 +145,6 @@ export function billableItems(deployment: Deployment, traffic: Traffic, assumpti
             "flow log delivery is assumed to be billed on the records' size as text in the configured format (AWS does not say so; a day of Cost Explorer usage settles it)",
         );
     }
-    const elsewhere = deployment.regions.filter((r) => r !== "us-east-1");
-    if (elsewhere.length > 0) {
-        notes.push(`${elsewhere.join(", ")} priced at the table's prices; most other regions list somewhat higher`);
-    }
     return { items, notes };
 }
 
