@@ -296,7 +296,8 @@ describe("npm run rules: the tutorial lab and the other fixtures", function () {
 });
 
 describe("npm run rules: bad usage and unusable input (exit 2, one clear message)", function () {
-    this.timeout(20000);
+    // Two of these cases spawn `npm run rules` (a ts-node start each): slow on a loaded machine.
+    this.timeout(120000);
     const lab = fixture("bastion-http-3.log");
 
     const cases: readonly { name: string; args: () => string[]; stderr: () => string | RegExp }[] = [
