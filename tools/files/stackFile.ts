@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { CONFIG_NAMESPACE } from "../../program/stackConfig";
+import { InputError } from "./inputError";
 
 export interface StackFile {
     readonly stack: string;
@@ -14,7 +15,7 @@ export interface StackFile {
 }
 
 /** A stack file that cannot be read or is not a stack file; the CLI exits 2 with this message. */
-export class StackFileError extends Error {}
+export class StackFileError extends InputError {}
 
 const STACK_FILE = /^Pulumi\.([^.]+)\.yaml$/;
 

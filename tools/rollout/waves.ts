@@ -7,6 +7,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { z } from "zod";
 import { ConfigError, formatProblems, validateStackConfig } from "../../program/stackConfig";
+import { InputError } from "../files/inputError";
 import { loadStackFile, StackFileError } from "../files/stackFile";
 
 export interface Wave {
@@ -19,7 +20,7 @@ export interface RolloutPlan {
 }
 
 /** A plan that cannot run: printed alone, exit status 2, nothing touched. */
-export class RolloutPlanError extends Error {}
+export class RolloutPlanError extends InputError {}
 
 const STACK_NAME = /^[A-Za-z0-9_.-]+$/;
 
