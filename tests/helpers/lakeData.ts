@@ -14,7 +14,7 @@ import { Parser } from "node-sql-parser";
 import { FlowLogRecord } from "../../flowlogs/fields";
 import { FLOW_LOG_TABLE, lakeColumns, PARTITION_KEYS } from "../../components/lake/layout";
 import { ADMIN_PORTS } from "../../components/lake/queries";
-import { generate, GenerateRequest, GenerateSummary } from "../../tools/cli/generate";
+import { generate, GenerateRequest, GenerateSummary } from "../../tools/lake/sampleLake";
 import { deliver, DeliveredObject, FileFormat, Partition } from "../../tools/lake/delivery";
 import { SHARED_FUNCTIONS, TRANSLATED_FUNCTIONS } from "../../tools/lake/dialect";
 

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { main, USAGE } from "../../tools/cli/audit";
-import { checkPlan } from "../../tools/cli/check";
+import { checkPlan } from "../../tools/analyzer/planCheck";
 import { Plan } from "../../tools/plan/offlinePlan";
 import { fromPlan, toStackExport } from "../../tools/analyzer/policyInputs";
 import { captureOutput } from "../helpers/io";

@@ -8,9 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { main as checkAll } from "../../tools/cli/checkAll";
 import { main, USAGE } from "../../tools/cli/check";
-import { PROJECT_DIR } from "../../tools/cli/plan";
-import { reportPolicyToolFailure } from "../../tools/analyzer/policyReport";
-import { PolicyError } from "../../tools/analyzer/policyRunner";
+import { PROJECT_DIR } from "../../tools/cli/kit";
 import { captureOutput } from "../helpers/io";
 import { withoutAlarmsOf } from "../helpers/policy";
 
@@ -189,16 +187,6 @@ describe("npm run check", function () {
                 assert.equal(result, 2);
             });
         }
-    });
-});
-
-describe("policy tool failures", () => {
-    it("reports a policy that crashed as an error, exit 1 (not a verdict, not bad input)", async () => {
-        const { result, stderr } = await captureOutput(async () =>
-            reportPolicyToolFailure(new PolicyError("policy 'x' failed: TypeError: boom")),
-        );
-        assert.equal(result, 1);
-        assert.equal(stderr, "error: policy 'x' failed: TypeError: boom\n");
     });
 });
 

@@ -394,8 +394,7 @@ describe("npm run generate (tools/cli/generate.ts main)", function () {
         { argv: ["--out", "x", "extra"], message: `unexpected argument extra\n${USAGE}` },
         {
             argv: ["--out", "x", "--color"],
-            message:
-                "Unknown option '--color'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--color\"",
+            message: `Unknown option '--color'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- "--color"\n${USAGE}`,
         },
     ];
     for (const { argv, message } of refused) {

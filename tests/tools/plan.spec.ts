@@ -6,7 +6,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { planStack, toEngineConfig } from "../../tools/plan/offlinePlan";
-import { main, PROJECT_DIR } from "../../tools/cli/plan";
+import { main } from "../../tools/cli/plan";
+import { PROJECT_DIR } from "../../tools/cli/kit";
 import { loadStackFile } from "../../tools/files/stackFile";
 import { captureOutput } from "../helpers/io";
 
@@ -179,17 +180,17 @@ describe("tools/cli/plan.ts main()", () => {
             {
                 label: "an unknown flag",
                 argv: () => ["--stack", "dev", "--verbose"],
-                stderr: () => "Unknown option '--verbose'\n",
+                stderr: () => `Unknown option '--verbose'\n${USAGE}\n`,
             },
             {
                 label: "--stack without a value",
                 argv: () => ["--stack"],
-                stderr: () => "Option '--stack <value>' argument missing\n",
+                stderr: () => `Option '--stack <value>' argument missing\n${USAGE}\n`,
             },
             {
                 label: "a positional argument",
                 argv: () => ["--stack", "dev", "prod"],
-                stderr: () => "Unexpected argument 'prod'. This command does not take positional arguments\n",
+                stderr: () => `Unexpected argument 'prod'. This command does not take positional arguments\n${USAGE}\n`,
             },
             {
                 label: "a stack name that is a path",

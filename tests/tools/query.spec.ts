@@ -238,7 +238,7 @@ describe("npm run query (tools/cli/query.ts main)", function () {
             label: "an unknown option",
             argv: () => ["top-talkers", "--dir", "x"],
             message: () =>
-                "Unknown option '--dir'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--dir\"",
+                `Unknown option '--dir'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- "--dir"\n${USAGE}`,
         },
     ];
     for (const c of refused) {

@@ -7,6 +7,7 @@
  * - `fromStackExport`: a `pulumi stack export` file of any stack;
  * - `asPreview`: what `pulumi preview` would show instead of the plan's known values.
  */
+import { InputError } from "../files/inputError";
 import { Plan, PlannedResource } from "../plan/offlinePlan";
 import { PolicyInputResource } from "./policyRunner";
 
@@ -140,7 +141,7 @@ export function unknownLike(value: unknown): unknown {
 // ---------------------------------------------------------------------------------------------
 
 /** Not a `pulumi stack export` file (or one this tool cannot read); the CLI exits 2 with the message. */
-export class StackExportError extends Error {}
+export class StackExportError extends InputError {}
 
 /** The secret envelope of Pulumi state: `{ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ... }`. */
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";

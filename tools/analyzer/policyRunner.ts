@@ -32,6 +32,7 @@ import {
 } from "@pulumi/policy";
 import { isUnknownError } from "../../policy/values";
 import { PolicyConfig, PolicyConfigEntry } from "./policyConfig";
+import { PolicyError } from "./policyError";
 
 /** One resource as the engine knows it: what the plan records, or what a stack export holds. */
 export interface PolicyInputResource {
@@ -88,8 +89,7 @@ export interface RunOptions {
     readonly unknownsAre?: "preview" | "secrets";
 }
 
-/** A policy threw something other than an unknown value or not-applicable: a bug in the policy. */
-export class PolicyError extends Error {}
+export { PolicyError };
 
 class NotApplicableError extends Error {
     constructor(readonly reason?: string) {

@@ -3,9 +3,10 @@
  * bad JSON, the line and column (V8's messages give a position only for some errors).
  */
 import * as fs from "fs";
+import { InputError } from "./inputError";
 
 /** A file that cannot be read or is not JSON; the CLIs print the message and exit 2. */
-export class JsonFileError extends Error {}
+export class JsonFileError extends InputError {}
 
 export function readJsonFile(file: string, what: string): unknown {
     let text: string;

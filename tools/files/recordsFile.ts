@@ -13,6 +13,7 @@
  */
 import * as fs from "fs";
 import * as zlib from "zlib";
+import { InputError } from "./inputError";
 import {
     DEFAULT_FORMAT_FIELDS,
     FLOW_LOG_FIELDS,
@@ -23,7 +24,7 @@ import {
 } from "../../flowlogs/fields";
 
 /** The file cannot be read, is not gzip although it says so, has no records, or its format cannot be used. */
-export class RecordsFileError extends Error {}
+export class RecordsFileError extends InputError {}
 
 /** Where the format of the records came from. */
 export const FormatSource = {

@@ -8,6 +8,7 @@ import * as path from "path";
 import { stackNameProblem } from "../../components/naming";
 import { CONFIG_NAMESPACE } from "../../program/stackConfig";
 import { parseYaml, YamlFileError } from "./yamlFile";
+import { InputError } from "./inputError";
 
 export interface StackFile {
     readonly stack: string;
@@ -17,7 +18,7 @@ export interface StackFile {
 }
 
 /** A stack file that cannot be read or is not a stack file; the CLI exits 2 with this message. */
-export class StackFileError extends Error {}
+export class StackFileError extends InputError {}
 
 /** `Pulumi.<stack>.yaml`, the stack name may hold dots (`Pulumi.dev.eu.yaml` is stack `dev.eu`). */
 const STACK_FILE = /^Pulumi\.(.+)\.yaml$/;

@@ -3,6 +3,7 @@
  * errors a user can act on: the file, the line and column where there is one, never a stack trace.
  */
 import * as YAML from "yaml";
+import { InputError } from "./inputError";
 
 /**
  * How far aliases may expand: the `yaml` package counts, for every alias, the copies of anchored
@@ -15,7 +16,7 @@ import * as YAML from "yaml";
 export const MAX_YAML_ALIAS_COUNT = 10_000;
 
 /** YAML that cannot be turned into values; `message` starts with the file (and position). */
-export class YamlFileError extends Error {}
+export class YamlFileError extends InputError {}
 
 export function parseYaml(text: string, file: string): unknown {
     const lines = new YAML.LineCounter();

@@ -22,12 +22,13 @@ import * as zlib from "zlib";
 import { FLOW_LOG_FIELDS, LAKE_FORMAT_FIELDS } from "../../flowlogs/fields";
 import { FLOW_LOG_TABLE, lakeColumns, PARTITION_KEYS } from "../../components/lake/layout";
 import { NamedQuery } from "../../components/lake/queries";
+import { InputError } from "../files/inputError";
 import { FileFormat } from "./delivery";
 import { SESSION_SETUP, toDuckDb } from "./dialect";
 import { sqlString } from "./writer";
 
 /** A problem with the input the user can fix: printed alone, exit status 2. */
-export class LakeInputError extends Error {}
+export class LakeInputError extends InputError {}
 
 /** `<acct>_vpcflowlogs_<region>_<fl-id>_<YYYYMMDDTHHmmZ>_<hash>.log.parquet|.log.gz` */
 export const OBJECT_NAME =

@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
 import { ConfigError, formatProblems, validateStackConfig } from "../../program/stackConfig";
+import { InputError } from "../files/inputError";
 import { loadStackFile, StackFileError } from "../files/stackFile";
 import { parseYaml, YamlFileError } from "../files/yamlFile";
 import { ALLOWED_STACK_NAME, stackNameProblem } from "../../components/naming";
@@ -20,7 +21,7 @@ export interface RolloutPlan {
 }
 
 /** A plan that cannot run: printed alone, exit status 2, nothing touched. */
-export class RolloutPlanError extends Error {}
+export class RolloutPlanError extends InputError {}
 
 const isStackName = (name: string) => stackNameProblem(name) === undefined;
 
