@@ -438,7 +438,7 @@ export function roleOfFlowLog(graph: StackGraph, flowLog: PolicyResource): Polic
     return graph.resolve(flowLog, "iamRoleArn", (arn) => byRef.get(arn) ?? [], [TYPES.Role]).targets[0];
 }
 
-/** The RolePolicy and RolePolicyAttachment resources on a role. */
+/** The RolePolicy, RolePolicyAttachment and PolicyAttachment resources on a role. */
 export function policiesOnRole(graph: StackGraph, role: PolicyResource): readonly PolicyResource[] {
     const index = graph.memo("policiesOnRole", () => {
         const byRef = rolesByRef(graph);
@@ -447,9 +447,29 @@ export function policiesOnRole(graph: StackGraph, role: PolicyResource): readonl
             const { targets } = graph.resolve(attached, "role", (ref) => byRef.get(ref) ?? [], [TYPES.Role]);
             for (const target of targets) add(out, target.urn, attached);
         }
+        // aws.iam.PolicyAttachment attaches one policy to many roles (and users, groups): `roles` is a list of names.
+        for (const attached of graph.ofType(TYPES.PolicyAttachment)) {
+            const roles = readArray(attached.props, "roles");
+            const targets = new Set<PolicyResource>();
+            const unknown = roles === UNKNOWN || (Array.isArray(roles) && roles.includes(UNKNOWN));
+            if (Array.isArray(roles))
+                for (const ref of roles)
+                    if (typeof ref === "string") for (const r of byRef.get(ref) ?? []) targets.add(r);
+            if (unknown) for (const r of graph.dependedOn(attached, ["roles"], [TYPES.Role])) targets.add(r);
+            for (const target of targets) add(out, target.urn, attached);
+        }
         return out;
     });
     return index.get(role.urn) ?? [];
+}
+
+/** The customer-managed policy (aws.iam.Policy in the stack) with this ARN. */
+export function policyByArn(graph: StackGraph, arn: string): PolicyResource | undefined {
+    const byArn = graph.indexBy("iamPolicyByArn", [TYPES.IamPolicy], (policy) => [
+        known(graph.value(policy, "arn")),
+        known(graph.value(policy, "id")),
+    ]);
+    return byArn.get(arn)?.[0];
 }
 
 /** The customer-managed policy a RolePolicyAttachment attaches, when it is in the stack. */
