@@ -375,6 +375,16 @@ function fieldOptions(
         if (words.length > 1) values.add(words.join("-"));
     }
     const byMask = new Map<number, string>();
+    if (domain.freeText && include.length > 0) {
+        // Free text can hold whatever an expression matches, too: assume one value holding every
+        // included term (a witness of how such a record could look, not of every expression).
+        const runs = include.flatMap((t) =>
+            t.kind === "text" ? [t.text] : t.source.split(/[\\^$?[\]{}|*+.]+/).filter(Boolean),
+        );
+        const value = runs.join("-") || "x";
+        const excluded = exclude.some((t) => t.kind === "text" && containsTerm(t, value));
+        if (!excluded) byMask.set((1 << include.length) - 1, value);
+    }
     for (const value of values) {
         if (exclude.some((t) => termIn(t, value, first, last))) continue;
         let mask = 0;
@@ -449,7 +459,8 @@ export function publishedValue(
         const slot = slotValues(pattern, name, fields, kind);
         if (!slot) return { kind: "none", reason: `${value} names no field of the pattern` };
         field = slot.field;
-        values = fixed[name] !== undefined ? slot.values.filter((v) => v === fixed[name]) : slot.values;
+        const pinned = fixed[name];
+        values = pinned === undefined ? slot.values : slotAccepts(pattern, name, pinned, fields, kind) ? [pinned] : [];
     }
     const numbers = values.filter((v) => NUMBER.test(v)).map(Number);
     if (numbers.length === 0) {
