@@ -43,6 +43,9 @@ export class StackGraph {
     private readonly subtrees = new Map<string, Map<string, readonly PolicyResource[]>>();
     private readonly cache = new Map<string, unknown>();
     private readonly emptyProps = new Map<PolicyResource, boolean>();
+    private readonly regions = new Map<PolicyResource, string | undefined>();
+    private readonly accounts = new Map<PolicyResource, string | undefined>();
+    private readonly providerAccounts = new Map<string, string | undefined>();
 
     /** The graph of a resource list, built once per list. */
     static of(resources: readonly PolicyResource[]): StackGraph {
@@ -182,6 +185,14 @@ export class StackGraph {
 
     /** The region a resource lives in: its own `region` (aws v7), else its provider's; undefined if not known. */
     region(resource: PolicyResource): string | undefined {
+        // Asked for every candidate of every name-based link: computed once per resource.
+        if (this.regions.has(resource)) return this.regions.get(resource);
+        const region = this.computeRegion(resource);
+        this.regions.set(resource, region);
+        return region;
+    }
+
+    private computeRegion(resource: PolicyResource): string | undefined {
         const own = readString(resource.props, "region");
         if (typeof own === "string" && own !== "") return own;
         const fromProvider = resource.provider ? readString(resource.provider.props, "region") : undefined;
@@ -194,14 +205,22 @@ export class StackGraph {
      * assumes (`assumeRole.roleArn`, `assumeRoles[0].roleArn`). Undefined when none of them says.
      */
     account(resource: PolicyResource): string | undefined {
-        return this.memo(`account:${resource.urn}`, () => {
-            const arn = readString(resource.props, "arn");
-            const fromArn = typeof arn === "string" ? accountOfArn(arn) : undefined;
-            if (fromArn) return fromArn;
-            const owner = readString(resource.props, "ownerId");
-            if (typeof owner === "string" && /^\d{12}$/.test(owner)) return owner;
-            return resource.provider ? providerAccount(resource.provider.props) : undefined;
-        });
+        if (this.accounts.has(resource)) return this.accounts.get(resource);
+        const arn = readString(resource.props, "arn");
+        const owner = readString(resource.props, "ownerId");
+        const account =
+            (typeof arn === "string" ? accountOfArn(arn) : undefined) ??
+            (typeof owner === "string" && /^\d{12}$/.test(owner) ? owner : undefined) ??
+            (resource.provider ? this.providerAccountOf(resource.provider) : undefined);
+        this.accounts.set(resource, account);
+        return account;
+    }
+
+    private providerAccountOf(provider: NonNullable<PolicyResource["provider"]>): string | undefined {
+        // Provider objects are built per resource; their URN names the provider.
+        if (!this.providerAccounts.has(provider.urn))
+            this.providerAccounts.set(provider.urn, providerAccount(provider.props));
+        return this.providerAccounts.get(provider.urn);
     }
 
     /** Account and region for messages: `account 111122223333, us-east-1` (what is known of them). */

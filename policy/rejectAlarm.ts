@@ -168,9 +168,8 @@ function judgeFlowLog(graph: StackGraph, flowLog: PolicyResource, note: (step: S
             fix: `set its logDestination to the ARN of a CloudWatch log group`,
         });
     }
-    const fields = formatFields(graph, flowLog);
+    const { example } = formatOf(graph, flowLog);
     const where = groupLabel(group);
-    const example = fields ? examplePattern(fields) : "[..., action = REJECT, log_status]";
     const filters = filtersOn(graph, group);
     if (filters.length === 0) {
         return note({
@@ -219,24 +218,37 @@ function judgeFlowLog(graph: StackGraph, flowLog: PolicyResource, note: (step: S
     return false;
 }
 
-function examplePattern(fields: readonly FlowLogField[]): string {
-    try {
-        return renderPattern({ action: FlowAction.REJECT }, fields);
-    } catch {
-        return "[..., action = REJECT, log_status]";
-    }
-}
+const examples = new Map<string, { fields?: readonly FlowLogField[]; example: string }>();
 
-/** The fields of the format a flow log delivers, for messages; undefined when not known or not parsable. */
-function formatFields(graph: StackGraph, flowLog: PolicyResource): readonly FlowLogField[] | undefined {
+/**
+ * The fields of the format a flow log delivers (undefined when not known or not parsable), and
+ * the pattern a fix would suggest for it; once per format string.
+ */
+function formatOf(graph: StackGraph, flowLog: PolicyResource): { fields?: readonly FlowLogField[]; example: string } {
     const format = graph.value(flowLog, "logFormat");
-    if (format === UNKNOWN) return undefined;
-    if (format === undefined || format === "") return DEFAULT_FORMAT_FIELDS;
-    try {
-        return parseLogFormat(format);
-    } catch {
-        return undefined;
+    const key = format === UNKNOWN ? "\u0000unknown" : (format ?? "");
+    let known = examples.get(key);
+    if (!known) {
+        let fields: readonly FlowLogField[] | undefined;
+        if (format === undefined || format === "") fields = DEFAULT_FORMAT_FIELDS;
+        else if (format !== UNKNOWN) {
+            try {
+                fields = parseLogFormat(format);
+            } catch {
+                fields = undefined;
+            }
+        }
+        let example = "[..., action = REJECT, log_status]";
+        try {
+            if (fields) example = renderPattern({ action: FlowAction.REJECT }, fields);
+        } catch {
+            // A format without the action field: keep the generic example.
+        }
+        known = { fields, example };
+        if (examples.size > 1_000) examples.clear();
+        examples.set(key, known);
     }
+    return known;
 }
 
 /** What a filter was found to publish, for the alarm checks. */
