@@ -22,7 +22,7 @@
  * `resources` array, so the policies of one run share it.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { Maybe, UNKNOWN, readString, unproxied } from "./values";
+import { Maybe, UNKNOWN, read, readString, toPlain, unproxied } from "./values";
 
 const graphs = new WeakMap<readonly PolicyResource[], StackGraph>();
 
@@ -43,6 +43,9 @@ export class StackGraph {
     private readonly subtrees = new Map<string, Map<string, readonly PolicyResource[]>>();
     private readonly cache = new Map<string, unknown>();
     private readonly emptyProps = new Map<PolicyResource, boolean>();
+    private readonly regions = new Map<PolicyResource, string | undefined>();
+    private readonly accounts = new Map<PolicyResource, string | undefined>();
+    private readonly providerAccounts = new Map<string, string | undefined>();
 
     /** The graph of a resource list, built once per list. */
     static of(resources: readonly PolicyResource[]): StackGraph {
@@ -182,10 +185,47 @@ export class StackGraph {
 
     /** The region a resource lives in: its own `region` (aws v7), else its provider's; undefined if not known. */
     region(resource: PolicyResource): string | undefined {
+        // Asked for every candidate of every name-based link: computed once per resource.
+        if (this.regions.has(resource)) return this.regions.get(resource);
+        const region = this.computeRegion(resource);
+        this.regions.set(resource, region);
+        return region;
+    }
+
+    private computeRegion(resource: PolicyResource): string | undefined {
         const own = readString(resource.props, "region");
         if (typeof own === "string" && own !== "") return own;
         const fromProvider = resource.provider ? readString(resource.provider.props, "region") : undefined;
         return typeof fromProvider === "string" && fromProvider !== "" ? fromProvider : undefined;
+    }
+
+    /**
+     * The account a resource lives in: the account of its own ARN (or a VPC's `ownerId`), else
+     * its provider's: the one account of `allowedAccountIds`, or the account of the role it
+     * assumes (`assumeRole.roleArn`, `assumeRoles[0].roleArn`). Undefined when none of them says.
+     */
+    account(resource: PolicyResource): string | undefined {
+        if (this.accounts.has(resource)) return this.accounts.get(resource);
+        const arn = readString(resource.props, "arn");
+        const owner = readString(resource.props, "ownerId");
+        const account =
+            (typeof arn === "string" ? accountOfArn(arn) : undefined) ??
+            (typeof owner === "string" && /^\d{12}$/.test(owner) ? owner : undefined) ??
+            (resource.provider ? this.providerAccountOf(resource.provider) : undefined);
+        this.accounts.set(resource, account);
+        return account;
+    }
+
+    private providerAccountOf(provider: NonNullable<PolicyResource["provider"]>): string | undefined {
+        // Provider objects are built per resource; their URN names the provider.
+        if (!this.providerAccounts.has(provider.urn))
+            this.providerAccounts.set(provider.urn, providerAccount(provider.props));
+        return this.providerAccounts.get(provider.urn);
+    }
+
+    /** Account and region for messages: `account 111122223333, us-east-1` (what is known of them). */
+    placement(resource: PolicyResource): string {
+        return placementLabel(this.account(resource), this.region(resource));
     }
 
     /** A name for messages: `name` plus the known id, e.g. `web-vpc (vpc-0abc...)`. */
@@ -211,6 +251,51 @@ function isEmptyPreviewProps(resource: PolicyResource): boolean {
     if (props === undefined || props === null) return true;
     for (const _key in props) return false;
     return true;
+}
+
+/** `account 111122223333, us-east-1`; either part left out when not known. */
+export function placementLabel(account: string | undefined, region: string | undefined): string {
+    return [account ? `account ${account}` : undefined, region].filter(Boolean).join(", ");
+}
+
+/** Two accounts are compatible when they are equal or either is not known. */
+export function sameAccount(a: string | undefined, b: string | undefined): boolean {
+    return a === undefined || b === undefined || a === b;
+}
+
+/** The account of an ARN (`arn:aws:logs:us-east-1:111122223333:...` -> 111122223333). */
+export function accountOfArn(arn: string): string | undefined {
+    const account = /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(arn)?.[1];
+    return account;
+}
+
+/**
+ * The account a provider works in, from its inputs. Provider inputs in state and on the wire hold
+ * lists and objects as JSON text (`"allowedAccountIds": "[\"111122223333\"]"`), so both forms are read.
+ */
+export function providerAccount(props: unknown): string | undefined {
+    const allowed = jsonish(read(props, "allowedAccountIds"));
+    if (Array.isArray(allowed) && allowed.length === 1 && typeof allowed[0] === "string") return allowed[0];
+    const single = jsonish(read(props, "assumeRole"));
+    const list = jsonish(read(props, "assumeRoles"));
+    const role = isObject(single) ? single : Array.isArray(list) && isObject(list[0]) ? list[0] : undefined;
+    const roleArn = role ? role.roleArn : undefined;
+    return typeof roleArn === "string" ? accountOfArn(roleArn) : undefined;
+}
+
+function jsonish(value: unknown): unknown {
+    if (typeof value !== "string") return toPlain(value);
+    const text = value.trim();
+    if (!text.startsWith("[") && !text.startsWith("{")) return value;
+    try {
+        return JSON.parse(text);
+    } catch {
+        return value;
+    }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Two regions are compatible when they are equal or either is not known. */

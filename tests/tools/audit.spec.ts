@@ -58,7 +58,7 @@ describe("npm run audit", function () {
             "",
             "No policy violations.",
             "",
-            "Policy verdict: PASSED (0 mandatory, 0 advisory violations; 8 policies)",
+            "Policy verdict: PASSED (0 mandatory, 0 advisory violations; 9 policies)",
         ]);
     });
 
@@ -69,10 +69,10 @@ describe("npm run audit", function () {
             stdout.split("\n").slice(2).join("\n"),
             [
                 "POLICY                     LEVEL      RESOURCE                MESSAGE",
-                'vpc-flow-logs-required     mandatory  main (aws:ec2/vpc:Vpc)  VPC "main" (vpc-0f3c9a1b2d4e5f607) has no flow log capturing REJECT or ALL traffic: no flow log refers to it.',
-                'vpc-reject-alarm-required  mandatory  main (aws:ec2/vpc:Vpc)  VPC "main" (vpc-0f3c9a1b2d4e5f607) has no REJECT alarm: no flow log refers to it.',
+                'vpc-flow-logs-required     mandatory  main (aws:ec2/vpc:Vpc)  VPC "main" (vpc-0f3c9a1b2d4e5f607, account 444455556666, eu-central-1) has no flow log capturing REJECT or ALL traffic: no flow log refers to it; add a flow log (aws.ec2.FlowLog) with vpcId vpc-0f3c9a1b2d4e5f607 and trafficType REJECT or ALL.',
+                'vpc-reject-alarm-required  mandatory  main (aws:ec2/vpc:Vpc)  VPC "main" (vpc-0f3c9a1b2d4e5f607, account 444455556666, eu-central-1) has no REJECT alarm: no flow log refers to it; add a flow log (aws.ec2.FlowLog) with vpcId vpc-0f3c9a1b2d4e5f607 and trafficType REJECT into a CloudWatch log group, a metric filter on that group selecting action = REJECT, and a metric alarm on its metric with an SNS topic in alarmActions.',
                 "",
-                "Policy verdict: FAILED (2 mandatory, 0 advisory violations; 8 policies)",
+                "Policy verdict: FAILED (2 mandatory, 0 advisory violations; 9 policies)",
                 "",
             ].join("\n"),
         );
@@ -103,7 +103,7 @@ describe("npm run audit", function () {
             "an alarm with no actions",
             (r) => both(r["rejected-burst"], { alarmActions: [] }),
             [
-                /vpc-reject-alarm-required +mandatory +app .*metric alarm "rejected-burst" watches the REJECT metric "RejectedPackets" \(namespace "Custom\/VPC"\) of filter "rejected", but it has no alarm actions\./,
+                /vpc-reject-alarm-required +mandatory +app .*metric alarm "rejected-burst" watches the REJECT metric "RejectedPackets" \(namespace "Custom\/VPC"\) of filter "rejected", but it has no alarm actions; add an SNS topic's ARN to its alarmActions\./,
                 /alarms-have-actions +advisory +rejected-burst/,
             ],
         ],
@@ -111,7 +111,7 @@ describe("npm run audit", function () {
             "a filter that matches ACCEPT records only",
             (r) => both(r.rejected, { pattern: r.rejected.outputs.pattern.replace("action=REJECT", "action=ACCEPT") }),
             [
-                /no metric filter on log group "\/flowlogs\/app" selects REJECT records \("rejected": its pattern ".*action=ACCEPT.*" does not select only REJECT records\)/,
+                /no metric filter on log group "\/flowlogs\/app" selects REJECT records \("rejected": its pattern ".*action=ACCEPT.*" does not select only REJECT records: it can never match a REJECT record/,
             ],
         ],
         [

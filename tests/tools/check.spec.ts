@@ -51,7 +51,7 @@ describe("npm run check", function () {
             "  + 1 aws:ec2/vpc:Vpc modelled inside awsx:ec2:Vpc (awsx builds it at deploy time; the offline plan cannot see it): sandbox-vpc",
         );
         assert.ok(lines.includes("No policy violations."));
-        assert.equal(lines.at(-1), "Policy verdict: PASSED (0 mandatory, 0 advisory violations; 8 policies)");
+        assert.equal(lines.at(-1), "Policy verdict: PASSED (0 mandatory, 0 advisory violations; 9 policies)");
     });
 
     it("passes the dev stack as a preview sees it", async () => {
@@ -71,7 +71,7 @@ describe("npm run check", function () {
                 rows[0],
                 /^vpc-reject-alarm-required +mandatory +web-vpc \(aws:ec2\/vpc:Vpc\) +VPC "web-vpc" .*has no REJECT alarm: metric filter "web-reject-any-metricFilter" .* but no metric alarm watches its metric "reject-any"/,
             );
-            assert.match(stdout, /\nPolicy verdict: FAILED \(1 mandatory, 0 advisory violations; 8 policies\)\n$/);
+            assert.match(stdout, /\nPolicy verdict: FAILED \(1 mandatory, 0 advisory violations; 9 policies\)\n$/);
         }
     });
 
@@ -115,7 +115,7 @@ describe("npm run check", function () {
         const { result, stdout } = await check(["--config", FLEET, "--policy-config", config], dropWebAlarms);
         assert.equal(result, 0);
         assert.match(stdout, /vpc-reject-alarm-required +advisory +web-vpc/);
-        assert.match(stdout, /Policy verdict: PASSED \(0 mandatory, 1 advisory violation; 8 policies\)/);
+        assert.match(stdout, /Policy verdict: PASSED \(0 mandatory, 1 advisory violation; 9 policies\)/);
     });
 
     describe("refuses bad input with exit 2 and nothing checked", () => {
@@ -164,7 +164,7 @@ describe("npm run check", function () {
                     "--policy-config",
                     write("typo.json", '{ "vpc-flowlogs-required": "advisory" }'),
                 ],
-                `Invalid policy config in ${path.join(tmp, "typo.json")}: 1 problem\n  - vpc-flowlogs-required: no policy of that name in the pack; policies: vpc-flow-logs-required, vpc-reject-alarm-required, flow-log-bucket-secure, log-group-retention-set, alarms-have-actions, alarm-flow-log-aggregation, athena-workgroup-enforced, flow-log-role-no-wildcard-actions\n`,
+                `Invalid policy config in ${path.join(tmp, "typo.json")}: 1 problem\n  - vpc-flowlogs-required: no policy of that name in the pack; policies: vpc-flow-logs-required, vpc-reject-alarm-required, vpc-reject-alarm-verifiable, flow-log-bucket-secure, log-group-retention-set, alarms-have-actions, alarm-flow-log-aggregation, athena-workgroup-enforced, flow-log-role-no-wildcard-actions\n`,
             ],
             [
                 "an invalid stack config",

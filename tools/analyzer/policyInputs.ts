@@ -185,7 +185,7 @@ export function fromStackExport(json: unknown, file: string): StackExport {
     if (!Array.isArray(deployment.resources))
         throw new StackExportError(`${file}: "deployment.resources" is not a list`);
 
-    const secrets = { encrypted: 0 };
+    const secrets: Secrets = { encrypted: 0, lastKeys: [] };
     const resources: PolicyInputResource[] = [];
     deployment.resources.forEach((raw, i) => {
         const where = `${file}: deployment.resources[${i}]`;
@@ -195,6 +195,9 @@ export function fromStackExport(json: unknown, file: string): StackExport {
         if (typeof raw.type !== "string") throw new StackExportError(`${where} (${raw.urn}) has no "type"`);
         if (raw.delete === true) return;
         const urn = raw.urn;
+        const encryptedBefore = secrets.encrypted;
+        const outputs = (isRecord(raw.outputs) ? revealedByKey(raw.outputs, secrets) : {}) as Record<string, unknown>;
+        const encryptedOutputs = secrets.encrypted > encryptedBefore ? secrets.lastKeys : [];
         resources.push({
             type: raw.type,
             name: urn.split("::").slice(3).join("::"),
@@ -205,12 +208,13 @@ export function fromStackExport(json: unknown, file: string): StackExport {
             parent: typeof raw.parent === "string" && raw.parent !== "" ? raw.parent : undefined,
             provider: typeof raw.provider === "string" && raw.provider !== "" ? providerUrn(raw.provider) : undefined,
             inputs: (isRecord(raw.inputs) ? revealed(raw.inputs, secrets) : {}) as Record<string, unknown>,
-            outputs: (isRecord(raw.outputs) ? revealed(raw.outputs, secrets) : {}) as Record<string, unknown>,
+            outputs,
             dependencies: stringList(raw.dependencies),
             propertyDependencies: isRecord(raw.propertyDependencies)
                 ? Object.fromEntries(Object.entries(raw.propertyDependencies).map(([k, v]) => [k, stringList(v)]))
                 : {},
             protect: raw.protect === true,
+            additionalSecretOutputs: [...new Set([...stringList(raw.additionalSecretOutputs), ...encryptedOutputs])],
         });
     });
     const stackUrn = resources[0]?.urn.split("::");
@@ -228,8 +232,27 @@ function providerUrn(reference: string): string {
     return parts.length > 4 ? parts.slice(0, -1).join("::") : reference;
 }
 
+interface Secrets {
+    encrypted: number;
+    /** The top-level keys of the last object read by revealedByKey that held an encrypted secret. */
+    lastKeys: string[];
+}
+
+/** `revealed` for each top-level property, noting which ones held an encrypted secret. */
+function revealedByKey(value: Record<string, unknown>, secrets: Secrets): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const keys: string[] = [];
+    for (const [key, v] of Object.entries(value)) {
+        const before = secrets.encrypted;
+        out[key] = revealed(v, secrets);
+        if (secrets.encrypted > before) keys.push(key);
+    }
+    secrets.lastKeys = keys;
+    return out;
+}
+
 /** Plain values for secrets: `--show-secrets` exports carry the plaintext; encrypted ones become unknown. */
-function revealed(value: unknown, secrets: { encrypted: number }): unknown {
+function revealed(value: unknown, secrets: Secrets): unknown {
     if (Array.isArray(value)) return value.map((v) => revealed(v, secrets));
     if (!isRecord(value)) return value;
     if (value[SECRET_SIG_KEY] === SECRET_SIG) {
