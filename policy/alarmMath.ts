@@ -9,7 +9,7 @@
  * hold" when some N and some values the filter can publish make it true. N has no upper bound:
  * traffic can always be rejected more often.
  */
-import { Published } from "../flowlogs";
+import { Published } from "@vpc-flow-monitor/flowlogs";
 
 /** How a statistic grows with the number of records in a period. */
 export const StatKind = { COUNT: "count", SUM: "sum", LEVEL: "level" } as const;

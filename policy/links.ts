@@ -21,7 +21,7 @@ import {
 import { StackGraph, bucketNameFromArn, parseLogGroupArn, sameRegion } from "./graph";
 import { BUCKET_TYPES, DestinationType, TYPES } from "./types";
 import { Maybe, UNKNOWN, readArray, readBoolean, readString, unproxied } from "./values";
-import { FilterPattern, TermPattern, analyzeSelection, parseFilterPattern } from "../flowlogs";
+import { FilterPattern, TermPattern, analyzeSelection, parseFilterPattern } from "@vpc-flow-monitor/flowlogs";
 import { sameAccount } from "./graph";
 import { VPC_TYPES } from "./types";
 import { read } from "./values";

@@ -30,7 +30,7 @@ import {
     publishedValue,
     renderPattern,
     slotAccepts,
-} from "../flowlogs";
+} from "@vpc-flow-monitor/flowlogs";
 import {
     BAND_COMPARISONS,
     arithmeticOf,
