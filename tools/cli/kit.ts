@@ -170,7 +170,7 @@ export function stackFilePath(values: { readonly stack?: string; readonly config
     return values.config ?? path.join(PROJECT_DIR, `Pulumi.${values.stack}.yaml`);
 }
 
-/** A file as messages name it: relative to the working directory when inside it. */
+/** A file as messages name it: relative to the working directory (the file as given if that is empty). */
 export function displayPath(file: string): string {
     return path.relative(process.cwd(), path.resolve(file)) || file;
 }
