@@ -123,8 +123,10 @@ export async function collectReport(request: ReportRequest, progress: Progress =
             progress(
                 `[${i + 1}/${REPORT_QUERIES.length}] ${name}: ${results[name].rows.length} rows (${((Date.now() - started) / 1000).toFixed(1)} s)`,
             );
+            // flow-log-sources comes first: no source, no record in the window.
+            if (name === "flow-log-sources" && results[name].rows.length === 0)
+                throw emptyWindow(request, extent, chosen, vpc);
         }
-        if (results["flow-log-sources"].rows.length === 0) throw emptyWindow(request, extent, chosen, vpc);
         const alarms = request.stack ? await replayAlarms(lake, request.stack, chosen, vpc, progress) : undefined;
         return {
             data: request.data,

@@ -28,8 +28,9 @@ export function renderTable(columns: readonly string[], rows: readonly Row[]): s
     const line = (row: Row) =>
         `<tr>${columns.map((c, i) => `<td${numeric[i] ? ' class="n"' : ""}>${escapeHtml(cell(row[c]))}</td>`).join("")}</tr>`;
     if (rows.length === 0) return `<p class="empty">The query returned no rows.</p>`;
+    // In a scrolling box: a wide table (long addresses, notes) must not widen the page.
     const table = (body: readonly Row[]) =>
-        `<table><thead>${head}</thead><tbody>${body.map(line).join("")}</tbody></table>`;
+        `<div class="scroll"><table><thead>${head}</thead><tbody>${body.map(line).join("")}</tbody></table></div>`;
     if (rows.length <= VISIBLE_ROWS) return table(rows);
     return (
         table(rows.slice(0, VISIBLE_ROWS)) +
@@ -98,6 +99,7 @@ section { border-top: 1px solid #e3e6eb; padding: 18px 0 8px; }
 .note { color: #47505e; font-size: 12px; }
 figure { margin: 10px 0; }
 figure svg { display: block; }
+.scroll { overflow-x: auto; max-width: 100%; }
 table { border-collapse: collapse; font-size: 12px; margin: 8px 0; }
 th, td { padding: 2px 10px 2px 0; text-align: left; border-bottom: 1px solid #eef0f3; white-space: nowrap; }
 th { color: #47505e; font-weight: 600; }

@@ -49,7 +49,9 @@ export async function renderSvg(spec: VegaLite.TopLevelSpec): Promise<Rendered> 
         if (method === "error") throw new Error(args.map(String).join(" "));
         warnings.push(args.map(String).join(" "));
     });
-    const compiled = vegaLite.compile(spec, { logger }).spec;
+    // Vega tags the data objects it is given (a Symbol id on each): it gets a copy, so the rows
+    // the report's tables print stay as the query returned them.
+    const compiled = vegaLite.compile(structuredClone(spec), { logger }).spec;
     const view = new vega.View(vega.parse(compiled), { renderer: "none", logger });
     try {
         const svg = await view.toSVG();
