@@ -13,6 +13,7 @@ import { validateStackConfig } from "../../program/stackConfig";
 import { loadStackFile } from "../../tools/files/stackFile";
 import { main, progressLine } from "../../tools/cli/report";
 import { collectReport, REPORT_QUERIES } from "../../tools/report/data";
+import { glance } from "../../tools/report/html";
 import { Row } from "../../tools/report/charts";
 import { captureOutput } from "../helpers/io";
 import { DeliveredObject } from "../../tools/lake/delivery";
@@ -185,6 +186,33 @@ describe("npm run report: the numbers behind each chart (npm run generate --days
             const i = fx.report.charts.findIndex((c) => c.id === "blind-spots");
             const markers = fx.report.pictures[i].svg.match(/aria-roledescription="point"/g) ?? [];
             assert.equal(markers.length, generated.length);
+        });
+
+        it("sums it up at the top: the scanner, the SSH port, the scan's 5 minutes, the SKIPDATA windows", () => {
+            const { lake } = fx.summary;
+            const lines = glance(fx.report.data);
+            const started = lake.scenario.portScan.startedAt;
+            const period = athena(started - (started % 300)).replace(":00.000 UTC", " UTC");
+            const skipped = lake.records.filter((r) => r.log_status === "SKIPDATA");
+            const probes = lake.records.filter(
+                (r) => r.action === "REJECT" && r.srcaddr === lake.scenario.portScan.source,
+            );
+            assert.equal(
+                lines[0],
+                `Most rejected source: ${lake.scenario.portScan.source}, ${probes.length} rejected records.`,
+            );
+            assert.match(
+                lines[1],
+                /^Most rejected destination port: 22\/TCP, \d+ rejected records from \d+ sources\.$/,
+            );
+            assert.match(lines[2], new RegExp(`^Busiest 5 minutes of rejects: from ${period}, \\d+ TCP records\\.$`));
+            assert.match(
+                lines[3],
+                new RegExp(
+                    `^Blind spots: ${skipped.length} SKIPDATA windows on ${new Set(skipped.map((r) => r.interface_id)).size} interfaces`,
+                ),
+            );
+            assert.ok(fx.report.html.includes(`<li>${lines[3]}</li>`));
         });
 
         it("the IPv6 share has both address families", () => {

@@ -48,7 +48,7 @@ const COLORS = {
 const PROTOCOL_NAMES: Readonly<Record<number, string>> = Object.fromEntries(
     Object.entries(PROTOCOL_NUMBERS).map(([name, n]) => [n, name === "icmpv6" ? "ICMPv6" : name.toUpperCase()]),
 );
-const protocolName = (protocol: Cell) =>
+export const protocolName = (protocol: Cell) =>
     typeof protocol === "number" ? (PROTOCOL_NAMES[protocol] ?? `protocol ${protocol}`) : "unknown";
 
 /** What listens on each administrative port (the named queries' ADMIN_PORTS). */
@@ -223,7 +223,13 @@ function rejectedOverTime(data: ReportData): ReportChart {
         mark: PERIOD_BAR,
         encoding: {
             x: timeAxis(data, "time", 5),
-            y: { field: "flows", type: "quantitative", title: "rejected records per 5 min", stack: "zero" },
+            y: {
+                field: "flows",
+                type: "quantitative",
+                title: "rejected records per 5 min",
+                stack: "zero",
+                axis: { format: ",.0f", tickMinStep: 1 },
+            },
             color: { field: "protocol_name", type: "nominal", title: "protocol" },
         },
     };
@@ -289,7 +295,8 @@ function horizontalBars(
                 field: measure,
                 type: "quantitative",
                 title: measureTitle,
-                axis: { format: options.axisFormat ?? "," },
+                // Counts: whole numbers only (d3's "," alone picks an exponent for round ticks).
+                axis: options.axisFormat ? { format: options.axisFormat } : { format: ",.0f", tickMinStep: 1 },
             },
         },
     };
@@ -350,7 +357,13 @@ function adminPortsOverTime(data: ReportData): ReportChart {
                     sort: ["REJECT", "ACCEPT"],
                 },
                 x: timeAxis(data, "time", 5),
-                y: { field: "flows", type: "quantitative", title: "records per 5 min", stack: "zero" },
+                y: {
+                    field: "flows",
+                    type: "quantitative",
+                    title: "records per 5 min",
+                    stack: "zero",
+                    axis: { format: ",.0f", tickMinStep: 1 },
+                },
                 color: { field: "port", type: "nominal", title: "port" },
             },
             width: CHART_WIDTH - 60,
@@ -437,6 +450,7 @@ function blindSpots(data: ReportData): ReportChart {
         title: null,
         sort: interfaces,
         scale: { domain: interfaces },
+        axis: { labelLimit: 240 },
     };
     return {
         id: "blind-spots",

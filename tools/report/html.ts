@@ -4,7 +4,7 @@
  */
 import { NamedQuery, selectionPredicate } from "../../components/lake/queries";
 import { FileFormat } from "../lake/delivery";
-import { Cell, ReportChart, Row } from "./charts";
+import { Cell, protocolName, ReportChart, Row } from "./charts";
 import { namedQuery, ReportData } from "./data";
 import { Rendered } from "./svg";
 
@@ -36,6 +36,59 @@ export function renderTable(columns: readonly string[], rows: readonly Row[]): s
         table(rows.slice(0, VISIBLE_ROWS)) +
         `<details><summary>All ${rows.length} rows</summary>${table(rows)}</details>`
     );
+}
+
+/** `2026-11-23 02:15:00.000 UTC` (Athena) to `2026-11-23 02:15 UTC`. */
+const shortTime = (athena: Cell) =>
+    String(athena)
+        .replace(/:00\.000 UTC$/, " UTC")
+        .replace(/\.000 UTC$/, " UTC");
+
+/**
+ * What stands out, one line per question, each read off the first rows of the query that answers
+ * it (and linked to its chart): a reader sees the scanner and the blind spots before scrolling.
+ */
+export function glance(data: ReportData): string[] {
+    const rows = (name: keyof ReportData["results"]) => data.results[name].rows;
+    const lines: string[] = [];
+    const [source] = rows("top-rejected-sources");
+    if (source) lines.push(`Most rejected source: ${source.srcaddr}, ${source.flows} rejected records.`);
+    const [port] = rows("top-rejected-destination-ports");
+    if (port)
+        lines.push(
+            `Most rejected destination port: ${port.dstport}/${protocolName(port.protocol)}, ${port.flows} rejected records from ${port.sources} sources.`,
+        );
+    const peak = rows("rejected-flows-per-5-minutes").reduce<Row | undefined>(
+        (best, row) => (best === undefined || Number(row.flows) > Number(best.flows) ? row : best),
+        undefined,
+    );
+    if (peak)
+        lines.push(
+            `Busiest 5 minutes of rejects: from ${shortTime(peak.period)}, ${peak.flows} ${protocolName(peak.protocol)} records.`,
+        );
+    const status = rows("nodata-skipdata-intervals");
+    const skipped = status.filter((r) => r.log_status === "SKIPDATA");
+    const idle = status.length - skipped.length;
+    const capped = status.length === 5000 ? "at least " : "";
+    lines.push(
+        skipped.length
+            ? `Blind spots: ${skipped.length} SKIPDATA windows on ${new Set(skipped.map((r) => r.interface_id)).size} interfaces (records dropped); ${capped}${idle} NODATA windows (idle interfaces).`
+            : `No SKIPDATA window (no records dropped); ${capped}${idle} NODATA windows (idle interfaces).`,
+    );
+    const types = rows("ipv6-traffic");
+    const bytes = types.reduce((total, r) => total + Number(r.bytes ?? 0), 0);
+    const v6 = types.find((r) => r.type === "IPv6");
+    if (bytes > 0) lines.push(`IPv6: ${((100 * Number(v6?.bytes ?? 0)) / bytes).toFixed(1)}% of the bytes.`);
+    if (data.alarms) {
+        const fired = data.alarms.vpcs.flatMap((v) => v.rules.filter((r) => r.firings.length > 0));
+        const transitions = fired.reduce((n, r) => n + r.firings.length, 0);
+        lines.push(
+            transitions
+                ? `Alarms of stack ${data.alarms.stack}: ${transitions} transitions to ALARM, by ${fired.length} rules (${[...new Set(fired.map((r) => r.rule.name))].join(", ")}).`
+                : `Alarms of stack ${data.alarms.stack}: none would have fired.`,
+        );
+    }
+    return lines;
 }
 
 const utc = (time: Date) =>
@@ -93,6 +146,7 @@ h1 { font-size: 22px; margin: 0 0 6px; }
 h2 { font-size: 17px; margin: 0 0 4px; }
 p { margin: 4px 0; line-height: 1.4; font-size: 13px; }
 .lead { color: #47505e; }
+.glance { font-size: 13px; margin: 6px 0 0; padding-left: 20px; line-height: 1.5; }
 nav ol { columns: 2; font-size: 13px; margin: 10px 0 0; padding-left: 20px; }
 section { border-top: 1px solid #e3e6eb; padding: 18px 0 8px; }
 .source { color: #6b7482; font-size: 12px; }
@@ -115,6 +169,10 @@ footer { font-size: 12px; color: #6b7482; margin-top: 24px; }
 <h1>${escapeHtml(title)}</h1>
 <p class="lead">${escapeHtml(`${records} flow log records of ${vpc} whose start falls in the window (start >= ${selection.from.toISOString()} and < ${selection.to.toISOString()}), read from ${data.files} ${kind} files under ${data.data}.`)}</p>
 ${data.alarms ? `<p class="lead">${escapeHtml(`Alarms: the alert rules of stack ${data.alarms.stack}, replayed on these records.`)}</p>` : ""}
+<h2 style="margin-top:14px">At a glance</h2>
+<ul class="glance">${glance(data)
+        .map((line) => `<li>${escapeHtml(line)}</li>`)
+        .join("")}</ul>
 <h2 style="margin-top:14px">What does the report cover?</h2>
 <p class="source">${escapeHtml(`named query flow-log-sources, over the report's window`)}</p>
 ${renderTable(sources.columns, sources.rows)}
