@@ -474,7 +474,7 @@ describe("AnalyticsLake in the planned program", () => {
 });
 
 describe("the SQL identifier check itself", () => {
-    const known = new Set(["srcaddr", "dstaddr", "bytes", "packets", "year", "hour"]);
+    const known = new Set(["srcaddr", "dstaddr", "bytes", "packets", "year", "hour", "end"]);
     const cases = [
         { sql: "SELECT srcaddr, sum(bytes) AS total FROM flow_logs GROUP BY srcaddr ORDER BY total DESC", unknown: [] },
         { sql: "SELECT src_addr FROM flow_logs", unknown: ["src_addr"] },
@@ -482,7 +482,10 @@ describe("the SQL identifier check itself", () => {
         { sql: "SELECT srcaddr FROM flow_logs WHERE dstaddr = 'bytes_total' AND year >= '2026'", unknown: [] },
         { sql: "SELECT md5(srcaddr) FROM flow_logs", unknown: ["md5()"] },
         { sql: "SELECT srcaddr FROM other_table", unknown: ["FROM other_table"] },
-        { sql: 'SELECT "end" FROM flow_logs', unknown: ['"end"'] },
+        { sql: 'SELECT "end" FROM flow_logs', unknown: [] },
+        { sql: "SELECT end FROM flow_logs", unknown: ["unquoted reserved word end"] },
+        { sql: 'SELECT "srcaddr" FROM flow_logs', unknown: ['"srcaddr"'] },
+        { sql: "SELECT `end` FROM flow_logs", unknown: ["`end`"] },
         {
             sql: "SELECT srcaddr FROM flow_logs WHERE (srcaddr LIKE '10.%' OR bytes IN (1, 2)) AND hour = ?",
             unknown: [],
@@ -569,7 +572,19 @@ const KEYWORDS = new Set([
     "interval",
     "current_timestamp",
 ]);
-const FUNCTIONS = new Set(["sum", "count", "concat", "date_format", "split_part", "from_unixtime", "cast"]);
+const FUNCTIONS = new Set([
+    "sum",
+    "count",
+    "min",
+    "max",
+    "concat",
+    "date_format",
+    "split_part",
+    "from_unixtime",
+    "cast",
+]);
+/** Trino reserved words that are also flow log columns. */
+const RESERVED = new Set(["end"]);
 const TYPES = new Set(["integer", "bigint", "varchar", "double"]);
 const INTERVAL_UNITS = new Set(["hour", "day", "minute"]);
 
@@ -603,7 +618,7 @@ function tokenize(sql: string): Token[] {
 /**
  * Identifiers of `sql` that are neither keywords, known functions, types, interval units nor
  * known columns. Aliases (`AS x`) may be referenced in ORDER BY only, as in standard SQL.
- * Quoted identifiers are reported as such (the named queries have no need for them).
+ * Quoted identifiers are reported as such, but for a column named by a reserved word (`"end"`).
  */
 function unknownIdentifiers(sql: string, columns: ReadonlySet<string>, table: string): string[] {
     const tokens = tokenize(sql);
@@ -623,8 +638,10 @@ function unknownIdentifiers(sql: string, columns: ReadonlySet<string>, table: st
             }
             return;
         }
+        // A column whose name is a reserved word (`end`) must be quoted, and only with double quotes.
         if (t.kind === "quoted") {
-            unknown.push(t.text);
+            if (!(t.text.startsWith('"') && RESERVED.has(t.text.slice(1, -1)) && columns.has(t.text.slice(1, -1))))
+                unknown.push(t.text);
             return;
         }
         if (t.kind !== "word") return;
@@ -648,6 +665,10 @@ function unknownIdentifiers(sql: string, columns: ReadonlySet<string>, table: st
         }
         if (prev?.kind === "string" && tokens[i - 2]?.text.toLowerCase() === "interval") {
             if (!INTERVAL_UNITS.has(word)) unknown.push(`interval unit ${t.text}`);
+            return;
+        }
+        if (RESERVED.has(word)) {
+            unknown.push(`unquoted reserved word ${t.text}`);
             return;
         }
         if (word === "order" && next?.text.toLowerCase() === "by") inOrderBy = true;

@@ -139,10 +139,40 @@ function athenaTimestamp(seconds: number): string {
     return `${t.getUTCFullYear()}-${p(t.getUTCMonth() + 1)}-${p(t.getUTCDate())} ${p(t.getUTCHours())}:${p(t.getUTCMinutes())}:${p(t.getUTCSeconds())}.000 UTC`;
 }
 
-type Expectation = (rows: readonly Located[], now: Date, params: Readonly<Record<string, string>>) => Row[];
+/** A query's answer over the records of its window (or of a selection). */
+type Expectation = (records: readonly FlowLogRecord[], params: Readonly<Record<string, string>>) => Row[];
 
-const window = (rows: readonly Located[], now: Date, hours: number) =>
-    rows.filter((r) => inLastHours(r.partition, now, hours)).map((r) => r.record);
+/** The window each named query promises, in hours before now (from its description). */
+const WINDOW_HOURS: Readonly<Record<string, number>> = {
+    "top-rejected-sources": 14 * 24,
+    "top-https-destinations": 7 * 24,
+};
+
+/** A record with the region partition key it is stored under (the `region` field may be absent). */
+const withRegion = (r: Located): FlowLogRecord => ({ ...r.record, aws_region: r.partition.aws_region });
+
+/** The records a named query reads when deployed: those of the partitions of its window. */
+export function inWindow(name: string, rows: readonly Located[], now: Date): FlowLogRecord[] {
+    const hours = WINDOW_HOURS[name] ?? 24;
+    return rows.filter((r) => inLastHours(r.partition, now, hours)).map(withRegion);
+}
+
+/** The records of a selection: start in [from, to), of the VPC if one is given. */
+export function inSelection(
+    rows: readonly Located[],
+    selection: { readonly from: Date; readonly to: Date; readonly vpcId?: string },
+): FlowLogRecord[] {
+    const from = selection.from.getTime() / 1000;
+    const to = selection.to.getTime() / 1000;
+    return rows
+        .map(withRegion)
+        .filter(
+            (r) =>
+                num(r.start) >= from &&
+                num(r.start) < to &&
+                (selection.vpcId === undefined || r.vpc_id === selection.vpcId),
+        );
+}
 
 const flowRows = (records: readonly FlowLogRecord[]): Row[] =>
     records.map((r) => ({
@@ -157,14 +187,16 @@ const flowRows = (records: readonly FlowLogRecord[]): Row[] =>
         bytes: r.bytes,
         start: r.start,
     }));
+/** The start of the 5-minute period a record starts in (epoch seconds). */
+const fiveMinutes = (r: FlowLogRecord) => num(r.start) - (num(r.start) % 300);
 const dropStart = (rows: Row[]) => rows.map(({ start, ...rest }) => rest);
 
 /** What each named query must return, computed without SQL. */
 export const EXPECTED: Readonly<Record<string, Expectation>> = {
-    "rejected-packets-by-protocol": (rows, now) =>
+    "rejected-packets-by-protocol": (records) =>
         orderBy(
             groupBy(
-                window(rows, now, 24).filter((r) => r.action === "REJECT"),
+                records.filter((r) => r.action === "REJECT"),
                 ["protocol"],
             ).map((g) => ({
                 protocol: g.key.protocol,
@@ -176,10 +208,10 @@ export const EXPECTED: Readonly<Record<string, Expectation>> = {
                 ["protocol", "asc"],
             ],
         ),
-    "top-rejected-sources": (rows, now) =>
+    "top-rejected-sources": (records) =>
         orderBy(
             groupBy(
-                window(rows, now, 14 * 24).filter((r) => r.action === "REJECT"),
+                records.filter((r) => r.action === "REJECT"),
                 ["srcaddr"],
             ).map((g) => ({
                 srcaddr: g.key.srcaddr,
@@ -191,10 +223,10 @@ export const EXPECTED: Readonly<Record<string, Expectation>> = {
                 ["srcaddr", "asc"],
             ],
         ).slice(0, 10),
-    "top-https-destinations": (rows, now) =>
+    "top-https-destinations": (records) =>
         orderBy(
             groupBy(
-                window(rows, now, 7 * 24).filter((r) => r.action === "ACCEPT" && r.protocol === 6 && r.dstport === 443),
+                records.filter((r) => r.action === "ACCEPT" && r.protocol === 6 && r.dstport === 443),
                 ["dstaddr"],
             ).map((g) => ({ dstaddr: g.key.dstaddr, bytes: sum(g.records, "bytes"), flows: g.records.length })),
             [
@@ -202,10 +234,10 @@ export const EXPECTED: Readonly<Record<string, Expectation>> = {
                 ["dstaddr", "asc"],
             ],
         ).slice(0, 10),
-    "top-private-source-ports": (rows, now) =>
+    "top-private-source-ports": (records) =>
         orderBy(
             groupBy(
-                window(rows, now, 24).filter((r) => isPrivateIpv4(r.srcaddr as string | null)),
+                records.filter((r) => isPrivateIpv4(r.srcaddr as string | null)),
                 ["srcport"],
             ).map((g) => ({
                 srcport: g.key.srcport,
@@ -217,10 +249,10 @@ export const EXPECTED: Readonly<Record<string, Expectation>> = {
                 ["srcport", "asc"],
             ],
         ).slice(0, 10),
-    "top-talkers": (rows, now) =>
+    "top-talkers": (records) =>
         orderBy(
             groupBy(
-                window(rows, now, 24).filter((r) => r.log_status === "OK"),
+                records.filter((r) => r.log_status === "OK"),
                 ["srcaddr", "dstaddr"],
             ).map((g) => ({
                 srcaddr: g.key.srcaddr,
@@ -234,10 +266,10 @@ export const EXPECTED: Readonly<Record<string, Expectation>> = {
                 ["dstaddr", "asc"],
             ],
         ).slice(0, 50),
-    "accepted-and-rejected-traffic": (rows, now) =>
+    "accepted-and-rejected-traffic": (records) =>
         orderBy(
             groupBy(
-                window(rows, now, 24).filter((r) => r.action !== null),
+                records.filter((r) => r.action !== null),
                 ["action"],
             ).map((g) => ({
                 action: g.key.action,
@@ -247,10 +279,10 @@ export const EXPECTED: Readonly<Record<string, Expectation>> = {
             })),
             [["action", "asc"]],
         ),
-    "ssh-rdp-traffic": (rows, now) =>
+    "ssh-rdp-traffic": (records) =>
         orderBy(
             groupBy(
-                window(rows, now, 24).filter((r) => r.protocol === 6 && (r.dstport === 22 || r.dstport === 3389)),
+                records.filter((r) => r.protocol === 6 && (r.dstport === 22 || r.dstport === 3389)),
                 ["srcaddr", "dstaddr", "dstport", "action"],
             ).map((g) => ({ ...g.key, flows: g.records.length, packets: sum(g.records, "packets") })),
             [
@@ -261,12 +293,10 @@ export const EXPECTED: Readonly<Record<string, Expectation>> = {
                 ["action", "asc"],
             ],
         ).slice(0, 100),
-    "admin-port-traffic": (rows, now) =>
+    "admin-port-traffic": (records) =>
         orderBy(
             groupBy(
-                window(rows, now, 24).filter(
-                    (r) => r.protocol === 6 && (ADMIN_PORTS as readonly number[]).includes(num(r.dstport)),
-                ),
+                records.filter((r) => r.protocol === 6 && (ADMIN_PORTS as readonly number[]).includes(num(r.dstport))),
                 ["srcaddr"],
             ).map((g) => ({
                 srcaddr: g.key.srcaddr,
@@ -279,10 +309,10 @@ export const EXPECTED: Readonly<Record<string, Expectation>> = {
                 ["srcaddr", "asc"],
             ],
         ).slice(0, 10),
-    "bytes-by-interface": (rows, now) =>
+    "bytes-by-interface": (records) =>
         orderBy(
             groupBy(
-                window(rows, now, 24).filter((r) => r.log_status === "OK"),
+                records.filter((r) => r.log_status === "OK"),
                 ["interface_id", "subnet_id", "vpc_id"],
             ).map((g) => ({
                 ...g.key,
@@ -294,10 +324,10 @@ export const EXPECTED: Readonly<Record<string, Expectation>> = {
                 ["interface_id", "asc"],
             ],
         ).slice(0, 50),
-    "ipv6-traffic": (rows, now) =>
+    "ipv6-traffic": (records) =>
         orderBy(
             groupBy(
-                window(rows, now, 24).filter((r) => r.type !== null),
+                records.filter((r) => r.type !== null),
                 ["type"],
             ).map((g) => ({
                 type: g.key.type,
@@ -306,19 +336,108 @@ export const EXPECTED: Readonly<Record<string, Expectation>> = {
             })),
             [["type", "asc"]],
         ),
-    "traffic-from-address": (rows, now, params) =>
+    "top-rejected-destination-ports": (records) =>
+        orderBy(
+            groupBy(
+                records.filter((r) => r.action === "REJECT"),
+                ["dstport", "protocol"],
+            ).map((g) => ({
+                dstport: g.key.dstport,
+                protocol: g.key.protocol,
+                flows: g.records.length,
+                sources: new Set(g.records.map((r) => r.srcaddr).filter((a) => a !== null)).size,
+            })),
+            [
+                ["flows", "desc"],
+                ["dstport", "asc"],
+                ["protocol", "asc"],
+            ],
+        ).slice(0, 10),
+    "rejected-flows-per-5-minutes": (records) =>
+        orderBy(
+            groupBy(
+                records.filter((r) => r.action === "REJECT").map((r) => ({ ...r, period: fiveMinutes(r) })),
+                ["period", "protocol"],
+            ).map((g) => ({
+                period: athenaTimestamp(num(g.key.period)),
+                protocol: g.key.protocol,
+                flows: g.records.length,
+                packets: sum(g.records, "packets"),
+            })),
+            [
+                ["period", "asc"],
+                ["protocol", "asc"],
+            ],
+        ),
+    "admin-port-flows-per-5-minutes": (records) =>
+        orderBy(
+            groupBy(
+                records
+                    .filter((r) => r.protocol === 6 && (ADMIN_PORTS as readonly number[]).includes(num(r.dstport)))
+                    .map((r) => ({ ...r, period: fiveMinutes(r) })),
+                ["period", "dstport", "action"],
+            ).map((g) => ({
+                period: athenaTimestamp(num(g.key.period)),
+                dstport: g.key.dstport,
+                action: g.key.action,
+                flows: g.records.length,
+            })),
+            [
+                ["period", "asc"],
+                ["dstport", "asc"],
+                ["action", "asc"],
+            ],
+        ),
+    "nodata-skipdata-intervals": (records) =>
+        orderBy(
+            records
+                .filter((r) => r.log_status === "NODATA" || r.log_status === "SKIPDATA")
+                .map((r) => ({
+                    log_status: r.log_status,
+                    interface_id: r.interface_id,
+                    vpc_id: r.vpc_id,
+                    started: athenaTimestamp(num(r.start)),
+                    ended: athenaTimestamp(num(r.end)),
+                    start: r.start,
+                    end: r.end,
+                })),
+            [
+                ["log_status", "desc"],
+                ["start", "asc"],
+                ["interface_id", "asc"],
+                ["end", "asc"],
+            ],
+        )
+            .slice(0, 5000)
+            .map(({ start, end, ...rest }) => rest),
+    "flow-log-sources": (records) =>
+        orderBy(
+            groupBy(records, ["account_id", "aws_region", "vpc_id"]).map((g) => ({
+                ...g.key,
+                records: g.records.length,
+                interfaces: new Set(g.records.map((r) => r.interface_id).filter((i) => i !== null)).size,
+                first_start: athenaTimestamp(g.records.reduce((m, r) => Math.min(m, num(r.start)), Infinity)),
+                last_end: athenaTimestamp(g.records.reduce((m, r) => Math.max(m, num(r.end)), -Infinity)),
+            })),
+            [
+                ["account_id", "asc"],
+                ["aws_region", "asc"],
+                ["vpc_id", "asc"],
+            ],
+        ),
+    "traffic-from-address": (records, params) =>
         dropStart(
             orderBy(
-                flowRows(window(rows, now, 24).filter((r) => r.srcaddr === params.address)),
+                flowRows(records.filter((r) => r.srcaddr === params.address)),
                 ["start", "dstaddr", "dstport", "srcport", "protocol", "action", "packets", "bytes"].map(
                     (k) => [k, "asc"] as const,
                 ),
             ).slice(0, 1000),
         ),
-    "traffic-to-address": (rows, now, params) =>
+    "traffic-to-address": (records, params) =>
         dropStart(
             orderBy(
-                flowRows(window(rows, now, 24).filter((r) => r.dstaddr === params.address)),
+                flowRows(records.filter((r) => r.dstaddr === params.address)),
                 ["start", "srcaddr", "srcport", "dstport", "protocol", "action", "packets", "bytes"].map(
                     (k) => [k, "asc"] as const,
                 ),

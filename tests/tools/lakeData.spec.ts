@@ -8,7 +8,13 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { lakeColumns, PARTITION_KEYS } from "../../components/lake/layout";
-import { lastHoursPredicate, NAMED_QUERIES, NamedQuery } from "../../components/lake/queries";
+import {
+    lastHoursPredicate,
+    NAMED_QUERIES,
+    NamedQuery,
+    Selection,
+    selectionPredicate,
+} from "../../components/lake/queries";
 import { Partition } from "../../tools/lake/delivery";
 import { DialectError, toDuckDb } from "../../tools/lake/dialect";
 import { LocalLake } from "../../tools/lake/localLake";
@@ -17,6 +23,8 @@ import {
     EXPECTED,
     FIXTURE_END,
     hourOf,
+    inSelection,
+    inWindow,
     lakeFixture,
     LakeFixture,
     located,
@@ -207,7 +215,7 @@ describe("named queries run by DuckDB over the generated lake", function () {
                 const q = NAMED_QUERIES.find((x) => x.name === c.name)!;
                 const params = c.params(fx);
                 const actual = await parquet.query(q, params, NOW);
-                const expected = EXPECTED[q.name](located(fx.parquet), NOW, params);
+                const expected = EXPECTED[q.name](inWindow(q.name, located(fx.parquet), NOW), params);
                 assert.ok(expected.length > 0, "the fixture should give this query something to find");
                 assert.deepEqual(actual.columns, Object.keys(expected[0]));
                 assert.deepStrictEqual(actual.rows, expected);
@@ -242,6 +250,77 @@ describe("named queries run by DuckDB over the generated lake", function () {
                 "database answers from 10.x and 172.31.x sources",
             );
         });
+    });
+
+    describe("the same queries over a selection (a span of time, a VPC), as npm run report asks them", () => {
+        // Not on the hour, across the year's end: the partition bounds and the start filter both matter.
+        const across = { from: new Date("2026-12-31T20:17:30Z"), to: new Date("2027-01-01T03:41:00Z") };
+        const selections: { label: string; selection: (fx: LakeFixture) => Selection }[] = [
+            { label: "7 h 23 min across the new year", selection: () => across },
+            {
+                label: "the whole span, one VPC",
+                selection: (fx) => ({
+                    from: new Date(fx.summary.lake.startSeconds * 1000),
+                    to: new Date(fx.summary.lake.endSeconds * 1000),
+                    vpcId: fx.summary.lake.vpcs[2].id,
+                }),
+            },
+        ];
+        for (const { label, selection } of selections) {
+            for (const q of NAMED_QUERIES) {
+                it(`${q.name}, ${label}: equals the TypeScript computation over the selected records`, async () => {
+                    const chosen = selection(fx);
+                    const params: Record<string, string> = q.parameters.length
+                        ? { address: fx.summary.lake.scenario.portScan.target }
+                        : {};
+                    const actual = await parquet.query(q, params, NOW, selectionPredicate(chosen));
+                    const expected = EXPECTED[q.name](inSelection(located(fx.parquet), chosen), params);
+                    if (q.parameters.length === 0)
+                        assert.ok(expected.length > 0, "the selection should give this query something to find");
+                    assert.deepStrictEqual(actual.rows, expected);
+                });
+            }
+        }
+
+        it("reads only the files of the selected hours and the hour after", async () => {
+            const q = NAMED_QUERIES.find((x) => x.name === "accepted-and-rejected-traffic")!;
+            const first = Date.UTC(2026, 11, 31, 20);
+            const last = Date.UTC(2027, 0, 1, 4);
+            const wanted = fx.parquet.filter((o) => hourOf(o.partition) >= first && hourOf(o.partition) <= last).length;
+            const read = await parquet.filesRead(toDuckDb(q.over(selectionPredicate(across)), NOW));
+            assert.deepEqual(read, { scanned: wanted, of: fx.parquet.length, read: wanted });
+        });
+
+        it("is Athena SQL naming only the table's columns", () => {
+            for (const q of NAMED_QUERIES) {
+                const sql = q.over(selectionPredicate({ ...across, vpcId: "vpc-0123456789abcdef0" }));
+                assert.deepEqual(nameProblems(sql), [], q.name);
+            }
+        });
+
+        it("spells the window as partition bounds, a start range and the VPC", () => {
+            assert.equal(
+                selectionPredicate({ ...across, vpcId: "vpc-0123456789abcdef0" }),
+                "year IN ('2026', '2027') AND month IN ('12', '01') AND concat(year, month, day, hour) BETWEEN '2026123120' AND '2027010104' " +
+                    "AND start >= 1798748250 AND start < 1798774860 AND vpc_id = 'vpc-0123456789abcdef0'",
+            );
+        });
+
+        const refused: [Selection, string][] = [
+            [
+                { from: across.to, to: across.from },
+                "a selection runs from an earlier time to a later one; given 2027-01-01T03:41:00.000Z to 2026-12-31T20:17:30.000Z",
+            ],
+            [
+                { ...across, vpcId: "vpc-'; DROP TABLE x" },
+                `a selection's VPC is a VPC id (vpc- and hex digits); given "vpc-'; DROP TABLE x"`,
+            ],
+        ];
+        for (const [selection, message] of refused) {
+            it(`refuses ${message.split(";")[0]}: ${JSON.stringify(selection.vpcId ?? "reversed")}`, () => {
+                assert.throws(() => selectionPredicate(selection), { message });
+            });
+        }
     });
 
     describe("partition pruning", () => {

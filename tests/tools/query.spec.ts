@@ -10,7 +10,7 @@ import { NAMED_QUERIES } from "../../components/lake/queries";
 import { main, parseRequest, USAGE } from "../../tools/cli/query";
 import { renderCsv, renderTable } from "../../tools/lake/render";
 import { captureOutput } from "../helpers/io";
-import { EXPECTED, FIXTURE_END, lakeFixture, LakeFixture, located } from "../helpers/lakeData";
+import { EXPECTED, FIXTURE_END, inWindow, lakeFixture, LakeFixture, located } from "../helpers/lakeData";
 
 const NOW = "2027-01-01T06:25:00Z";
 const run = (argv: string[]) => captureOutput(() => main(argv, () => new Date(NOW)));
@@ -27,7 +27,7 @@ describe("npm run query (tools/cli/query.ts main)", function () {
     });
     after(() => fs.rmSync(empty, { recursive: true, force: true }));
     const expected = (name: string, params: Record<string, string> = {}) =>
-        EXPECTED[name](located(fx.parquet), new Date(NOW), params);
+        EXPECTED[name](inWindow(name, located(fx.parquet), new Date(NOW)), params);
 
     it("--list prints every query with its parameters and description", async () => {
         const { result, stdout, stderr } = await run(["--list"]);
@@ -115,7 +115,10 @@ describe("npm run query (tools/cli/query.ts main)", function () {
         assert.equal(result, 0);
         assert.deepStrictEqual(
             JSON.parse(stdout),
-            EXPECTED["accepted-and-rejected-traffic"](located(fx.parquet), later, {}),
+            EXPECTED["accepted-and-rejected-traffic"](
+                inWindow("accepted-and-rejected-traffic", located(fx.parquet), later),
+                {},
+            ),
         );
         const flows = (rows: { flows: number }[]) => rows.reduce((n, r) => n + r.flows, 0);
         assert.ok(flows(JSON.parse(stdout)) < flows(expected("accepted-and-rejected-traffic") as { flows: number }[]));

@@ -116,13 +116,22 @@ export class LocalLake {
         }
     }
 
-    /** Runs a named query: `params` by name, `now` standing in for current_timestamp. */
-    async query(named: NamedQuery, params: Readonly<Record<string, string>>, now: Date): Promise<QueryResult> {
+    /**
+     * Runs a named query: `params` by name, `now` standing in for current_timestamp. With a
+     * `selection` (a predicate such as queries.ts selectionPredicate gives), the query runs over it
+     * instead of its own window.
+     */
+    async query(
+        named: NamedQuery,
+        params: Readonly<Record<string, string>>,
+        now: Date,
+        selection?: string,
+    ): Promise<QueryResult> {
         const values = named.parameters.map((name) => {
             if (params[name] === undefined) throw new LakeInputError(`query ${named.name} needs --param ${name}=VALUE`);
             return params[name];
         });
-        return this.sql(toDuckDb(named.sql, now), values);
+        return this.sql(toDuckDb(selection === undefined ? named.sql : named.over(selection), now), values);
     }
 
     /** Runs DuckDB SQL against the view; values bind to `?` in order. */
