@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { generate, GenerateSummary } from "../../tools/cli/generate";
+import { generate, GenerateSummary } from "../../tools/lake/sampleLake";
 import { deliver, DeliveredObject, FileFormat } from "../../tools/lake/delivery";
 import { validateStackConfig } from "../../program/stackConfig";
 import { loadStackFile } from "../../tools/files/stackFile";

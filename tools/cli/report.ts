@@ -17,23 +17,24 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { ConfigError, formatProblems, StackConfig, validateStackConfig } from "../../program/stackConfig";
+import { InputError } from "../files/inputError";
+import { loadStackFile } from "../files/stackFile";
 import { FileFormat } from "../lake/delivery";
 import { FileFormatChoice } from "../lake/localLake";
 import { planStack, toEngineConfig } from "../plan/offlinePlan";
-import { StackFileError } from "../files/stackFile";
 import { dashboardsOf, layoutWidgets, renderDashboardHtml } from "../report/dashboard";
-import { Progress, ReportInputError } from "../report/data";
+import { Progress } from "../report/data";
 import { HtmlContext } from "../report/html";
 import { buildReport } from "../report/report";
-import { resolveStackFile, UsageError } from "./plan";
+import { describeFailure, Exit, runCli, stackFilePath } from "./kit";
 
 export const USAGE = [
     "usage: npm run report -- --data DIR [--from TIME] [--to TIME] [--vpc NAME|ID] [--stack NAME | --config FILE] [--file-format auto|parquet|plain-text] [--out FILE]",
     "       npm run report -- --dashboard (--stack NAME | --config FILE) [--out FILE]",
 ].join("\n");
 
-/** A usage problem: printed alone, exit status 2. */
-export class ReportUsageError extends Error {}
+/** A usage problem: printed alone (its message says what to give), exit status 2. */
+export class ReportUsageError extends InputError {}
 
 const FILE_FORMATS: readonly string[] = ["auto", ...Object.values(FileFormat)];
 
@@ -77,7 +78,7 @@ function loadStack(values: { stack?: string; config?: string }): {
     raw: Record<string, unknown>;
     source: string;
 } {
-    const file = resolveStackFile(values, USAGE);
+    const file = loadStackFile(stackFilePath(values));
     const source = path.relative(process.cwd(), file.path) || file.path;
     try {
         return { name: file.stack, config: validateStackConfig(file.config), raw: file.config, source };
@@ -135,7 +136,7 @@ export async function main(argv: string[], clock: () => Date = () => new Date())
             process.stdout.write(
                 `Wrote ${out}: a preview of dashboard ${dashboards[0].name} (${placed.length} widgets) of stack ${stack.name}, from ${stack.source}\n`,
             );
-            return 0;
+            return Exit.OK;
         }
 
         if (values.data === undefined) {
@@ -175,36 +176,23 @@ export async function main(argv: string[], clock: () => Date = () => new Date())
                 `${report.data.vpc ? `, VPC ${report.data.vpc.id}` : ""}` +
                 `${fired === undefined ? "" : `; ${fired} alarm transition${fired === 1 ? "" : "s"} to ALARM (stack ${stack!.name})`}\n`,
         );
-        return 0;
+        return Exit.OK;
     } catch (err) {
         progress.done();
         return reportFailure(err);
     }
 }
 
-/** Prints an expected failure without a stack trace and returns its exit status. */
+/**
+ * Prints an expected failure the way the kit reports it (tools/cli/kit.ts describeFailure), then
+ * "Nothing was written.": the report is written only once everything succeeded. Anything else is
+ * a bug, rethrown for runCli to report.
+ */
 export function reportFailure(err: unknown): number {
-    if ((err as { code?: string })?.code?.startsWith("ERR_PARSE_ARGS")) {
-        process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
-        return 2;
-    }
-    if (err instanceof ConfigError) {
-        process.stderr.write(`${formatProblems(err.problems)}\nNothing was written.\n`);
-        return 2;
-    }
-    if (
-        err instanceof ReportUsageError ||
-        err instanceof ReportInputError ||
-        err instanceof UsageError ||
-        err instanceof StackFileError
-    ) {
-        process.stderr.write(`${(err as Error).message}\nNothing was written.\n`);
-        return 2;
-    }
-    throw err;
+    const failure = describeFailure(err, { usage: USAGE });
+    if (!failure) throw err;
+    process.stderr.write(`${failure.message}\nNothing was written.\n`);
+    return failure.exitCode;
 }
 
-if (require.main === module)
-    void main(process.argv.slice(2)).then((code) => {
-        process.exitCode = code;
-    });
+if (require.main === module) void runCli(main);

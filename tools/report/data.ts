@@ -7,6 +7,7 @@
  *
  * Nothing here computes a number of its own: every table is a named query's result.
  */
+import { InputError } from "../files/inputError";
 import { NAMED_QUERIES, NamedQuery, Selection, selectionPredicate } from "../../components/lake/queries";
 import { effectiveRules } from "../../components/alerting/rules";
 import { ALARM_LOG_FIELDS, CloudWatchTrafficType } from "../../components/defaults";
@@ -17,7 +18,7 @@ import { FileFormatChoice, LakeInputError, LocalLake, QueryResult } from "../lak
 import { evaluateRule, FlowEvent, RuleEvaluation } from "../replay/ruleEvaluation";
 
 /** A problem with the input the user can fix: printed alone, exit status 2. */
-export class ReportInputError extends Error {}
+export class ReportInputError extends InputError {}
 
 /** The named queries the report runs, in the order it shows them. */
 export const REPORT_QUERIES = [
