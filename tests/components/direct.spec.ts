@@ -295,10 +295,10 @@ describe("AnalyticsLake constructed directly", () => {
 
     it("catalogues a Parquet table in the stack's database, projecting the given regions", () => {
         const bucket = byName(plan, "archive-bucket").id;
-        assert.equal(byName(plan, "archive-database").inputs.name, "vpc_flow_monitor_shared_logs");
+        assert.equal(byName(plan, "archive-database").inputs.name, "vpc_flow_monitor_shared_logs_af47c107");
         const table = byName(plan, "archive-table").inputs as Record<string, any>;
         const location = `s3://${bucket}/vpc-flow-logs/AWSLogs/aws-account-id=${ACCOUNT}/aws-service=vpcflowlogs/`;
-        assert.equal(table.databaseName, "vpc_flow_monitor_shared_logs");
+        assert.equal(table.databaseName, "vpc_flow_monitor_shared_logs_af47c107");
         assert.equal(table.name, "flow_logs");
         assert.equal(table.tableType, "EXTERNAL_TABLE");
         assert.equal(table.storageDescriptor.location, location);

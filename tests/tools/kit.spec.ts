@@ -169,7 +169,7 @@ describe("tools/cli/kit.ts", () => {
     });
 
     describe("stackFilePath", () => {
-        it("takes exactly one of --stack and --config, and a stack name that is not a path", () => {
+        it("takes exactly one of --stack and --config, and a stack name by Pulumi's rule (not a path)", () => {
             assert.equal(stackFilePath({ stack: "dev" }), path.join(PROJECT_DIR, "Pulumi.dev.yaml"));
             assert.equal(stackFilePath({ config: "x/Pulumi.qa.yaml" }), "x/Pulumi.qa.yaml");
             for (const values of [{}, { stack: "dev", config: "x.yaml" }]) {
@@ -180,7 +180,8 @@ describe("tools/cli/kit.ts", () => {
             }
             assert.throws(() => stackFilePath({ stack: "../dev" }), {
                 name: "UsageError",
-                message: '--stack "../dev" is not a stack name (letters, digits, - and _)',
+                message:
+                    '--stack: not a stack name; given "../dev". Allowed: 1 to 100 characters of letters, digits, -, _ and . (Pulumi\'s rule for stack names)',
             });
         });
     });
