@@ -187,6 +187,8 @@ export function fromStackExport(json: unknown, file: string): StackExport {
 
     const secrets = { encrypted: 0 };
     const resources: PolicyInputResource[] = [];
+    /** Where each resource is in the file, for messages. */
+    const indexOf = new Map<string, number>();
     deployment.resources.forEach((raw, i) => {
         const where = `${file}: deployment.resources[${i}]`;
         if (!isRecord(raw)) throw new StackExportError(`${where} is not an object`);
@@ -195,6 +197,14 @@ export function fromStackExport(json: unknown, file: string): StackExport {
         if (typeof raw.type !== "string") throw new StackExportError(`${where} (${raw.urn}) has no "type"`);
         if (raw.delete === true) return;
         const urn = raw.urn;
+        // The engine keeps one live resource per URN (only those pending deletion may repeat it);
+        // with two, every link by URN would pick one of them at random.
+        const first = indexOf.get(urn);
+        if (first !== undefined)
+            throw new StackExportError(
+                `${where} has the URN of deployment.resources[${first}] (${urn}); a stack has one resource per URN (others only when marked "delete": true): remove one of them, or export the stack again`,
+            );
+        indexOf.set(urn, i);
         resources.push({
             type: raw.type,
             name: urn.split("::").slice(3).join("::"),
@@ -213,6 +223,7 @@ export function fromStackExport(json: unknown, file: string): StackExport {
             protect: raw.protect === true,
         });
     });
+    checkParents(resources, indexOf, file);
     const stackUrn = resources[0]?.urn.split("::");
     return {
         stack: stackUrn?.[0]?.replace(/^urn:pulumi:/, ""),
@@ -220,6 +231,57 @@ export function fromStackExport(json: unknown, file: string): StackExport {
         resources,
         encryptedSecrets: secrets.encrypted,
     };
+}
+
+/** How many resources of a parent cycle a message lists before it says how many more. */
+const CYCLE_SHOWN = 8;
+
+/**
+ * Refuses parents that form a cycle (A's parent is B, B's is A; or a resource its own parent).
+ * The engine never writes one: a parent is registered before its children, and the engine's
+ * integrity check of a snapshot requires every parent to come before its children in the list
+ * (`VerifyIntegrity` in https://github.com/pulumi/pulumi/blob/master/pkg/resource/deploy/snapshot.go),
+ * so `pulumi stack import` would refuse such a file too. It cannot be judged either: the pack
+ * reads a dependency on a component as a dependency on everything under it (policy/graph.ts),
+ * and a cycle has no "under". So it is refused, naming the resources, rather than judged.
+ *
+ * Dependencies are not checked for cycles: the engine would refuse those as well, but nothing
+ * here walks dependencies transitively (a policy follows a resource's own dependencies one step,
+ * then the parent tree below them), so a dependency cycle cannot loop, and the verdict is the one
+ * the same links give without it.
+ *
+ * A parent that is not in the export is left dangling, as the policy runner leaves it. Each
+ * resource is visited once, without recursion: chains of 10,000 nested components are fine.
+ */
+function checkParents(resources: readonly PolicyInputResource[], indexOf: ReadonlyMap<string, number>, file: string) {
+    const parentOf = new Map(resources.map((r) => [r.urn, r.parent]));
+    /** 1: on the chain being followed; 2: its chain of parents is known to end. */
+    const state = new Map<string, 1 | 2>();
+    for (const start of resources) {
+        const chain: string[] = [];
+        let urn: string | undefined = start.urn;
+        while (urn !== undefined && parentOf.has(urn) && !state.has(urn)) {
+            state.set(urn, 1);
+            chain.push(urn);
+            urn = parentOf.get(urn);
+        }
+        if (urn !== undefined && state.get(urn) === 1) {
+            throw new StackExportError(cycleMessage(chain.slice(chain.indexOf(urn)), indexOf, file));
+        }
+        for (const done of chain) state.set(done, 2);
+    }
+}
+
+function cycleMessage(cycle: readonly string[], indexOf: ReadonlyMap<string, number>, file: string): string {
+    const at = (urn: string) => `deployment.resources[${indexOf.get(urn)}]`;
+    const why =
+        "the Pulumi engine never writes such a file (a parent is registered before its children), so it was edited or is damaged";
+    if (cycle.length === 1) {
+        return `${file}: ${at(cycle[0])} (${cycle[0]}) is its own parent; ${why}: fix its "parent", or export the stack again`;
+    }
+    const shown = cycle.slice(0, CYCLE_SHOWN).map((urn) => `${at(urn)} (${urn})`);
+    const more = cycle.length > CYCLE_SHOWN ? ` -> parent ... (${cycle.length - CYCLE_SHOWN} more)` : "";
+    return `${file}: the parents of ${cycle.length} resources form a cycle: ${shown.join(" -> parent ")}${more} -> parent ${at(cycle[0])}; ${why}: fix the "parent" of one of them, or export the stack again`;
 }
 
 /** `urn:...::aws-us-east-1::1f2c...` -> the provider's URN. */
