@@ -480,6 +480,75 @@ describe("npm run generate (tools/cli/generate.ts main)", function () {
         assert.equal(second.stderr, `--out ${file} is a file, not a directory\n`);
     });
 
+    describe("checks --out before generating anything", () => {
+        const refusedOut: { name: string; out: () => string; message: (out: string) => string }[] = [
+            {
+                name: "a folder under a file",
+                out: () => {
+                    fs.writeFileSync(path.join(dir, "plain.txt"), "x");
+                    return path.join(dir, "plain.txt", "lake");
+                },
+                message: (out) =>
+                    `--out ${out}: ${path.join(dir, "plain.txt")} is a file, not a directory, so no folder can be created in it`,
+            },
+            {
+                name: "a folder two levels under a file",
+                out: () => {
+                    fs.writeFileSync(path.join(dir, "plain2.txt"), "x");
+                    return path.join(dir, "plain2.txt", "a", "b");
+                },
+                message: (out) =>
+                    `--out ${out}: ${path.join(dir, "plain2.txt")} is a file, not a directory, so no folder can be created in it`,
+            },
+            {
+                // Node's recursive mkdir never returns there.
+                name: "a new folder under /proc",
+                out: () => "/proc/vpc-flow-monitor-lake",
+                message: (out) =>
+                    `--out ${out} is on /proc, a proc file system (the kernel's view of the system, not storage): choose a directory on a disk`,
+            },
+            {
+                // Checking it for flow logs used to walk all of /proc.
+                name: "/proc itself",
+                out: () => "/proc",
+                message: (out) =>
+                    `--out ${out} is on /proc, a proc file system (the kernel's view of the system, not storage): choose a directory on a disk`,
+            },
+            {
+                name: "a folder under /sys",
+                out: () => "/sys/kernel/vpc-flow-monitor",
+                message: (out) =>
+                    `--out ${out} is on /sys, a sysfs file system (the kernel's view of the system, not storage): choose a directory on a disk`,
+            },
+            {
+                name: "a folder whose name is too long",
+                out: () => path.join(dir, "x".repeat(300)),
+                message: (out) => `--out ${out}: a name in the path is too long (ENAMETOOLONG)`,
+            },
+        ];
+        for (const { name, out, message } of refusedOut) {
+            it(`refuses ${name} with exit 2, before any work`, async () => {
+                const target = out();
+                const started = Date.now();
+                const { result, stdout, stderr } = await run(["--out", target, "--days", "31"]);
+                assert.equal(stderr, `${message(target)}\n`);
+                assert.equal(stdout, "");
+                assert.equal(result, 2);
+                assert.ok(Date.now() - started < 5000, "refused before generating 31 days");
+                assert.equal(fs.existsSync(target), target === "/proc", "nothing created");
+            });
+        }
+
+        it("creates a missing --out with its parents", async () => {
+            const out = path.join(dir, "new", "deeper", "lake");
+            const { result, stderr } = await run(["--out", out, "--days", "1", "--file-format", "plain-text"]);
+            assert.equal(stderr, "");
+            assert.equal(result, 0);
+            assert.ok(findFlowLogFiles(out).plainText.length > 500);
+            assert.deepEqual(fs.readdirSync(out), ["vpc-flow-logs"], "the write probe is gone");
+        });
+    });
+
     it("writes plain text only when asked", async () => {
         const out = path.join(dir, "text");
         const { result } = await run([

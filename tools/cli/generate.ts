@@ -11,6 +11,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
+import { InputError } from "../files/inputError";
+import { prepareOutputDir } from "../files/outputDir";
 import { deliver, FileFormat } from "../lake/delivery";
 import { DEFAULT_ACCOUNT_ID, generateLake, GeneratedLake, MAX_DAYS } from "../lake/generator";
 import { findFlowLogFiles } from "../lake/localLake";
@@ -94,8 +96,7 @@ export function parseRequest(argv: readonly string[], clock: () => Date = () => 
 
 /** Refuses an --out that is a file or already holds flow logs (the trees would mix). */
 function checkOut(out: string): void {
-    if (!fs.existsSync(out)) return;
-    if (!fs.statSync(out).isDirectory()) throw new UsageError(`--out ${out} is a file, not a directory`);
+    prepareOutputDir(out, "--out");
     const found = findFlowLogFiles(out);
     const count = found.parquet.length + found.plainText.length;
     if (count > 0)
@@ -195,7 +196,11 @@ export async function main(argv: string[], clock?: () => Date): Promise<number> 
         process.stdout.write(describe(request, summary));
         return 0;
     } catch (err) {
-        if (err instanceof UsageError || (err as { code?: string })?.code?.startsWith("ERR_PARSE_ARGS")) {
+        if (
+            err instanceof UsageError ||
+            err instanceof InputError ||
+            (err as { code?: string })?.code?.startsWith("ERR_PARSE_ARGS")
+        ) {
             process.stderr.write(`${(err as Error).message}\n`);
             return 2;
         }

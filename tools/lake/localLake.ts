@@ -23,6 +23,8 @@ import { FLOW_LOG_FIELDS, LAKE_FORMAT_FIELDS } from "../../flowlogs/fields";
 import { FLOW_LOG_TABLE, lakeColumns, PARTITION_KEYS } from "../../components/lake/layout";
 import { NamedQuery } from "../../components/lake/queries";
 import { InputError } from "../files/inputError";
+import { pseudoFilesystemOf, pseudoMountPoints, readMounts } from "../files/mounts";
+import { describeFsError } from "../files/outputDir";
 import { FileFormat } from "./delivery";
 import { SESSION_SETUP, toDuckDb } from "./dialect";
 import { sqlString } from "./writer";
@@ -41,22 +43,39 @@ export interface LakeFiles {
     readonly plainText: readonly string[];
 }
 
-/** Every flow log object under `dir` (absolute paths, sorted); hidden folders are skipped. */
+/**
+ * Every flow log object under `dir` (absolute paths, sorted). Hidden folders are skipped, and so
+ * are the kernel's pseudo file systems (/proc, /sys, ... when `dir` is `/`, or `dir` itself): they
+ * hold no flow logs, and walking them meets folders no one may read. Symbolic links are not followed. Walked
+ * with a list of folders to visit, not recursion, so any depth is fine.
+ */
 export function findFlowLogFiles(dir: string): LakeFiles {
     const parquet: string[] = [];
     const plainText: string[] = [];
-    const walk = (folder: string) => {
-        for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
+    const mounts = readMounts();
+    const root = path.resolve(dir);
+    if (pseudoFilesystemOf(root, mounts)) return { parquet, plainText };
+    const skipped = pseudoMountPoints(mounts);
+    const folders = [root];
+    while (folders.length > 0) {
+        const folder = folders.pop()!;
+        let entries: fs.Dirent[];
+        try {
+            entries = fs.readdirSync(folder, { withFileTypes: true });
+        } catch (err) {
+            throw new LakeInputError(`cannot read the folder ${folder}: ${describeFsError(err)}`);
+        }
+        for (const entry of entries) {
             if (entry.name.startsWith(".")) continue;
             const full = path.join(folder, entry.name);
-            if (entry.isDirectory()) walk(full);
-            else if (entry.isFile()) {
+            if (entry.isDirectory()) {
+                if (!skipped.has(full)) folders.push(full);
+            } else if (entry.isFile()) {
                 const match = OBJECT_NAME.exec(entry.name);
                 if (match) (match[10] === "parquet" ? parquet : plainText).push(full);
             }
         }
-    };
-    walk(path.resolve(dir));
+    }
     return { parquet: parquet.sort(), plainText: plainText.sort() };
 }
 
