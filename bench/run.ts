@@ -9,6 +9,7 @@ import * as path from "path";
 
 const PLAN_SIZES = [1, 10, 100, 1000];
 const AUDIT_SIZES = [1000, 10000];
+const GENERATE_DAYS = [1, 7, 31];
 
 function measure(script: string, n: number): Record<string, number> {
     const out = execFileSync(
@@ -55,6 +56,13 @@ function main(): void {
     for (const r of audits)
         console.log(`| ${r.vpcs} | ${r.resources} | ${fmt(r.seconds)} | ${fmt(r.peakRssMiB, 0)} | ${r.mandatory} |`);
     console.log(`\ntime(10000)/time(1000) = ${fmt(audits[1].seconds / audits[0].seconds)} (target <= 12)`);
+
+    console.log("\nnpm run generate (Parquet) for N days: written a day at a time, peak memory flat in N");
+    console.log("| days | records | objects | seconds | peak RSS MiB |");
+    console.log("|---:|---:|---:|---:|---:|");
+    for (const r of GENERATE_DAYS.map((n) => measure("generateOnce.ts", n))) {
+        console.log(`| ${r.days} | ${r.records} | ${r.objects} | ${fmt(r.seconds)} | ${fmt(r.peakRssMiB, 0)} |`);
+    }
 }
 
 main();

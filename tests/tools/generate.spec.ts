@@ -45,7 +45,7 @@ describe("flow log generator", function () {
     const lastDay = (r: FlowLogRecord) => Number(r.start) >= lake.endSeconds - 86_400;
     before(async () => {
         fx = await lakeFixture();
-        lake = fx.summary.lake;
+        lake = fx.lake;
         ok = lake.records.filter((r) => r.log_status === "OK");
     });
 
@@ -278,6 +278,15 @@ describe("flow log generator", function () {
             assert.deepEqual(rel(found.parquet), fx.parquet.map((o) => o.key).sort());
             assert.deepEqual(rel(found.plainText), fx.plainText.map((o) => o.key).sort());
             assert.deepEqual(fs.readdirSync(fx.dir), ["vpc-flow-logs"], "no staging folder is left behind");
+            // Written a day at a time, counted as the lake generated at once.
+            assert.equal(fx.summary.records, fx.lake.records.length);
+            assert.deepEqual(
+                fx.summary.written.map((w) => [w.format, w.objects]),
+                [
+                    [FileFormat.PARQUET, fx.parquet.length],
+                    [FileFormat.PLAIN_TEXT, fx.plainText.length],
+                ],
+            );
         });
 
         it("Parquet: GZIP-compressed, one column per field with AWS's types, nulls for `-`", async () => {

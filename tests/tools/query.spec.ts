@@ -57,7 +57,7 @@ describe("npm run query (tools/cli/query.ts main)", function () {
         assert.equal(stdout, renderTable(["srcaddr", "flows", "packets"], rows));
         const lines = stdout.split("\n");
         assert.match(lines[0], /^srcaddr +flows +packets$/);
-        assert.ok(lines[2].startsWith(fx.summary.lake.scenario.portScan.source + " "), "the scanner comes first");
+        assert.ok(lines[2].startsWith(fx.lake.scenario.portScan.source + " "), "the scanner comes first");
         assert.equal(lines[12], "(10 rows)");
         assert.equal(
             stderr,
@@ -78,7 +78,7 @@ describe("npm run query (tools/cli/query.ts main)", function () {
     });
 
     it("--format csv and json", async () => {
-        const rows = expected("traffic-to-address", { address: fx.summary.lake.scenario.portScan.source });
+        const rows = expected("traffic-to-address", { address: fx.lake.scenario.portScan.source });
         const args = [
             "traffic-to-address",
             "--data",
@@ -86,7 +86,7 @@ describe("npm run query (tools/cli/query.ts main)", function () {
             "--file-format",
             "parquet",
             "--param",
-            `address=${fx.summary.lake.scenario.portScan.source}`,
+            `address=${fx.lake.scenario.portScan.source}`,
         ];
         const csv = await run([...args, "--format", "csv"]);
         assert.equal(csv.result, 0, csv.stderr);

@@ -8,15 +8,14 @@
  *
  * Exit status: 0 written, 2 bad usage (nothing written).
  */
-import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { InputError } from "../files/inputError";
 import { prepareOutputDir } from "../files/outputDir";
-import { deliver, FileFormat } from "../lake/delivery";
-import { DEFAULT_ACCOUNT_ID, generateLake, GeneratedLake, MAX_DAYS } from "../lake/generator";
+import { FileFormat } from "../lake/delivery";
+import { DEFAULT_ACCOUNT_ID, MAX_DAYS } from "../lake/generator";
 import { findFlowLogFiles } from "../lake/localLake";
-import { writeParquetObjects, writePlainTextObjects } from "../lake/writer";
+import { SampleLakeSummary, writeSampleLake } from "../lake/sampleLake";
 
 export const USAGE =
     "usage: npm run generate -- --out DIR [--days N] [--seed S] [--end TIME] [--file-format parquet|plain-text|both] [--account ID]";
@@ -103,53 +102,18 @@ function checkOut(out: string): void {
         throw new UsageError(`--out ${out} already holds ${count} flow log files; choose a new or empty directory`);
 }
 
-export interface GenerateSummary {
-    readonly lake: GeneratedLake;
-    readonly written: { readonly format: FileFormat; readonly objects: number; readonly root: string }[];
-}
+export type GenerateSummary = SampleLakeSummary;
 
-/** Generates and writes the sample tree. */
+/** Generates and writes the sample tree, one day at a time. */
 export async function generate(request: GenerateRequest): Promise<GenerateSummary> {
     checkOut(request.out);
-    const lake = generateLake({
-        seed: request.seed,
-        end: request.end,
-        days: request.days,
-        accountId: request.accountId,
-    });
-    fs.mkdirSync(request.out, { recursive: true });
-    const written: GenerateSummary["written"] = [];
-    if (request.fileFormat !== "plain-text") {
-        const objects = deliver(lake, FileFormat.PARQUET);
-        await writeParquetObjects(request.out, objects);
-        written.push({
-            format: FileFormat.PARQUET,
-            objects: objects.length,
-            root: commonRoot(objects.map((o) => o.key)),
-        });
-    }
-    if (request.fileFormat !== "parquet") {
-        const objects = deliver(lake, FileFormat.PLAIN_TEXT);
-        writePlainTextObjects(request.out, objects);
-        written.push({
-            format: FileFormat.PLAIN_TEXT,
-            objects: objects.length,
-            root: commonRoot(objects.map((o) => o.key)),
-        });
-    }
-    return { lake, written };
-}
-
-/** The longest common folder of keys, ending in `/`. */
-function commonRoot(keys: readonly string[]): string {
-    const parts = keys.map((key) => key.split("/").slice(0, -1));
-    const first = parts[0] ?? [];
-    let n = 0;
-    while (n < first.length && parts.every((p) => p[n] === first[n])) n++;
-    return first
-        .slice(0, n)
-        .map((p) => p + "/")
-        .join("");
+    const formats = {
+        parquet: [FileFormat.PARQUET],
+        "plain-text": [FileFormat.PLAIN_TEXT],
+        both: [FileFormat.PARQUET, FileFormat.PLAIN_TEXT],
+    };
+    const { seed, end, days, accountId } = request;
+    return writeSampleLake(request.out, { seed, end, days, accountId }, formats[request.fileFormat]);
 }
 
 const utc = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 16).replace("T", " ") + " UTC";
@@ -158,7 +122,7 @@ export function describe(request: GenerateRequest, summary: GenerateSummary): st
     const { lake } = summary;
     const regions = new Set(lake.vpcs.map((vpc) => vpc.region));
     const lines = [
-        `Generated ${lake.records.length} flow log records for ${lake.vpcs.length} VPCs in ${regions.size} regions, ` +
+        `Generated ${summary.records} flow log records for ${lake.vpcs.length} VPCs in ${regions.size} regions, ` +
             `${utc(lake.startSeconds)} to ${utc(lake.endSeconds)} (${request.days} ${request.days === 1 ? "day" : "days"}), seed ${request.seed}:`,
     ];
     const width = Math.max(...lake.vpcs.map((vpc) => vpc.region.length));
