@@ -12,7 +12,13 @@ import { columnName, FlowLogRecord, LAKE_FORMAT_FIELDS, parseRecord } from "../.
 import { projectionParameters } from "../../components/lake/layout";
 import { currentHour, main, parseRequest, USAGE } from "../../tools/cli/generate";
 import { FileFormat } from "../../tools/lake/delivery";
-import { CAPTURE_WINDOW_SECONDS, checkOptions, generateLake, GeneratedLake } from "../../tools/lake/generator";
+import {
+    CAPTURE_WINDOW_SECONDS,
+    checkOptions,
+    generateLake,
+    GeneratedLake,
+    streamLake,
+} from "../../tools/lake/generator";
 import { findFlowLogFiles, OBJECT_NAME } from "../../tools/lake/localLake";
 import { plainText } from "../../tools/lake/writer";
 import { captureOutput } from "../helpers/io";
@@ -54,6 +60,20 @@ describe("flow log generator", function () {
             const options = { seed: 9, end: FIXTURE_END, days: 1 };
             assert.deepStrictEqual(generateLake(options).records, generateLake(options).records);
             assert.notDeepStrictEqual(generateLake({ ...options, seed: 10 }).records, generateLake(options).records);
+        });
+
+        it("streams one day at a time: each day's records start and end in that day, and together they are the lake", () => {
+            const options = { seed: 3, end: FIXTURE_END, days: 3 };
+            const stream = streamLake(options);
+            const days = [...stream.days()];
+            assert.equal(days.length, 3);
+            days.forEach((records, i) => {
+                const dayStart = stream.startSeconds + i * 86_400;
+                const outside = records.filter((r) => Number(r.start) < dayStart || Number(r.end) >= dayStart + 86_400);
+                assert.deepEqual(outside, [], `day ${i + 1}`);
+            });
+            assert.deepStrictEqual(days.flat(), generateLake(options).records);
+            assert.throws(() => [...stream.days()], /a LakeStream's days can be iterated once/);
         });
 
         it("reports every bad option at once", () => {
