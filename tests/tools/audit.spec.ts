@@ -349,6 +349,16 @@ describe("npm run audit", function () {
                     'fix the "parent" of one of them, or export the stack again\n',
             ],
             [
+                "a property value nested 50,000 levels deep",
+                () => [
+                    write(
+                        "deep.json",
+                        `{"version": 3, "deployment": {"resources": [{"urn": "urn:pulumi:prod::p::aws:ec2/vpc:Vpc::v", "type": "aws:ec2/vpc:Vpc", "custom": true, "inputs": {"x": ${"[".repeat(50_000)}${"]".repeat(50_000)}}}]}}`,
+                    ),
+                ],
+                `${path.join(tmp, "deep.json")}: deployment.resources[0] (urn:pulumi:prod::p::aws:ec2/vpc:Vpc::v) inputs nest deeper than 256 levels; no resource property does, so the file was damaged or made up: export the stack again\n`,
+            ],
+            [
                 "two live resources with one URN",
                 () => [
                     monitoredWith("twice.json", (r, doc) => {

@@ -214,8 +214,13 @@ export function fromStackExport(json: unknown, file: string): StackExport {
             id: typeof raw.id === "string" && raw.id !== "" ? raw.id : undefined,
             parent: typeof raw.parent === "string" && raw.parent !== "" ? raw.parent : undefined,
             provider: typeof raw.provider === "string" && raw.provider !== "" ? providerUrn(raw.provider) : undefined,
-            inputs: (isRecord(raw.inputs) ? revealed(raw.inputs, secrets) : {}) as Record<string, unknown>,
-            outputs: (isRecord(raw.outputs) ? revealed(raw.outputs, secrets) : {}) as Record<string, unknown>,
+            inputs: (isRecord(raw.inputs) ? revealedAt(raw.inputs, secrets, `${where} (${urn}) inputs`) : {}) as Record<
+                string,
+                unknown
+            >,
+            outputs: (isRecord(raw.outputs)
+                ? revealedAt(raw.outputs, secrets, `${where} (${urn}) outputs`)
+                : {}) as Record<string, unknown>,
             dependencies: stringList(raw.dependencies),
             propertyDependencies: isRecord(raw.propertyDependencies)
                 ? Object.fromEntries(Object.entries(raw.propertyDependencies).map(([k, v]) => [k, stringList(v)]))
@@ -290,22 +295,45 @@ function providerUrn(reference: string): string {
     return parts.length > 4 ? parts.slice(0, -1).join("::") : reference;
 }
 
+/**
+ * How deep a property value may nest. Real resource properties nest a few levels (an IAM policy
+ * document is about six); the policies read values recursively, so a value nested thousands of
+ * levels deep (a damaged or made-up file) would overflow the call stack there, or here.
+ */
+export const MAX_VALUE_DEPTH = 256;
+
+class TooDeep extends Error {}
+
+function revealedAt(value: unknown, secrets: { encrypted: number }, where: string): unknown {
+    try {
+        return revealed(value, secrets, 0);
+    } catch (err) {
+        if (!(err instanceof TooDeep)) throw err;
+        throw new StackExportError(
+            `${where} nest deeper than ${MAX_VALUE_DEPTH} levels; no resource property does, so the file was damaged or made up: export the stack again`,
+        );
+    }
+}
+
 /** Plain values for secrets: `--show-secrets` exports carry the plaintext; encrypted ones become unknown. */
-function revealed(value: unknown, secrets: { encrypted: number }): unknown {
-    if (Array.isArray(value)) return value.map((v) => revealed(v, secrets));
+function revealed(value: unknown, secrets: { encrypted: number }, depth: number): unknown {
+    if (depth > MAX_VALUE_DEPTH) throw new TooDeep();
+    if (Array.isArray(value)) return value.map((v) => revealed(v, secrets, depth + 1));
     if (!isRecord(value)) return value;
     if (value[SECRET_SIG_KEY] === SECRET_SIG) {
         if (typeof value.plaintext === "string") {
+            let plain: unknown;
             try {
-                return revealed(JSON.parse(value.plaintext), secrets);
+                plain = JSON.parse(value.plaintext);
             } catch {
                 return value.plaintext;
             }
+            return revealed(plain, secrets, depth + 1);
         }
         secrets.encrypted++;
         return sentinels.unknownObjectValue;
     }
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, revealed(v, secrets)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, revealed(v, secrets, depth + 1)]));
 }
 
 function stringList(value: unknown): string[] {

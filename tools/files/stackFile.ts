@@ -52,7 +52,13 @@ export function loadStackFile(file: string): StackFile {
         const message = first.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
         throw new StackFileError(`${file}${where}: not valid YAML: ${message}`);
     }
-    const root = doc.toJS() as unknown;
+    let root: unknown;
+    try {
+        root = doc.toJS();
+    } catch (err) {
+        // Aliases that expand past the yaml library's limit ("billion laughs"), or nesting too deep to build.
+        throw new StackFileError(`${file}: not usable YAML: ${(err as Error).message}`);
+    }
     if (!isRecord(root) || !isRecord(root.config)) {
         throw new StackFileError(
             `${file}: not a Pulumi stack config; expected a top-level "config:" mapping of keys to values`,
