@@ -257,6 +257,15 @@ describe("npm run audit", function () {
                 `cannot read stack export ${path.join(tmp, "none.json")}: ENOENT\n`,
             ],
             [
+                "a file too large to hold as text (600 MiB, sparse)",
+                () => {
+                    const file = write("huge.json", "");
+                    fs.truncateSync(file, 600 * 2 ** 20);
+                    return [file];
+                },
+                `cannot read stack export ${path.join(tmp, "huge.json")}: it is 600 MiB; a JSON file read here is at most 512 MiB\n`,
+            ],
+            [
                 "a file that is not JSON",
                 () => [write("bad.json", '{\n  "version": 3,\n  "deployment": { "resources": [ }\n}\n')],
                 `${path.join(tmp, "bad.json")}:3:34: not valid JSON: unexpected "}"\n`,
