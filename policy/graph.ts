@@ -78,7 +78,13 @@ export class StackGraph {
         return this.childrenOf.get(resource.urn) ?? [];
     }
 
-    /** The resources of `type` among `resource` and all its descendants. */
+    /**
+     * The resources of `type` among `resource` and all its descendants. Walked with a stack of
+     * its own, not by recursion: 10,000 nested components must not overflow the call stack. A
+     * parent cycle (which the engine never produces; the offline audit refuses an export with
+     * one) must not loop either: a resource already being walked is not entered again, and what
+     * was found below it on that walk is not remembered (it lacks the part of the cycle above).
+     */
     inSubtree(resource: PolicyResource, type: string): readonly PolicyResource[] {
         let memo = this.subtrees.get(type);
         if (!memo) {
@@ -87,18 +93,47 @@ export class StackGraph {
         }
         const known = memo.get(resource.urn);
         if (known) return known;
-        // Leaves are the common case: no allocation for them.
-        const children = this.childrenOf.get(resource.urn);
-        let found: readonly PolicyResource[];
-        if (!children) {
-            found = resource.type === type ? [resource] : EMPTY;
-        } else {
-            const list: PolicyResource[] = resource.type === type ? [resource] : [];
-            for (const child of children) list.push(...this.inSubtree(child, type));
-            found = list;
+        /** Results of this walk that met a cycle below them: used here, never remembered. */
+        const partial = new Map<string, readonly PolicyResource[]>();
+        const walking = new Set<string>([resource.urn]);
+        const stack: { node: PolicyResource; next: number; cyclic: boolean }[] = [
+            { node: resource, next: 0, cyclic: false },
+        ];
+        let result: readonly PolicyResource[] = EMPTY;
+        while (stack.length > 0) {
+            const top = stack[stack.length - 1];
+            const children = this.childrenOf.get(top.node.urn);
+            if (children && top.next < children.length) {
+                const child = children[top.next++];
+                if (walking.has(child.urn)) top.cyclic = true;
+                else if (!memo.has(child.urn)) {
+                    walking.add(child.urn);
+                    stack.push({ node: child, next: 0, cyclic: false });
+                }
+                continue;
+            }
+            stack.pop();
+            walking.delete(top.node.urn);
+            // Leaves are the common case: no allocation for them.
+            const own = top.node.type === type;
+            let found: readonly PolicyResource[];
+            if (!children) {
+                found = own ? [top.node] : EMPTY;
+            } else {
+                const list: PolicyResource[] = own ? [top.node] : [];
+                // A loop, not push(...): spreading a large subtree would overflow the call stack.
+                for (const child of children) {
+                    for (const r of memo.get(child.urn) ?? partial.get(child.urn) ?? EMPTY) list.push(r);
+                }
+                found = list.length > 0 ? list : EMPTY;
+            }
+            if (top.cyclic) {
+                partial.set(top.node.urn, found);
+                if (stack.length > 0) stack[stack.length - 1].cyclic = true;
+            } else memo.set(top.node.urn, found);
+            result = found;
         }
-        memo.set(resource.urn, found);
-        return found;
+        return result;
     }
 
     /**

@@ -17,6 +17,7 @@ import { ADMIN_PORTS } from "../../components/lake/queries";
 import { generate, GenerateRequest, GenerateSummary } from "../../tools/lake/sampleLake";
 import { deliver, DeliveredObject, FileFormat, Partition } from "../../tools/lake/delivery";
 import { SHARED_FUNCTIONS, TRANSLATED_FUNCTIONS } from "../../tools/lake/dialect";
+import { generateLake, GeneratedLake } from "../../tools/lake/generator";
 
 /** Three days ending at a new year: the windows cross a month and a year boundary. */
 export const FIXTURE_END = new Date("2027-01-01T06:00:00Z");
@@ -28,6 +29,8 @@ export interface LakeFixture {
     readonly dir: string;
     readonly request: GenerateRequest;
     readonly summary: GenerateSummary;
+    /** Every record of the lake, generated at once (independently of what `generate` wrote). */
+    readonly lake: GeneratedLake;
     readonly parquet: readonly DeliveredObject[];
     readonly plainText: readonly DeliveredObject[];
 }
@@ -49,12 +52,15 @@ export function lakeFixture(): Promise<LakeFixture> {
             endGiven: true,
         };
         const summary = await generate(request);
+        // The same lake, generated at once: what `generate` wrote a day at a time must be exactly this.
+        const lake = generateLake({ seed: FIXTURE_SEED, end: FIXTURE_END, days: FIXTURE_DAYS });
         return {
             dir,
             request,
             summary,
-            parquet: deliver(summary.lake, FileFormat.PARQUET),
-            plainText: deliver(summary.lake, FileFormat.PLAIN_TEXT),
+            lake,
+            parquet: deliver(lake, FileFormat.PARQUET),
+            plainText: deliver(lake, FileFormat.PLAIN_TEXT),
         };
     })();
     return fixture;

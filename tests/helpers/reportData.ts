@@ -9,6 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { generate, GenerateSummary } from "../../tools/lake/sampleLake";
+import { generateLake, GeneratedLake } from "../../tools/lake/generator";
 import { deliver, DeliveredObject, FileFormat } from "../../tools/lake/delivery";
 import { validateStackConfig } from "../../program/stackConfig";
 import { loadStackFile } from "../../tools/files/stackFile";
@@ -18,7 +19,8 @@ export const SEVEN_END = new Date("2026-11-23T10:00:00Z");
 
 export interface SevenFixture {
     readonly dir: string;
-    readonly summary: GenerateSummary;
+    /** What `generate` printed a summary of, with the same lake generated at once (every record in memory). */
+    readonly summary: GenerateSummary & { readonly lake: GeneratedLake };
     readonly parquet: readonly DeliveredObject[];
     /** A stack config adopting two of the generated VPCs by id (prod, prod-eu) and creating one (sandbox). */
     readonly configFile: string;
@@ -53,7 +55,7 @@ export function sevenFixture(): Promise<SevenFixture> {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vpc-flow-monitor-report-"));
         process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
         const lakeDir = path.join(dir, "lake");
-        const summary = await generate({
+        const written = await generate({
             out: lakeDir,
             days: 2,
             seed: 7,
@@ -62,6 +64,9 @@ export function sevenFixture(): Promise<SevenFixture> {
             accountId: "123456789012",
             endGiven: true,
         });
+        // `generate` writes a day at a time and keeps no records; the expectations need them all.
+        const lake = generateLake({ seed: 7, end: SEVEN_END, days: 2, accountId: "123456789012" });
+        const summary = { ...written, lake };
         const configFile = path.join(dir, "Pulumi.investigation.yaml");
         fs.writeFileSync(configFile, YAML.stringify(investigationConfig(summary)));
         const stack = loadStackFile(configFile);

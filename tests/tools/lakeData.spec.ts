@@ -158,7 +158,7 @@ describe("named queries run by DuckDB over the generated lake", function () {
                     const expected = located(objects)
                         .map(({ record, partition }) => key({ ...record, ...partition }))
                         .sort();
-                    assert.equal(actual.length, fx.summary.lake.records.length);
+                    assert.equal(actual.length, fx.lake.records.length);
                     assert.ok(
                         actual.every((row, i) => row === expected[i]),
                         "the view's rows differ from the generated records",
@@ -181,9 +181,9 @@ describe("named queries run by DuckDB over the generated lake", function () {
                 label: q.name,
                 params: () => ({}),
             }));
-        const scan = (fx: LakeFixture) => fx.summary.lake.scenario.portScan;
+        const scan = (fx: LakeFixture) => fx.lake.scenario.portScan;
         const host = (fx: LakeFixture, role: string) =>
-            fx.summary.lake.vpcs[0].interfaces.find((eni) => eni.role === role)!.privateIp;
+            fx.lake.vpcs[0].interfaces.find((eni) => eni.role === role)!.privateIp;
         cases.push(
             // The scanner sends more than 1000 flows: LIMIT cuts them.
             {
@@ -223,7 +223,7 @@ describe("named queries run by DuckDB over the generated lake", function () {
         }
 
         it("finds what the generator staged", async () => {
-            const lake = fx.summary.lake;
+            const lake = fx.lake;
             const run = (name: string) =>
                 parquet.query(
                     NAMED_QUERIES.find((q) => q.name === name)!,

@@ -223,6 +223,24 @@ describe("tools/cli/plan.ts main()", () => {
                     `${path.join(dir, "Pulumi.tab.yaml")}:3:1: not valid YAML: Tabs are not allowed as indentation\n`,
             },
             {
+                // "Billion laughs": nine aliases of nine aliases ... expand to 387 million nodes.
+                label: "YAML aliases that expand past the parser's limit",
+                argv: () => [
+                    "--config",
+                    file(
+                        "Pulumi.laughs.yaml",
+                        "config:\n" +
+                            '  a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n' +
+                            Array.from({ length: 8 }, (_, i) => {
+                                const [name, previous] = [String.fromCharCode(98 + i), String.fromCharCode(97 + i)];
+                                return `  ${name}: &${name} [${Array(9).fill(`*${previous}`).join(", ")}]\n`;
+                            }).join(""),
+                    ),
+                ],
+                stderr: () =>
+                    `${path.join(dir, "Pulumi.laughs.yaml")}: not usable YAML: Excessive alias count indicates a resource exhaustion attack\n`,
+            },
+            {
                 label: "a file without config:",
                 argv: () => ["--config", file("Pulumi.noconfig.yaml", "aws:region: us-east-1\n")],
                 stderr: () =>

@@ -408,6 +408,38 @@ describe("npm run rules: bad usage and unusable input (exit 2, one clear message
                 ),
         },
         {
+            // 200 MiB that take no disk space: refused by its size, before a byte is read.
+            name: "a records file over the size limit",
+            args: () => {
+                const file = tmpFile("huge.log", "");
+                fs.truncateSync(file, 200 * 2 ** 20);
+                return ["--config", LAB, "--records", file];
+            },
+            stderr: () =>
+                `${path.join(tmp, "huge.log")}: 200 MiB; the limit is 128 MiB of records: replay a part of it (split -l 1000000 FILE part-), or query the lake with Athena\n`,
+        },
+        {
+            // 129 MiB of newlines, gzipped to about 130 KiB: zlib stops at the limit.
+            name: "a gzip bomb (a small .gz that inflates past the limit)",
+            args: () => [
+                "--config",
+                LAB,
+                "--records",
+                tmpFile(
+                    "bomb.log.gz",
+                    new Uint8Array(zlib.gzipSync(new Uint8Array(129 * 2 ** 20).fill(0x0a), { level: 9 })),
+                ),
+            ],
+            stderr: () =>
+                `${path.join(tmp, "bomb.log.gz")}: inflates to more than 128 MiB; the limit is 128 MiB of records (decompressed): replay a part of it (split -l 1000000 FILE part-), or query the lake with Athena\n`,
+        },
+        {
+            name: "a stream with no end (/dev/zero)",
+            args: () => ["--config", LAB, "--records", "/dev/zero"],
+            stderr: () =>
+                "/dev/zero: more than 128 MiB; the limit is 128 MiB of records: replay a part of it (split -l 1000000 FILE part-), or query the lake with Athena\n",
+        },
+        {
             name: "a file with no valid record",
             args: () => ["--config", LAB, "--records", tmpFile("junk.log", "hello world\nnot a record\n")],
             stderr: () =>

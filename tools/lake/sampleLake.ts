@@ -1,14 +1,16 @@
 /**
- * A sample flow log tree on disk: three VPCs in two regions, delivered as AWS delivers them to the
- * lake bucket (Parquet, hive-compatible hourly folders; or plain-text gzip in the default layout),
- * and the summary `npm run generate` prints of it.
+ * A sample flow log tree on disk, and the summary `npm run generate` prints of it: three VPCs in
+ * two regions, delivered as AWS delivers them to the lake bucket (Parquet, hive-compatible hourly
+ * folders; or plain-text gzip in the default layout), written one day at a time: one day of
+ * records is held in memory (and DuckDB writes a few dozen files at a time), so a month takes no
+ * more memory than a day (bench/generateOnce.ts measures it).
  */
-import * as fs from "fs";
 import * as path from "path";
-import { deliver, FileFormat } from "./delivery";
-import { generateLake, GeneratedLake } from "./generator";
+import { prepareOutputDir } from "../files/outputDir";
+import { DeliveredObject, deliver, FileFormat } from "./delivery";
+import { GeneratorOptions, LakeSpan, streamLake } from "./generator";
 import { findFlowLogFiles, LakeInputError } from "./localLake";
-import { writeParquetObjects, writePlainTextObjects } from "./writer";
+import { ParquetObjectWriter, writePlainTextObjects } from "./writer";
 
 /** Which trees to write. */
 export const SAMPLE_FILE_FORMATS = ["parquet", "plain-text", "both"] as const;
@@ -25,59 +27,90 @@ export interface GenerateRequest {
     readonly endGiven: boolean;
 }
 
-/** Refuses an --out that is a file or already holds flow logs (the trees would mix). */
+/** Refuses an --out that is not a usable folder, or already holds flow logs (the trees would mix). */
 function checkOut(out: string): void {
-    if (!fs.existsSync(out)) return;
-    if (!fs.statSync(out).isDirectory()) throw new LakeInputError(`--out ${out} is a file, not a directory`);
+    prepareOutputDir(out, "--out");
     const found = findFlowLogFiles(out);
     const count = found.parquet.length + found.plainText.length;
     if (count > 0)
         throw new LakeInputError(`--out ${out} already holds ${count} flow log files; choose a new or empty directory`);
 }
 
-export interface GenerateSummary {
-    readonly lake: GeneratedLake;
-    readonly written: { readonly format: FileFormat; readonly objects: number; readonly root: string }[];
-}
+export type GenerateSummary = SampleLakeSummary;
 
-/** Generates and writes the sample tree. */
+/** Generates and writes the sample tree, one day at a time. */
 export async function generate(request: GenerateRequest): Promise<GenerateSummary> {
     checkOut(request.out);
-    const lake = generateLake({
-        seed: request.seed,
-        end: request.end,
-        days: request.days,
-        accountId: request.accountId,
-    });
-    fs.mkdirSync(request.out, { recursive: true });
-    const written: GenerateSummary["written"] = [];
-    if (request.fileFormat !== "plain-text") {
-        const objects = deliver(lake, FileFormat.PARQUET);
-        await writeParquetObjects(request.out, objects);
-        written.push({
-            format: FileFormat.PARQUET,
-            objects: objects.length,
-            root: commonRoot(objects.map((o) => o.key)),
-        });
-    }
-    if (request.fileFormat !== "parquet") {
-        const objects = deliver(lake, FileFormat.PLAIN_TEXT);
-        writePlainTextObjects(request.out, objects);
-        written.push({
-            format: FileFormat.PLAIN_TEXT,
-            objects: objects.length,
-            root: commonRoot(objects.map((o) => o.key)),
-        });
-    }
-    return { lake, written };
+    const formats = {
+        parquet: [FileFormat.PARQUET],
+        "plain-text": [FileFormat.PLAIN_TEXT],
+        both: [FileFormat.PARQUET, FileFormat.PLAIN_TEXT],
+    };
+    const { seed, end, days, accountId } = request;
+    return writeSampleLake(request.out, { seed, end, days, accountId }, formats[request.fileFormat]);
 }
 
-/** The longest common folder of keys, ending in `/`. */
-function commonRoot(keys: readonly string[]): string {
-    const parts = keys.map((key) => key.split("/").slice(0, -1));
-    const first = parts[0] ?? [];
+export interface WrittenTree {
+    readonly format: FileFormat;
+    readonly objects: number;
+    /** The longest common folder of the objects' keys, ending in `/`. */
+    readonly root: string;
+}
+
+export interface SampleLakeSummary {
+    readonly lake: LakeSpan;
+    /** How many records were generated (and written in each format). */
+    readonly records: number;
+    readonly written: readonly WrittenTree[];
+}
+
+/** Generates the lake of `options` and writes it under `outDir` (which exists) in each of `formats`. */
+export async function writeSampleLake(
+    outDir: string,
+    options: GeneratorOptions,
+    formats: readonly FileFormat[],
+): Promise<SampleLakeSummary> {
+    const stream = streamLake(options);
+    const trees = formats.map((format) => ({ format, objects: 0, root: undefined as string | undefined }));
+    const parquet = formats.includes(FileFormat.PARQUET) ? await ParquetObjectWriter.open(outDir) : undefined;
+    // Every object lies in one day; a key seen twice would overwrite a file written earlier.
+    const keys = new Set<string>();
+    let records = 0;
+    try {
+        for (const day of stream.days()) {
+            records += day.length;
+            for (const tree of trees) {
+                const objects = deliver({ ...stream, records: day }, tree.format);
+                for (const object of objects) {
+                    if (keys.has(object.key)) throw new Error(`object ${object.key} delivered twice`);
+                    keys.add(object.key);
+                }
+                if (tree.format === FileFormat.PARQUET) await parquet!.write(objects);
+                else writePlainTextObjects(outDir, objects);
+                tree.objects += objects.length;
+                tree.root = commonRoot(objects, tree.root);
+            }
+        }
+    } finally {
+        parquet?.close();
+    }
+    const { days: _days, ...lake } = stream;
+    return {
+        lake,
+        records,
+        written: trees.map(({ format, objects, root }) => ({ format, objects, root: root ?? "" })),
+    };
+}
+
+/** The longest common folder of the objects' keys and of `root` (a folder ending in `/`, when given). */
+export function commonRoot(objects: readonly DeliveredObject[], root?: string): string {
+    // A key's folders are all its parts but the last (the file name); so are a folder's ("a/b/" -> a, b, "").
+    const folders = [...(root === undefined ? [] : [root]), ...objects.map((o) => o.key)].map((key) =>
+        key.split("/").slice(0, -1),
+    );
+    const first = folders[0] ?? [];
     let n = 0;
-    while (n < first.length && parts.every((p) => p[n] === first[n])) n++;
+    while (n < first.length && folders.every((p) => p[n] === first[n])) n++;
     return first
         .slice(0, n)
         .map((p) => p + "/")
@@ -91,7 +124,7 @@ export function describeSampleLake(request: GenerateRequest, summary: GenerateSu
     const { lake } = summary;
     const regions = new Set(lake.vpcs.map((vpc) => vpc.region));
     const lines = [
-        `Generated ${lake.records.length} flow log records for ${lake.vpcs.length} VPCs in ${regions.size} regions, ` +
+        `Generated ${summary.records} flow log records for ${lake.vpcs.length} VPCs in ${regions.size} regions, ` +
             `${utc(lake.startSeconds)} to ${utc(lake.endSeconds)} (${request.days} ${request.days === 1 ? "day" : "days"}), seed ${request.seed}:`,
     ];
     const width = Math.max(...lake.vpcs.map((vpc) => vpc.region.length));
