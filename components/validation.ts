@@ -8,6 +8,7 @@
  * shares with these checks (what a VPC id, a CIDR block or a rule name is) live here, once.
  */
 import * as ipaddr from "ipaddr.js";
+import { CONTRIBUTOR_KEYS, CONTRIBUTOR_STATISTICS, insightFilterProblems, keyField } from "./alerting/contributorRule";
 import { z } from "zod";
 import {
     FlowAction,
@@ -259,6 +260,7 @@ export function alertRuleProblems(
     const period = rule.periodSeconds;
     const periodOk = isWholeNumberIn(period, 60, MAX_ALARM_PERIOD_SECONDS) && period % 60 === 0;
     if (!periodOk) problems.push(problem(at(prefix, "periodSeconds"), "not an alarm period", period, ALLOWED.period));
+    problems.push(...perKeyProblems(prefix, rule, fields));
     const evaluations = rule.evaluationPeriods;
     if (!isWholeNumberIn(evaluations, 1, Number.MAX_SAFE_INTEGER)) {
         problems.push(
@@ -278,6 +280,46 @@ export function alertRuleProblems(
             propertyPath: at(prefix, "evaluationPeriods"),
             reason: `the alarm would look back ${period * evaluations} seconds; given ${evaluations} periods of ${period} seconds. Allowed: periodSeconds × evaluationPeriods ${limit}`,
         });
+    }
+    return problems;
+}
+
+/** `by` and `statistic` of a per-key rule: known values, a key the format carries, a match Contributor Insights can filter on. */
+function perKeyProblems(prefix: string, rule: AlertRule, fields: readonly FlowLogField[]): ArgProblem[] {
+    const problems: ArgProblem[] = [];
+    if (rule.statistic !== undefined && !CONTRIBUTOR_STATISTICS.includes(rule.statistic)) {
+        problems.push(
+            problem(
+                at(prefix, "statistic"),
+                "not a per-key statistic",
+                rule.statistic,
+                CONTRIBUTOR_STATISTICS.join(" or "),
+            ),
+        );
+    }
+    if (rule.by === undefined) return problems;
+    if (!CONTRIBUTOR_KEYS.includes(rule.by)) {
+        problems.push(problem(at(prefix, "by"), "not a field to count per", rule.by, CONTRIBUTOR_KEYS.join(", ")));
+        return problems;
+    }
+    const field = keyField(rule.by);
+    if (!fields.some((f) => f.name === field.name)) {
+        problems.push(
+            problem(
+                at(prefix, "by"),
+                `needs the field "${field.name}", which the log format does not include`,
+                rule.by,
+                `a key among the format's fields (${fields.map((f) => f.name).join(" ")})`,
+            ),
+        );
+    }
+    if (typeof rule.match === "object" && rule.match !== null && validateFlowMatch(rule.match).length === 0) {
+        for (const reason of insightFilterProblems(rule.match)) {
+            problems.push({
+                propertyPath: at(prefix, "match"),
+                reason: `as a Contributor Insights rule (by) the match ${reason}`,
+            });
+        }
     }
     return problems;
 }
@@ -553,7 +595,11 @@ function uniqueRegionProblems(
 }
 
 export function alertingRuleProblems(args: AlertingRuleArgs): ArgProblem[] {
-    return [...stackNameProblems("stack", args.stack), ...alertRuleProblems("rule", args.rule, args.fields)];
+    return [
+        ...stackNameProblems("stack", args.stack),
+        ...regionProblems("region", args.region),
+        ...alertRuleProblems("rule", args.rule, args.fields),
+    ];
 }
 
 export function alarmTopicProblems(args: AlarmTopicArgs): ArgProblem[] {

@@ -32,6 +32,14 @@ import {
 import { isRecord, isWholeNumberIn, numberSchema, show, wholeNumber } from "./configKit";
 import { ALARM_LOG_FIELDS, RULE_DEFAULTS } from "../components/defaults";
 import {
+    CONTRIBUTOR_KEYS,
+    CONTRIBUTOR_STATISTICS,
+    ContributorKey,
+    ContributorStatistic,
+    insightFilterProblems,
+    MAX_INSIGHT_RULES_PER_REGION,
+} from "../components/alerting/contributorRule";
+import {
     MAX_ALARM_PERIOD_SECONDS,
     MAX_ALARM_WINDOW_SECONDS,
     MAX_METRIC_FILTERS_PER_LOG_GROUP,
@@ -133,6 +141,16 @@ export const ruleSchema = z.strictObject({
         })
         .optional(),
     evaluationPeriods: wholeNumber(1, 1440, "periods").optional(),
+    by: z
+        .enum(CONTRIBUTOR_KEYS as [ContributorKey, ...ContributorKey[]], {
+            error: `not a field to count per. Allowed: ${CONTRIBUTOR_KEYS.join(", ")}`,
+        })
+        .optional(),
+    statistic: z
+        .enum(CONTRIBUTOR_STATISTICS as [ContributorStatistic, ...ContributorStatistic[]], {
+            error: `not a per-key statistic. Allowed: ${CONTRIBUTOR_STATISTICS.join(" (one key's record count) or ")} (the number of distinct keys), with by`,
+        })
+        .optional(),
 });
 
 export const ruleListSchema = z.array(ruleSchema, {
@@ -188,6 +206,8 @@ export function normaliseRules(rules: z.infer<typeof ruleListSchema> | undefined
         threshold: rule.threshold ?? RULE_DEFAULTS.threshold,
         periodSeconds: rule.periodSeconds ?? RULE_DEFAULTS.periodSeconds,
         evaluationPeriods: rule.evaluationPeriods ?? RULE_DEFAULTS.evaluationPeriods,
+        ...(rule.by !== undefined ? { by: rule.by } : {}),
+        ...(rule.statistic !== undefined ? { statistic: rule.statistic } : {}),
     }));
 }
 
@@ -249,6 +269,7 @@ export function ruleListProblems(rules: unknown, path: string, cloudWatchTraffic
             });
         }
         problems.push(...patternLengthProblems(rule.match, `${at}.match`));
+        problems.push(...perKeyProblems(rule, at));
         const period = rule.periodSeconds ?? RULE_DEFAULTS.periodSeconds;
         const evaluations = rule.evaluationPeriods ?? RULE_DEFAULTS.evaluationPeriods;
         if (
@@ -276,6 +297,35 @@ export function ruleListProblems(rules: unknown, path: string, cloudWatchTraffic
             });
         }
     });
+    return problems;
+}
+
+/**
+ * A per-key rule is a Contributor Insights rule: `statistic` means nothing without `by`, its match
+ * must fit in 4 filters of at most 10 values, and the baseline rules stay metric-filter rules
+ * (the policy pack links a VPC's REJECT alarm through a metric filter).
+ */
+function perKeyProblems(rule: Record<string, unknown>, at: string): Problem[] {
+    const problems: Problem[] = [];
+    if (rule.statistic !== undefined && rule.by === undefined) {
+        problems.push({
+            path: `${at}.statistic`,
+            message: `only a per-key rule has a statistic; given ${show(rule.statistic)} without by. Allowed: add by (${CONTRIBUTOR_KEYS.join(", ")}), or remove statistic`,
+        });
+    }
+    if (rule.by === undefined) return problems;
+    if (rule.name === BASELINE_REJECT_RULE.name || rule.name === SKIPDATA_RULE.name) {
+        problems.push({
+            path: `${at}.by`,
+            message: `${String(rule.name)} counts the whole log group through a metric filter, which the policy pack's REJECT-alarm check needs; given by ${show(rule.by)}. Allowed: no by on this rule (give a per-key rule another name)`,
+        });
+    }
+    const parsed = matchSchema.safeParse(rule.match);
+    if (parsed.success) {
+        for (const reason of insightFilterProblems(normaliseMatch(parsed.data))) {
+            problems.push({ path: `${at}.match`, message: `as a Contributor Insights rule (by) the match ${reason}` });
+        }
+    }
     return problems;
 }
 
@@ -343,6 +393,8 @@ export interface VpcRulesEntry {
     readonly path: string;
     readonly name: string;
     readonly rules: unknown;
+    /** The VPC's region: Contributor Insights rules are counted per region. */
+    readonly region?: string;
 }
 
 /** Stands for the stack name in the names a message shows: every VPC of a stack shares it. */
@@ -391,6 +443,7 @@ export function alertingProblems(alerts: unknown, vpcs: readonly VpcRulesEntry[]
     }
 
     const firstOwner = new Map<string, { vpc: VpcRulesEntry; rule: AlertRule }>();
+    const insightRules = new Map<string, { path: string; perKey: number }>();
     for (const vpc of vpcs) {
         const vpcRules = validRules(vpc.rules);
         if (vpcRules === undefined) continue;
@@ -401,6 +454,11 @@ export function alertingProblems(alerts: unknown, vpcs: readonly VpcRulesEntry[]
                 path: `${vpc.path}.rules`,
                 message: `VPC ${show(vpc.name)}'s log group would hold ${filterCount(rules)} metric filters: ${describeFilters(rules, sources)}; given ${vpcRules.length} rules of its own. ${ALLOWED_FILTERS}`,
             });
+        }
+        if (vpc.region !== undefined) {
+            const entry = insightRules.get(vpc.region) ?? { path: vpc.path.replace(/\.vpcs\[\d+\]$/, ""), perKey: 0 };
+            entry.perKey += rules.filter((rule) => rule.by !== undefined).length;
+            insightRules.set(vpc.region, entry);
         }
         for (const rule of rules) {
             const name = alarmName(STACK, vpc.name, rule.name);
@@ -415,8 +473,20 @@ export function alertingProblems(alerts: unknown, vpcs: readonly VpcRulesEntry[]
             }
         }
     }
+    for (const [region, { path, perKey }] of insightRules) {
+        const total = perKey + DASHBOARD_INSIGHT_RULES;
+        if (total > MAX_INSIGHT_RULES_PER_REGION) {
+            problems.push({
+                path,
+                message: `region ${region} would hold ${total} Contributor Insights rules: ${perKey} per-key rules (one per VPC and rule with by) and ${DASHBOARD_INSIGHT_RULES} for the dashboard. Allowed: at most ${MAX_INSIGHT_RULES_PER_REGION} per region and account (CloudWatch's quota, adjustable on request): fewer per-key rules or VPCs in this region`,
+            });
+        }
+    }
     return problems;
 }
+
+/** The dashboard's top-rejected-sources and top-rejected-ports rules (components/insights/definitions.ts), one pair per region. */
+const DASHBOARD_INSIGHT_RULES = 2;
 
 interface RuleSource {
     readonly kind: "default" | "alerts.rules" | "its own" | "built in";

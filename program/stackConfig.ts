@@ -308,7 +308,12 @@ function crossFieldProblems(values: Record<string, unknown>): ConfigProblem[] {
             } else {
                 firstPathOfName.set(vpc.name, path);
                 if (VPC_NAME.test(vpc.name))
-                    alertingVpcs.push({ path: `regions[${ri}].vpcs[${vi}]`, name: vpc.name, rules: vpc.rules });
+                    alertingVpcs.push({
+                        path: `regions[${ri}].vpcs[${vi}]`,
+                        name: vpc.name,
+                        rules: vpc.rules,
+                        region: typeof region.region === "string" ? region.region : undefined,
+                    });
             }
         });
     });

@@ -103,7 +103,7 @@ const ALLOWED = {
     port: "a port 0–65535, a list of ports [22, 3389], or a range { from: 1024, to: 2048 }",
     match: "a mapping with at least one of action, protocol, srcAddr, dstAddr, srcPort, dstPort, interfaceId, logStatus",
     period: "a multiple of 60 seconds from 60 to 86400",
-    ruleKeys: "name, description, match, threshold, periodSeconds, evaluationPeriods",
+    ruleKeys: "name, description, match, threshold, periodSeconds, evaluationPeriods, by, statistic",
     matchKeys: "action, protocol, srcAddr, dstAddr, srcPort, dstPort, interfaceId, logStatus",
 } as const;
 const R0 = "alerts.rules[0]";
@@ -564,6 +564,79 @@ const BAD_CASES: readonly BadCase[] = [
             },
         ],
     },
+    // per-key rules
+    {
+        name: "a per-key rule by a field it cannot count per",
+        change: withRule(rule({ by: "protocol" })),
+        problems: [
+            {
+                path: `${R0}.by`,
+                message: 'not a field to count per; given "protocol". Allowed: srcAddr, dstAddr, dstPort',
+            },
+        ],
+    },
+    {
+        name: "a per-key statistic CloudWatch does not have",
+        change: withRule(rule({ by: "srcAddr", statistic: "sum" })),
+        problems: [
+            {
+                path: `${R0}.statistic`,
+                message:
+                    'not a per-key statistic; given "sum". Allowed: maxContributorValue (one key\'s record count) or uniqueContributors (the number of distinct keys), with by',
+            },
+        ],
+    },
+    {
+        name: "a statistic without by",
+        change: withRule(rule({ statistic: "uniqueContributors" })),
+        problems: [
+            {
+                path: `${R0}.statistic`,
+                message:
+                    'only a per-key rule has a statistic; given "uniqueContributors" without by. Allowed: add by (srcAddr, dstAddr, dstPort), or remove statistic',
+            },
+        ],
+    },
+    {
+        name: "the baseline reject-any made a per-key rule",
+        change: withRule(rule({ name: "reject-any", by: "srcAddr" })),
+        problems: [
+            {
+                path: `${R0}.by`,
+                message:
+                    'reject-any counts the whole log group through a metric filter, which the policy pack\'s REJECT-alarm check needs; given by "srcAddr". Allowed: no by on this rule (give a per-key rule another name)',
+            },
+        ],
+    },
+    {
+        name: "a per-key rule whose match needs 5 Contributor Insights filters",
+        change: withRule(
+            rule({
+                by: "srcAddr",
+                match: { action: "REJECT", protocol: "tcp", dstAddr: "10.0.*", dstPort: { from: 1, to: 1023 } },
+            }),
+        ),
+        problems: [
+            {
+                path: `${R0}.match`,
+                message:
+                    "as a Contributor Insights rule (by) the match needs 5 Contributor Insights filters (a port range takes two) and a rule allows at most 4: match on fewer fields",
+            },
+        ],
+    },
+    {
+        name: "a per-key rule listing 11 ports",
+        change: withRule(
+            rule({ by: "srcAddr", match: { action: "REJECT", dstPort: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] } }),
+        ),
+        problems: [
+            {
+                path: `${R0}.match`,
+                message:
+                    "as a Contributor Insights rule (by) the match dstport lists 11 values and a Contributor Insights filter allows at most 10: use a port range",
+            },
+        ],
+    },
 ];
 
 describe("alerts config: rejected configurations", () => {
@@ -733,6 +806,22 @@ const DEPLOY_CASES: readonly { name: string; config: Draft; problems: ConfigProb
             },
         ],
     },
+    {
+        name: "101 Contributor Insights rules in one region: 99 per-key rules over VPCs and the dashboard's 2",
+        config: stackOf(
+            Array.from({ length: 33 }, (_, i) => ({ name: `v${i}` })),
+            {
+                rules: ["a", "b", "c"].map((name) => ({ name, by: "srcAddr", match: { action: "REJECT" } })),
+            },
+        ),
+        problems: [
+            {
+                path: "regions[0]",
+                message:
+                    "region us-east-1 would hold 101 Contributor Insights rules: 99 per-key rules (one per VPC and rule with by) and 2 for the dashboard. Allowed: at most 100 per region and account (CloudWatch's quota, adjustable on request): fewer per-key rules or VPCs in this region",
+            },
+        ],
+    },
 ];
 
 describe("alerts config: malformed addresses", () => {
@@ -817,6 +906,22 @@ describe("alerts config: names and counts a deployment needs", () => {
 // Accepted configurations
 
 describe("alerts config: valid configurations", () => {
+    it("accepts exactly 100 Contributor Insights rules in one region (98 per-key rules and the dashboard's 2)", () => {
+        const config = validateStackConfig(
+            stackOf(
+                Array.from({ length: 49 }, (_, i) => ({ name: `v${i}` })),
+                { rules: ["a", "b"].map((name) => ({ name, by: "dstPort", match: { action: "REJECT" } })) },
+            ),
+        );
+        assert.deepEqual(
+            config.alerts.rules.map((r) => [r.name, r.by]),
+            [
+                ["a", "dstPort"],
+                ["b", "dstPort"],
+            ],
+        );
+    });
+
     it("normalises the example: protocol names to IANA numbers, the defaults applied, VPC rules on their VPC", () => {
         const config = validateStackConfig(draft());
         assert.deepStrictEqual(config.alerts, {

@@ -79,9 +79,21 @@ export function renderReplay(
             fired += evaluation.firings.length;
             evaluation.firings.forEach((firing, i) => {
                 const label = i === 0 ? name : " ".repeat(width);
+                const value =
+                    rule.by === undefined
+                        ? plural(firing.sum, "matching record")
+                        : rule.statistic === "uniqueContributors"
+                          ? plural(firing.sum, `distinct ${rule.by}`)
+                          : `${plural(firing.sum, "matching record")} from one ${rule.by}`;
                 out.push(
-                    `  ALARM  ${label}  at ${isoSeconds(firing.at)}: ${plural(firing.sum, "matching record")} in the period from ${isoSeconds(firing.periodStart)} (alarm: ${window})`,
+                    `  ALARM  ${label}  at ${isoSeconds(firing.at)}: ${value} in the period from ${isoSeconds(firing.periodStart)} (alarm: ${window})`,
                 );
+                // Who: the period's top contributors, as GetInsightRuleReport would list them.
+                for (const contributor of (firing.contributors ?? []).slice(0, 3)) {
+                    out.push(
+                        `         ${" ".repeat(width)}    ${contributor.key}: ${plural(contributor.records, "matching record")}`,
+                    );
+                }
             });
             out.push(`         ${" ".repeat(width)}  alarm ${alarmName(stack, vpc, rule.name)}`);
         }
