@@ -412,15 +412,15 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, Grants>> = {
                 "chatbot:DeleteSlackChannelConfiguration",
                 "chatbot:TagResource",
                 "chatbot:UntagResource",
-                "chatbot:ListTagsForResource",
             ],
             // Chatbot configurations are global: no region in the ARN.
             resources: [`arn:aws:chatbot::*:chat-configuration/slack-channel/${String(r.inputs.configurationName)}`],
         },
         {
-            sid: "ChatbotDescribe",
+            sid: "ChatbotAnyResource",
             actions: [
                 "chatbot:CreateSlackChannelConfiguration",
+                "chatbot:ListTagsForResource",
                 "chatbot:DescribeSlackChannelConfigurations",
                 "chatbot:DescribeSlackWorkspaces",
             ],
@@ -485,8 +485,8 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, Grants>> = {
     "aws:s3/bucketPolicy:BucketPolicy": s3Config("PutBucketPolicy", "GetBucketPolicy", "DeleteBucketPolicy"),
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": s3Config(
         "PutBucketOwnershipControls",
+        // Deleting the resource puts the default back: there is no Delete action for it.
         "GetBucketOwnershipControls",
-        "DeleteBucketOwnershipControls",
     ),
     "aws:glue/catalogDatabase:CatalogDatabase": (r) => [
         {
@@ -592,7 +592,7 @@ const SID_ORDER = [
     "CloudWatchDashboards",
     "CloudWatchInsightRules",
     "SnsTopics",
-    "ChatbotDescribe",
+    "ChatbotAnyResource",
     "ChatbotSlackChannel",
     "IamRoles",
     "IamPassDeliveryRole",
