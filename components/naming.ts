@@ -12,7 +12,7 @@
 import { createHash } from "crypto";
 import { NAME_RULES } from "./awsLimits";
 
-const PREFIX = "vpc-flow-monitor";
+export const PREFIX = "vpc-flow-monitor";
 
 /**
  * Pulumi's rule for stack names (the CLI and Pulumi Cloud refuse any other): 1 to 100 characters
