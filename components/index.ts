@@ -15,6 +15,7 @@ export {
     type VpcOutputs,
     type VpcSpec,
 } from "./vpcFlowMonitor";
+export { programProviderSettings, providerArgs, type ProviderSettings } from "./providerSettings";
 
 // The components.
 export { MonitoredVpc, type MonitoredVpcArgs, type VpcSource } from "./monitoredVpc";

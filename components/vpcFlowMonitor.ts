@@ -18,6 +18,7 @@ import { throwIfInvalid } from "./invalidArgs";
 import { AnalyticsLake } from "./lake/analyticsLake";
 import { MonitoredVpc, VpcSource } from "./monitoredVpc";
 import { alarmLogGroupName } from "./naming";
+import { programProviderSettings, ProviderSettings, providerArgs } from "./providerSettings";
 import { vpcFlowMonitorProblems } from "./validation";
 
 /** One VPC to monitor: created from a CIDR block or adopted by id, with rules of its own. */
@@ -87,10 +88,17 @@ export interface VpcFlowMonitorArgs {
      */
     readonly providers?: Readonly<Record<string, aws.Provider>>;
     /**
-     * The AWS profile of the providers created here (not used with `providers`).
+     * The AWS profile of the providers created here (not used with `providers`); overrides the
+     * profile in `providerSettings`.
      * @default the program's `aws:profile` setting, as the default AWS provider would read it
      */
     readonly profile?: string;
+    /**
+     * Settings for every provider created here (not used with `providers`): credentials, profile,
+     * roles to assume, allowed accounts, default tags (the library's tags are added to them), ...
+     * @default the program's `aws:*` config, as the default AWS provider would read it
+     */
+    readonly providerSettings?: ProviderSettings;
 }
 
 export interface VpcFlowMonitorOptions {
@@ -154,17 +162,20 @@ export async function deployVpcFlowMonitor(
     // One explicit provider per region: every regional resource says where it lives, and no
     // resource silently falls back to the default provider's region.
     const created = new Map<string, aws.Provider>();
+    const baseSettings = args.providerSettings ?? programProviderSettings();
+    const settings: ProviderSettings = {
+        ...baseSettings,
+        ...((args.profile ?? baseSettings.profile) !== undefined
+            ? { profile: args.profile ?? baseSettings.profile }
+            : {}),
+    };
     const providerFor = (region: string): aws.Provider => {
         const given = args.providers?.[region];
         if (given) return given;
         let provider = created.get(region);
         if (!provider) {
-            provider = new aws.Provider(`aws-${region}`, {
-                region: region as aws.Region,
-                // An explicit provider reads no `aws:` config of its own; pass the profile on as the default provider would.
-                profile: args.profile ?? new pulumi.Config("aws").get("profile"),
-                defaultTags: { tags: defaultTags(project, stack) },
-            });
+            // An explicit provider reads no `aws:` config of its own: pass the settings on as the default provider would read them.
+            provider = new aws.Provider(`aws-${region}`, providerArgs(settings, region, defaultTags(project, stack)));
             created.set(region, provider);
         }
         return provider;
