@@ -8,6 +8,7 @@
 export {
     deployVpcFlowMonitor,
     defaultTags,
+    type AccountSpec,
     type RegionSpec,
     type VpcFlowMonitorArgs,
     type VpcFlowMonitorOptions,

@@ -37,6 +37,20 @@ export interface RegionSpec {
     readonly vpcs: readonly VpcSpec[];
 }
 
+/**
+ * Another AWS account whose VPCs this stack monitors, reached by assuming `roleArn` (after any
+ * roles in the provider settings). Its flow logs go to the one lake in the home account.
+ */
+export interface AccountSpec {
+    /** Unique in the stack; names the account's providers (`aws-<name>-<region>`) and resources. */
+    readonly name: string;
+    /** The 12-digit account id: every provider of the account is pinned to it (allowedAccountIds). */
+    readonly accountId: string;
+    /** The IAM role in the account that the providers assume. */
+    readonly roleArn: string;
+    readonly regions: readonly RegionSpec[];
+}
+
 export interface VpcFlowMonitorArgs {
     /** The stack name: part of every physical name (log groups, topics, alarms, Glue database, workgroup). */
     readonly stack: string;
@@ -44,7 +58,19 @@ export interface VpcFlowMonitorArgs {
     readonly project: string;
     /** Where the lake, Glue, Athena and the dashboard live. Need not hold a VPC itself. */
     readonly homeRegion: string;
+    /** The home account's regions and VPCs (may be empty when `accounts` hold every VPC). */
     readonly regions: readonly RegionSpec[];
+    /**
+     * The home account's id. When given, the home providers are pinned to it (allowedAccountIds)
+     * and the lake's ARNs use it.
+     * @default the caller's account (aws.getCallerIdentity), not pinned
+     */
+    readonly homeAccountId?: string;
+    /**
+     * Other accounts, each reached through its own role; their flow logs go to the home account's lake.
+     * @default []
+     */
+    readonly accounts?: readonly AccountSpec[];
     /**
      * Add reject-any, ssh-rejected and rdp-rejected to every VPC.
      * @default true
@@ -112,6 +138,8 @@ export interface VpcFlowMonitorOptions {
 
 export interface VpcOutputs {
     readonly region: string;
+    /** The account's name from `accounts`, or `home`. */
+    readonly account: string;
     readonly vpcId: pulumi.Output<string>;
     readonly logGroupName: pulumi.Output<string>;
     readonly lakeFlowLogId: pulumi.Output<string>;
@@ -128,6 +156,7 @@ export interface VpcFlowMonitorOutputs {
     readonly athenaWorkgroup: pulumi.Output<string>;
     readonly dashboardName: pulumi.Output<string>;
     readonly protectData: boolean;
+    /** By region for the home account, by `<account name>/<region>` for the others. */
     readonly alarmTopicArns: Record<string, pulumi.Output<string>>;
     readonly vpcs: Record<string, VpcOutputs>;
 }
@@ -159,31 +188,47 @@ export async function deployVpcFlowMonitor(
     const defaultRules = args.defaultRules ?? true;
     let declared = 0;
 
-    // One explicit provider per region: every regional resource says where it lives, and no
-    // resource silently falls back to the default provider's region.
+    // One explicit provider per account and region: every regional resource says where it lives, and
+    // no resource silently falls back to the default provider's region or account.
     const created = new Map<string, aws.Provider>();
     const baseSettings = args.providerSettings ?? programProviderSettings();
-    const settings: ProviderSettings = {
-        ...baseSettings,
-        ...((args.profile ?? baseSettings.profile) !== undefined
-            ? { profile: args.profile ?? baseSettings.profile }
-            : {}),
-    };
-    const providerFor = (region: string): aws.Provider => {
-        const given = args.providers?.[region];
-        if (given) return given;
-        let provider = created.get(region);
+    const profile = args.profile ?? baseSettings.profile;
+    const settings: ProviderSettings = { ...baseSettings, ...(profile !== undefined ? { profile } : {}) };
+    const tags = defaultTags(project, stack);
+    const providerFor = (region: string, account?: AccountSpec): aws.Provider => {
+        if (account === undefined) {
+            const given = args.providers?.[region];
+            if (given) return given;
+        }
+        // The home account's providers keep the name they always had, so today's stacks keep their URNs.
+        const name = account === undefined ? `aws-${region}` : `aws-${account.name}-${region}`;
+        let provider = created.get(name);
         if (!provider) {
             // An explicit provider reads no `aws:` config of its own: pass the settings on as the default provider would read them.
-            provider = new aws.Provider(`aws-${region}`, providerArgs(settings, region, defaultTags(project, stack)));
-            created.set(region, provider);
+            const pin =
+                account === undefined
+                    ? args.homeAccountId === undefined
+                        ? undefined
+                        : { accountId: args.homeAccountId }
+                    : { accountId: account.accountId, roleArn: account.roleArn };
+            provider = new aws.Provider(name, providerArgs(settings, region, tags, pin));
+            created.set(name, provider);
         }
         return provider;
     };
 
     const home = providerFor(args.homeRegion);
-    const accountId = aws.getCallerIdentityOutput({}, { provider: home }).accountId;
+    const accountId: pulumi.Input<string> =
+        args.homeAccountId ?? aws.getCallerIdentityOutput({}, { provider: home }).accountId;
     const partition = aws.getPartitionOutput({}, { provider: home }).partition;
+    const accounts = args.accounts ?? [];
+    // Every account and region whose flow logs reach the lake; the home account first.
+    const targets: { account?: AccountSpec; accountId: pulumi.Input<string>; region: RegionSpec }[] = [
+        ...args.regions.map((region) => ({ accountId, region })),
+        ...accounts.flatMap((account) =>
+            account.regions.map((region) => ({ account, accountId: account.accountId, region })),
+        ),
+    ];
 
     const lake = new AnalyticsLake(
         "lake",
@@ -191,7 +236,7 @@ export async function deployVpcFlowMonitor(
             stack,
             accountId,
             partition,
-            regions: args.regions.map((r) => r.region),
+            regions: [...new Set(targets.map((t) => t.region.region))],
             transitionToInfrequentAccessDays: args.lake?.transitionToInfrequentAccessDays,
             expireAfterDays: args.lake?.expireAfterDays,
             bytesScannedCutoffGb: args.lake?.bytesScannedCutoffGb,
@@ -203,11 +248,18 @@ export async function deployVpcFlowMonitor(
     const vpcs: Record<string, VpcOutputs> = {};
     const alarmTopicArns: Record<string, pulumi.Output<string>> = {};
     const dashboardRegions: pulumi.Output<DashboardRegion>[] = [];
-    for (const { region, vpcs: regionVpcs } of args.regions) {
-        const provider = providerFor(region);
-        // Alarms can only notify a topic in their own region: one topic per region.
-        const topic = new AlarmTopic(`alerts-${region}`, { stack, region, accountId, partition, emails }, { provider });
-        alarmTopicArns[region] = topic.topicArn;
+    for (const { account, accountId: vpcAccountId, region: regionSpec } of targets) {
+        const { region, vpcs: regionVpcs } = regionSpec;
+        const provider = providerFor(region, account);
+        // Home-account names stay as they were (today's URNs); another account's carry its name.
+        const where = account === undefined ? region : `${account.name}-${region}`;
+        // Alarms can only notify a topic in their own account and region: one topic per account and region.
+        const topic = new AlarmTopic(
+            `alerts-${where}`,
+            { stack, region, accountId: vpcAccountId, partition, emails },
+            { provider },
+        );
+        alarmTopicArns[account === undefined ? region : `${account.name}/${region}`] = topic.topicArn;
 
         const monitoredVpcs: { name: string; monitored: MonitoredVpc }[] = [];
         for (const vpc of regionVpcs) {
@@ -217,7 +269,7 @@ export async function deployVpcFlowMonitor(
                 {
                     vpc: vpc.cidrBlock !== undefined ? { cidrBlock: vpc.cidrBlock } : { vpcId: vpc.vpcId },
                     region,
-                    accountId,
+                    accountId: vpcAccountId,
                     partition,
                     lakeBucketArn: lake.bucketArn,
                     lakeReady: [lake.bucketPolicy],
@@ -231,6 +283,7 @@ export async function deployVpcFlowMonitor(
             );
             vpcs[vpc.name] = {
                 region,
+                account: account?.name ?? "home",
                 vpcId: monitored.vpcId,
                 logGroupName: monitored.logGroupName,
                 lakeFlowLogId: monitored.lakeFlowLogId,
@@ -242,10 +295,13 @@ export async function deployVpcFlowMonitor(
         }
 
         new RegionInsights(
-            `insights-${region}`,
+            `insights-${where}`,
             { stack, logGroupNames: monitoredVpcs.map((v) => v.monitored.logGroupName), fields: ALARM_LOG_FIELDS },
             { provider },
         );
+        // The dashboard lives in the home account and reads that account's metrics and log groups;
+        // another account's would need CloudWatch cross-account observability, which this stack does not set up.
+        if (account !== undefined) continue;
         dashboardRegions.push(
             pulumi
                 .all(

@@ -806,7 +806,7 @@ const BAD_CASES: readonly BadCase[] = [
             { path: "regions", message: "missing. Allowed: a list of { region, vpcs } with at least one region" },
             {
                 path: "regoins",
-                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData",
+                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData, accounts",
             },
         ],
     },
@@ -817,10 +817,13 @@ const BAD_CASES: readonly BadCase[] = [
             c["vpc-flow-monitor:lake.expireAfterDays"] = 10;
         },
         problems: [
-            { path: '[""]', message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData" },
+            {
+                path: '[""]',
+                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData, accounts",
+            },
             {
                 path: '["lake.expireAfterDays"]',
-                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData",
+                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData, accounts",
             },
         ],
     },
@@ -837,7 +840,7 @@ const BAD_CASES: readonly BadCase[] = [
             { path: "regions", message: "missing. Allowed: a list of { region, vpcs } with at least one region" },
             {
                 path: "__proto__",
-                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData",
+                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData, accounts",
             },
         ],
     },
@@ -1037,7 +1040,7 @@ describe("validateStackConfig: rejected configurations", () => {
             { path: "lake.bytesScannedCutoffGb", message: `out of range; given 0. Allowed: ${ALLOWED_CUTOFF}` },
             {
                 path: "regoins",
-                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData",
+                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData, accounts",
             },
             {
                 path: "regions[0].vpcs[0]",

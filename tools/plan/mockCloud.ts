@@ -18,6 +18,8 @@ export function hexId(seed: string, length: number): string {
 export class MockCloud implements pulumi.runtime.Mocks {
     /** Region of each provider, by provider name, learnt when the provider registers. */
     private readonly providerRegions = new Map<string, string>();
+    /** Account of each provider pinned to one (allowedAccountIds), by provider name. */
+    private readonly providerAccounts = new Map<string, string>();
 
     constructor(private readonly homeRegion: string) {}
 
@@ -25,21 +27,26 @@ export class MockCloud implements pulumi.runtime.Mocks {
         const region = this.regionOf(args);
         if (args.type.startsWith("pulumi:providers:")) {
             if (typeof args.inputs.region === "string") this.providerRegions.set(args.name, args.inputs.region);
+            const pinned = pinnedAccount(args.inputs.allowedAccountIds);
+            if (pinned !== undefined) this.providerAccounts.set(args.name, pinned);
             return { id: `${args.name}-provider-id`, state: args.inputs };
         }
-        const { id, state } = fakeState(args, region);
+        const { id, state } = fakeState(args, region, this.accountOf(args));
         return { id, state: { ...args.inputs, ...state } };
     }
 
     call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
         switch (args.token) {
-            case "aws:index/getCallerIdentity:getCallerIdentity":
+            case "aws:index/getCallerIdentity:getCallerIdentity": {
+                // The account the provider is pinned to: a provider that assumes a role is that account.
+                const account = this.accountOf(args);
                 return {
-                    id: OFFLINE_ACCOUNT_ID,
-                    accountId: OFFLINE_ACCOUNT_ID,
-                    arn: `arn:aws:iam::${OFFLINE_ACCOUNT_ID}:user/offline-plan`,
+                    id: account,
+                    accountId: account,
+                    arn: `arn:aws:iam::${account}:user/offline-plan`,
                     userId: "AIDAOFFLINEPLAN000000",
                 };
+            }
             case "aws:index/getPartition:getPartition":
                 return {
                     id: OFFLINE_PARTITION,
@@ -55,11 +62,33 @@ export class MockCloud implements pulumi.runtime.Mocks {
     }
 
     private regionOf(args: { provider?: string }): string {
-        // A provider reference reads "<provider urn>::<provider id>"; the URN ends with the provider's name.
-        const urn = args.provider?.split("::").slice(0, -1).join("::");
-        const name = urn?.split("::").pop();
+        const name = providerName(args.provider);
         return (name && this.providerRegions.get(name)) ?? this.homeRegion;
     }
+
+    private accountOf(args: { provider?: string }): string {
+        const name = providerName(args.provider);
+        return (name && this.providerAccounts.get(name)) ?? OFFLINE_ACCOUNT_ID;
+    }
+}
+
+/** A provider reference reads "<provider urn>::<provider id>"; the URN ends with the provider's name. */
+function providerName(reference: string | undefined): string | undefined {
+    const urn = reference?.split("::").slice(0, -1).join("::");
+    return urn?.split("::").pop();
+}
+
+/** The one account a provider allows, if it allows exactly one (provider inputs arrive as JSON text). */
+function pinnedAccount(allowed: unknown): string | undefined {
+    let ids: unknown = allowed;
+    if (typeof allowed === "string") {
+        try {
+            ids = JSON.parse(allowed);
+        } catch {
+            return undefined;
+        }
+    }
+    return Array.isArray(ids) && ids.length === 1 && typeof ids[0] === "string" ? ids[0] : undefined;
 }
 
 interface FakeState {
@@ -67,8 +96,7 @@ interface FakeState {
     state: Record<string, unknown>;
 }
 
-function fakeState(args: pulumi.runtime.MockResourceArgs, region: string): FakeState {
-    const account = OFFLINE_ACCOUNT_ID;
+function fakeState(args: pulumi.runtime.MockResourceArgs, region: string, account: string): FakeState {
     const seed = `${args.type}/${args.name}`;
     const inputs = args.inputs;
     switch (args.type) {
