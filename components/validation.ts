@@ -57,6 +57,7 @@ export const VPC_ID = /^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 /** Account names feed provider and resource logical names (`aws-<name>-<region>`). */
 export const ACCOUNT_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 export const ACCOUNT_ID = /^\d{12}$/;
+export const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 /** An IAM role ARN in any partition, path allowed; group 2 is the role's account. */
 export const ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 export const RULE_NAME = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/;
@@ -74,6 +75,7 @@ export const ALLOWED = {
     accountName: "2 to 32 characters of a-z, 0-9 and -, starting with a letter and not ending with -",
     accountId: "the account's 12-digit id, such as 111122223333 (quote it in YAML so leading zeros stay)",
     roleArn: "an IAM role ARN such as arn:aws:iam::111122223333:role/vpc-flow-monitor-member",
+    organizationId: "an AWS Organizations id: o- and 10 to 32 characters of a-z and 0-9, such as o-a1b2c3d4e5",
     vpcId: "vpc- followed by 8 or 17 hexadecimal digits, such as vpc-0123456789abcdef0",
     cidr: `an IPv4 network address with a prefix length from /${VPC_PREFIX_MIN} to /${VPC_PREFIX_MAX}, such as 10.10.0.0/16`,
     retention: `one of ${LOG_RETENTION_DAYS.join(", ")}`,
@@ -668,6 +670,17 @@ export function vpcFlowMonitorProblems(args: VpcFlowMonitorArgs): ArgProblem[] {
     }
     const firstPathOfName = new Map<string, string>();
     problems.push(...regionListProblems("regions", regions, firstPathOfName, ruleContext));
+    if (args.organizationId !== undefined) {
+        problems.push(
+            ...patternProblems(
+                "organizationId",
+                args.organizationId,
+                ORGANIZATION_ID,
+                "not an AWS Organizations id",
+                ALLOWED.organizationId,
+            ),
+        );
+    }
     if (args.homeAccountId !== undefined) {
         problems.push(
             ...patternProblems("homeAccountId", args.homeAccountId, ACCOUNT_ID, "not an account id", ALLOWED.accountId),

@@ -72,6 +72,12 @@ export interface VpcFlowMonitorArgs {
      */
     readonly accounts?: readonly AccountSpec[];
     /**
+     * The AWS Organization (o-...) whose accounts may all deliver into the lake (aws:SourceOrgID),
+     * instead of exactly the listed accounts and regions.
+     * @default the listed accounts and regions only
+     */
+    readonly organizationId?: string;
+    /**
      * Add reject-any, ssh-rejected and rdp-rejected to every VPC.
      * @default true
      */
@@ -237,6 +243,16 @@ export async function deployVpcFlowMonitor(
             accountId,
             partition,
             regions: [...new Set(targets.map((t) => t.region.region))],
+            // With other accounts, the policy names each account with its own regions.
+            ...(accounts.length > 0
+                ? {
+                      deliverySources: [
+                          { accountId, regions: args.regions.map((r) => r.region) },
+                          ...accounts.map((a) => ({ accountId: a.accountId, regions: a.regions.map((r) => r.region) })),
+                      ],
+                  }
+                : {}),
+            ...(args.organizationId !== undefined ? { organizationId: args.organizationId } : {}),
             transitionToInfrequentAccessDays: args.lake?.transitionToInfrequentAccessDays,
             expireAfterDays: args.lake?.expireAfterDays,
             bytesScannedCutoffGb: args.lake?.bytesScannedCutoffGb,

@@ -73,7 +73,12 @@ export function toLibraryArgs(
             cloudWatchTrafficType: config.flowLogs.cloudWatchTrafficType,
             logRetentionInDays: config.flowLogs.logRetentionDays,
         },
-        lake: config.lake,
+        lake: {
+            transitionToInfrequentAccessDays: config.lake.transitionToInfrequentAccessDays,
+            expireAfterDays: config.lake.expireAfterDays,
+            bytesScannedCutoffGb: config.lake.bytesScannedCutoffGb,
+        },
+        ...(config.lake.organizationId !== undefined ? { organizationId: config.lake.organizationId } : {}),
         protectData: stack.protectData,
     };
 }

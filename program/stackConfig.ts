@@ -29,6 +29,7 @@ import {
     ACCOUNT_NAME,
     ALLOWED as SHARED_ALLOWED,
     cidrProblem,
+    ORGANIZATION_ID,
     ROLE_ARN,
     VPC_ID,
     VPC_NAME,
@@ -90,6 +91,8 @@ export interface StackConfig {
         readonly expireAfterDays: number;
         readonly transitionToInfrequentAccessDays: number;
         readonly bytesScannedCutoffGb: number;
+        /** Admit delivery from every account of this organisation instead of the listed ones. */
+        readonly organizationId?: string;
     };
     readonly alerts: AlertsConfig;
     /**
@@ -130,6 +133,7 @@ const ALLOWED = {
     accountName: SHARED_ALLOWED.accountName,
     accountId: SHARED_ALLOWED.accountId,
     roleArn: SHARED_ALLOWED.roleArn,
+    organizationId: SHARED_ALLOWED.organizationId,
     retention: SHARED_ALLOWED.retention,
 } as const;
 
@@ -211,6 +215,10 @@ const projectSchema = z.strictObject({
                 MAX_BYTES_SCANNED_CUTOFF_GB,
                 "GB",
             ).optional(),
+            organizationId: z
+                .string({ error: `not a string. Allowed: ${ALLOWED.organizationId}` })
+                .regex(ORGANIZATION_ID, { error: `not an AWS Organizations id. Allowed: ${ALLOWED.organizationId}` })
+                .optional(),
         })
         .optional(),
     alerts: alertsSchema.optional(),
@@ -305,6 +313,7 @@ function normalise(homeRegion: AwsRegion, data: z.infer<typeof projectSchema>): 
             transitionToInfrequentAccessDays:
                 data.lake?.transitionToInfrequentAccessDays ?? DEFAULTS.transitionToInfrequentAccessDays,
             bytesScannedCutoffGb: data.lake?.bytesScannedCutoffGb ?? DEFAULTS.bytesScannedCutoffGb,
+            ...(data.lake?.organizationId !== undefined ? { organizationId: data.lake.organizationId } : {}),
         },
         alerts: normaliseAlerts(data.alerts),
         ...(data.protectData !== undefined ? { protectData: data.protectData } : {}),

@@ -7,7 +7,7 @@ import * as assert from "node:assert/strict";
 import { VpcFlowMonitorArgs, vpcFlowMonitorProblems } from "../../components";
 import { ConfigError, ConfigProblem, validateStackConfig } from "../../program/stackConfig";
 import { Plan, PlannedResource } from "../../tools/plan/offlinePlan";
-import { byName, byType, jsonInput, planOf } from "../helpers/plan";
+import { ACCOUNT, byName, byType, jsonInput, planOf } from "../helpers/plan";
 
 const HOME = "111111111111";
 const PAYMENTS = "222222222222";
@@ -120,6 +120,50 @@ describe("accounts: one provider per account and region", () => {
         for (const name of ["lake-bucket", "lake-database", "dashboard-dashboard"]) {
             assert.equal(byName(multi, name).provider, home, name);
         }
+    });
+
+    it("admits log delivery for exactly the configured accounts and their regions", () => {
+        const policy = JSON.parse(String(byName(multi, "lake-bucketPolicy").inputs.policy));
+        const bucketArn = String(byName(multi, "lake-bucket").outputs.arn);
+        const write = policy.Statement.find((s: { Sid: string }) => s.Sid === "AWSLogDeliveryWrite");
+        const acl = policy.Statement.find((s: { Sid: string }) => s.Sid === "AWSLogDeliveryAclCheck");
+        const prefix = (account: string, region: string) =>
+            `${bucketArn}/vpc-flow-logs/AWSLogs/aws-account-id=${account}/aws-service=vpcflowlogs/aws-region=${region}/*`;
+        assert.deepEqual(write.Resource, [
+            prefix(HOME, "eu-west-1"),
+            prefix(PAYMENTS, "eu-west-1"),
+            prefix(PAYMENTS, "us-east-1"),
+        ]);
+        const sourceArns = [
+            `arn:aws:logs:eu-west-1:${HOME}:*`,
+            `arn:aws:logs:eu-west-1:${PAYMENTS}:*`,
+            `arn:aws:logs:us-east-1:${PAYMENTS}:*`,
+        ];
+        for (const statement of [write, acl]) {
+            assert.deepEqual(statement.Condition.StringEquals["aws:SourceAccount"], [HOME, PAYMENTS]);
+            assert.deepEqual(statement.Condition.ArnLike["aws:SourceArn"], sourceArns);
+        }
+        assert.equal(write.Condition.StringEquals["s3:x-amz-acl"], "bucket-owner-full-control");
+    });
+
+    it("keeps today's single-account bucket policy for a stack without accounts", () => {
+        const policy = JSON.parse(String(byName(single, "lake-bucketPolicy").inputs.policy));
+        const write = policy.Statement.find((s: { Sid: string }) => s.Sid === "AWSLogDeliveryWrite");
+        assert.equal(write.Condition.StringEquals["aws:SourceAccount"], ACCOUNT);
+        assert.deepEqual(write.Condition.ArnLike["aws:SourceArn"], [`arn:aws:logs:eu-west-1:${ACCOUNT}:*`]);
+    });
+
+    it("admits the whole organisation by aws:SourceOrgID when lake.organizationId is given", async () => {
+        const plan = await planOf({ ...TWO_ACCOUNTS, "vpc-flow-monitor:lake": { organizationId: "o-a1b2c3d4e5" } });
+        const policy = JSON.parse(String(byName(plan, "lake-bucketPolicy").inputs.policy));
+        const bucketArn = String(byName(plan, "lake-bucket").outputs.arn);
+        const write = policy.Statement.find((s: { Sid: string }) => s.Sid === "AWSLogDeliveryWrite");
+        const acl = policy.Statement.find((s: { Sid: string }) => s.Sid === "AWSLogDeliveryAclCheck");
+        assert.deepEqual(write.Resource, [`${bucketArn}/vpc-flow-logs/AWSLogs/*`]);
+        assert.deepEqual(write.Condition, {
+            StringEquals: { "aws:SourceOrgID": "o-a1b2c3d4e5", "s3:x-amz-acl": "bucket-owner-full-control" },
+        });
+        assert.deepEqual(acl.Condition, { StringEquals: { "aws:SourceOrgID": "o-a1b2c3d4e5" } });
     });
 
     it("gives the home account's resources the URNs of the same stack without accounts", () => {
@@ -286,6 +330,17 @@ describe("accounts: validation", () => {
             ]),
             problems: [
                 { path: "accounts[0].region", message: "unknown key. Allowed keys here: name, id, roleArn, regions" },
+            ],
+        },
+        {
+            name: "a lake.organizationId that is not an organisation id",
+            raw: { ...TWO_ACCOUNTS, "vpc-flow-monitor:lake": { organizationId: "r-abcd" } },
+            problems: [
+                {
+                    path: "lake.organizationId",
+                    message:
+                        'not an AWS Organizations id; given "r-abcd". Allowed: an AWS Organizations id: o- and 10 to 32 characters of a-z and 0-9, such as o-a1b2c3d4e5',
+                },
             ],
         },
         {

@@ -686,7 +686,7 @@ const BAD_CASES: readonly BadCase[] = [
             {
                 path: "lake",
                 message:
-                    "not a mapping; given [400]. Allowed: a mapping with the keys expireAfterDays, transitionToInfrequentAccessDays, bytesScannedCutoffGb",
+                    "not a mapping; given [400]. Allowed: a mapping with the keys expireAfterDays, transitionToInfrequentAccessDays, bytesScannedCutoffGb, organizationId",
             },
         ],
     },
@@ -883,7 +883,7 @@ const BAD_CASES: readonly BadCase[] = [
             {
                 path: 'lake["expire after days"]',
                 message:
-                    "unknown key. Allowed keys here: expireAfterDays, transitionToInfrequentAccessDays, bytesScannedCutoffGb",
+                    "unknown key. Allowed keys here: expireAfterDays, transitionToInfrequentAccessDays, bytesScannedCutoffGb, organizationId",
             },
         ],
     },
