@@ -600,13 +600,26 @@ function regionListProblems(
     ];
     regions.forEach((region, ri) => {
         const vpcs: readonly VpcSpec[] = Array.isArray(region?.vpcs) ? region.vpcs : [];
-        if (vpcs.length === 0) {
+        if (vpcs.length === 0 && region?.discover === undefined) {
             problems.push(
                 problem(
                     `${path}[${ri}].vpcs`,
                     "no VPC in this region",
                     region?.vpcs,
-                    "a list of at least one { name, cidrBlock | vpcId }",
+                    "a list of at least one { name, cidrBlock | vpcId }, or discover",
+                ),
+            );
+        }
+        if (region?.discover !== undefined) {
+            (region.discover.exclude ?? []).forEach((id, i) =>
+                problems.push(
+                    ...patternProblems(
+                        `${path}[${ri}].discover.exclude[${i}]`,
+                        id,
+                        VPC_ID,
+                        "not a VPC id",
+                        ALLOWED.vpcId,
+                    ),
                 ),
             );
         }

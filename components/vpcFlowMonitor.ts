@@ -35,6 +35,40 @@ export type VpcSpec = VpcSource & {
 export interface RegionSpec {
     readonly region: string;
     readonly vpcs: readonly VpcSpec[];
+    /**
+     * Also monitor every VPC of this account and region that has these tags (all of them; no tags:
+     * every VPC), read when the program runs. A discovered VPC is named by its VPC id, so finding
+     * one more or one fewer adds or removes only that VPC's resources; a VPC listed in `vpcs` is
+     * never monitored twice.
+     * @default no discovery
+     */
+    readonly discover?: DiscoverSpec;
+}
+
+export interface DiscoverSpec {
+    /** @default {} (every VPC) */
+    readonly tags?: Readonly<Record<string, string>>;
+    /** VPC ids never to monitor. @default [] */
+    readonly exclude?: readonly string[];
+}
+
+/**
+ * The VPCs `discover` finds in one account and region, as VpcSpecs named by id, sorted so the
+ * registration order does not depend on the order AWS lists them in.
+ */
+export async function discoveredVpcs(region: RegionSpec, provider: aws.Provider): Promise<VpcSpec[]> {
+    if (region.discover === undefined) return [];
+    const listed = new Set(region.vpcs.flatMap((v) => (v.vpcId !== undefined ? [v.vpcId] : [])));
+    const excluded = new Set(region.discover.exclude ?? []);
+    // Awaited, not an Output: resources declared inside an apply would be missing from previews.
+    const found = await aws.ec2.getVpcs(
+        { ...(region.discover.tags ? { tags: { ...region.discover.tags } } : {}) },
+        { provider },
+    );
+    return [...new Set(found.ids)]
+        .filter((id) => !listed.has(id) && !excluded.has(id))
+        .sort()
+        .map((id) => ({ name: id, vpcId: id }));
 }
 
 /**
@@ -165,6 +199,8 @@ export interface VpcFlowMonitorOutputs {
     /** By region for the home account, by `<account name>/<region>` for the others. */
     readonly alarmTopicArns: Record<string, pulumi.Output<string>>;
     readonly vpcs: Record<string, VpcOutputs>;
+    /** The VPC ids discovery found, by region (home account) or `<account name>/<region>`; only regions that discover. */
+    readonly discoveredVpcs: Record<string, string[]>;
 }
 
 /** Tags every taggable resource gets, through each created provider's defaultTags. */
@@ -262,11 +298,17 @@ export async function deployVpcFlowMonitor(
     );
 
     const vpcs: Record<string, VpcOutputs> = {};
+    const discovered: Record<string, string[]> = {};
     const alarmTopicArns: Record<string, pulumi.Output<string>> = {};
     const dashboardRegions: pulumi.Output<DashboardRegion>[] = [];
     for (const { account, accountId: vpcAccountId, region: regionSpec } of targets) {
-        const { region, vpcs: regionVpcs } = regionSpec;
+        const { region } = regionSpec;
         const provider = providerFor(region, account);
+        const found = await discoveredVpcs(regionSpec, provider);
+        const regionVpcs = [...regionSpec.vpcs, ...found];
+        discovered[account === undefined ? region : `${account.name}/${region}`] = found.map((v) => v.name);
+        // A region that discovers nothing (yet) gets nothing: its topic and queries come with its first VPC.
+        if (regionVpcs.length === 0) continue;
         // Home-account names stay as they were (today's URNs); another account's carry its name.
         const where = account === undefined ? region : `${account.name}-${region}`;
         // Alarms can only notify a topic in their own account and region: one topic per account and region.
@@ -362,5 +404,13 @@ export async function deployVpcFlowMonitor(
         protectData,
         alarmTopicArns,
         vpcs,
+        discoveredVpcs: Object.fromEntries(
+            targets
+                .filter((t) => t.region.discover !== undefined)
+                .map((t) => {
+                    const key = t.account === undefined ? t.region.region : `${t.account.name}/${t.region.region}`;
+                    return [key, discovered[key] ?? []];
+                }),
+        ),
     };
 }

@@ -86,6 +86,7 @@ export function toLibraryArgs(
 function toRegionSpecs(regions: readonly RegionConfig[]): RegionSpec[] {
     return regions.map((r) => ({
         region: r.region,
+        ...(r.discover ? { discover: r.discover } : {}),
         vpcs: r.vpcs.map((v): VpcSpec =>
             v.kind === "create"
                 ? { name: v.name, cidrBlock: v.cidrBlock, rules: v.rules }

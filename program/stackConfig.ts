@@ -64,6 +64,8 @@ export type VpcConfig = (
 export interface RegionConfig {
     readonly region: AwsRegion;
     readonly vpcs: readonly VpcConfig[];
+    /** Also monitor the VPCs found here at deploy time; absent: no discovery. */
+    readonly discover?: { readonly tags?: Readonly<Record<string, string>>; readonly exclude?: readonly string[] };
 }
 
 /** An account of `accounts` other than the home account: reached by assuming `roleArn`. */
@@ -162,9 +164,28 @@ const regionSchema = z.strictObject({
     region: z
         .string({ error: `not a string. Allowed: ${ALLOWED.region}` })
         .refine(isAwsRegion, { error: `unknown region. Allowed: ${ALLOWED.region}` }),
-    vpcs: z
-        .array(vpcSchema, { error: "not a list. Allowed: a list of { name, cidrBlock | vpcId }" })
-        .min(1, { error: "a region needs at least one VPC. Allowed: a list of { name, cidrBlock | vpcId }" }),
+    // At least one VPC unless the region discovers: see crossFieldProblems.
+    vpcs: z.array(vpcSchema, { error: "not a list. Allowed: a list of { name, cidrBlock | vpcId }" }).optional(),
+    discover: z
+        .strictObject(
+            {
+                tags: z
+                    .record(z.string(), z.string({ error: "not a string. Allowed: a tag value" }), {
+                        error: "not a mapping. Allowed: a mapping of tag keys to values",
+                    })
+                    .optional(),
+                exclude: z
+                    .array(
+                        z
+                            .string({ error: `not a string. Allowed: ${ALLOWED.vpcId}` })
+                            .regex(VPC_ID, { error: `not a VPC id. Allowed: ${ALLOWED.vpcId}` }),
+                        { error: `not a list. Allowed: a list of VPC ids` },
+                    )
+                    .optional(),
+            },
+            { error: "not a mapping. Allowed: { tags?, exclude? }" },
+        )
+        .optional(),
 });
 
 const regionListSchema = z
@@ -285,7 +306,8 @@ export function validateStackConfig(raw: Readonly<Record<string, unknown>>): Sta
 function normaliseRegions(regions: z.infer<typeof regionListSchema>): RegionConfig[] {
     return regions.map((r) => ({
         region: r.region as AwsRegion,
-        vpcs: r.vpcs.map((v): VpcConfig =>
+        ...(r.discover ? { discover: r.discover } : {}),
+        vpcs: (r.vpcs ?? []).map((v): VpcConfig =>
             v.cidrBlock !== undefined
                 ? { name: v.name, kind: "create", cidrBlock: v.cidrBlock, rules: normaliseRules(v.rules) }
                 : { name: v.name, kind: "adopt", vpcId: v.vpcId as string, rules: normaliseRules(v.rules) },
@@ -345,6 +367,18 @@ function crossFieldProblems(values: Record<string, unknown>): ConfigProblem[] {
                 } else {
                     firstPathOfRegion.set(region.region, `${regionsPath}[${ri}].region`);
                 }
+            }
+            if (region.discover === undefined && region.vpcs === undefined) {
+                problems.push({
+                    path: `${regionsPath}[${ri}].vpcs`,
+                    message: "missing. Allowed: a list of { name, cidrBlock | vpcId }, or discover",
+                });
+            } else if (region.discover === undefined && Array.isArray(region.vpcs) && region.vpcs.length === 0) {
+                problems.push({
+                    path: `${regionsPath}[${ri}].vpcs`,
+                    message:
+                        "a region needs at least one VPC; given []. Allowed: a list of { name, cidrBlock | vpcId }, or discover",
+                });
             }
             const vpcs = Array.isArray(region.vpcs) ? region.vpcs : [];
             vpcs.forEach((vpc: unknown, vi: number) => {

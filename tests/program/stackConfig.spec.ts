@@ -272,7 +272,7 @@ const BAD_CASES: readonly BadCase[] = [
         problems: [
             {
                 path: "regions[1]",
-                message: 'not a mapping; given "eu-west-1". Allowed: a mapping with the keys region, vpcs',
+                message: 'not a mapping; given "eu-west-1". Allowed: a mapping with the keys region, vpcs, discover',
             },
         ],
     },
@@ -310,14 +310,20 @@ const BAD_CASES: readonly BadCase[] = [
         problems: [
             {
                 path: "regions[0].vpcs",
-                message: "a region needs at least one VPC; given []. Allowed: a list of { name, cidrBlock | vpcId }",
+                message:
+                    "a region needs at least one VPC; given []. Allowed: a list of { name, cidrBlock | vpcId }, or discover",
             },
         ],
     },
     {
         name: "region without vpcs",
         change: (c) => delete c[REGIONS][0].vpcs,
-        problems: [{ path: "regions[0].vpcs", message: "missing. Allowed: a list of { name, cidrBlock | vpcId }" }],
+        problems: [
+            {
+                path: "regions[0].vpcs",
+                message: "missing. Allowed: a list of { name, cidrBlock | vpcId }, or discover",
+            },
+        ],
     },
     {
         name: "vpcs a mapping",
@@ -847,7 +853,7 @@ const BAD_CASES: readonly BadCase[] = [
     {
         name: "unknown key in a region",
         change: (c) => (c[REGIONS][0].vpc = []),
-        problems: [{ path: "regions[0].vpc", message: "unknown key. Allowed keys here: region, vpcs" }],
+        problems: [{ path: "regions[0].vpc", message: "unknown key. Allowed keys here: region, vpcs, discover" }],
     },
     {
         name: "unknown key in a VPC (a typo of cidrBlock, so there is no source either)",
@@ -1026,10 +1032,6 @@ describe("validateStackConfig: rejected configurations", () => {
                 message: "unknown key. Allowed keys here: name, cidrBlock, vpcId, rules",
             },
             {
-                path: "regions[1].vpcs",
-                message: "a region needs at least one VPC; given []. Allowed: a list of { name, cidrBlock | vpcId }",
-            },
-            {
                 path: "flowLogs.cloudWatchTrafficType",
                 message: 'not a traffic type for the alarm log group; given "ACCEPT". Allowed: REJECT or ALL',
             },
@@ -1054,6 +1056,11 @@ describe("validateStackConfig: rejected configurations", () => {
                 path: "regions[1].region",
                 message:
                     'duplicate region; given "us-east-1", already listed at regions[0].region. Allowed: each region once, with all its VPCs',
+            },
+            {
+                path: "regions[1].vpcs",
+                message:
+                    "a region needs at least one VPC; given []. Allowed: a list of { name, cidrBlock | vpcId }, or discover",
             },
             {
                 path: "regions[2].vpcs[0].name",

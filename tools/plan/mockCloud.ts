@@ -15,13 +15,35 @@ export function hexId(seed: string, length: number): string {
     return createHash("sha256").update(seed).digest("hex").slice(0, length);
 }
 
+/**
+ * What the fake AWS holds, for discovery: `{ accounts: { "<id>": { "<region>": { vpcs: [...] } } } }`.
+ * Without one, discovery finds nothing.
+ */
+export interface Inventory {
+    readonly accounts: Readonly<Record<string, Readonly<Record<string, { readonly vpcs: readonly InventoryVpc[] }>>>>;
+}
+
+export interface InventoryVpc {
+    readonly id: string;
+    readonly cidrBlock?: string;
+    readonly tags?: Readonly<Record<string, string>>;
+}
+
 export class MockCloud implements pulumi.runtime.Mocks {
     /** Region of each provider, by provider name, learnt when the provider registers. */
     private readonly providerRegions = new Map<string, string>();
     /** Account of each provider pinned to one (allowedAccountIds), by provider name. */
     private readonly providerAccounts = new Map<string, string>();
 
-    constructor(private readonly homeRegion: string) {}
+    constructor(
+        private readonly homeRegion: string,
+        private readonly inventory: Inventory = { accounts: {} },
+    ) {}
+
+    /** The inventory's VPCs of the provider's account and region. */
+    private vpcsOf(args: { provider?: string }): readonly InventoryVpc[] {
+        return this.inventory.accounts[this.accountOf(args)]?.[this.regionOf(args)]?.vpcs ?? [];
+    }
 
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
         const region = this.regionOf(args);
@@ -54,6 +76,26 @@ export class MockCloud implements pulumi.runtime.Mocks {
                     dnsSuffix: "amazonaws.com",
                     reverseDnsPrefix: "com.amazonaws",
                 };
+            case "aws:ec2/getVpcs:getVpcs": {
+                // Tags match exactly, all of them, as DescribeVpcs' tag filters do.
+                const wanted = Object.entries((args.inputs.tags ?? {}) as Record<string, string>);
+                const ids = this.vpcsOf(args)
+                    .filter((vpc) => wanted.every(([k, v]) => vpc.tags?.[k] === v))
+                    .map((vpc) => vpc.id);
+                return { id: this.regionOf(args), ids, region: this.regionOf(args), tags: args.inputs.tags };
+            }
+            case "aws:ec2/getVpc:getVpc": {
+                const vpc = this.vpcsOf(args).find((v) => v.id === args.inputs.id);
+                if (!vpc) throw new Error(`no VPC ${String(args.inputs.id)} in the offline inventory`);
+                const account = this.accountOf(args);
+                return {
+                    id: vpc.id,
+                    arn: `arn:aws:ec2:${this.regionOf(args)}:${account}:vpc/${vpc.id}`,
+                    cidrBlock: vpc.cidrBlock ?? "10.0.0.0/16",
+                    ownerId: account,
+                    tags: vpc.tags ?? {},
+                };
+            }
             default:
                 throw new Error(
                     `the offline plan has no mock for the data source ${args.token}; add one to tools/plan/mockCloud.ts`,
