@@ -4,9 +4,11 @@
  * VPC adds only its own resources.
  */
 import * as assert from "node:assert/strict";
+import { checkPlan } from "../../tools/analyzer/planCheck";
 import { Inventory } from "../../tools/plan/mockCloud";
 import { Plan, planStack, toEngineConfig } from "../../tools/plan/offlinePlan";
 import { byName, byType, jsonInput } from "../helpers/plan";
+import { withoutAlarmsOf } from "../helpers/policy";
 
 const HOME = "111111111111";
 const SANDBOX = "333333333333";
@@ -97,5 +99,55 @@ describe("discover: VPCs found at deploy time", () => {
         for (const r of added) assert.ok(r.urn.includes(LATER), `only ${LATER}'s resources are new: ${r.urn}`);
         const kept = new Set(after.resources.map((r) => r.urn));
         for (const urn of before) assert.ok(kept.has(urn), `kept ${urn}`);
+    });
+});
+
+describe("three accounts, two regions: the policy pack", () => {
+    const THREE = {
+        ...CONFIG,
+        "vpc-flow-monitor:accounts": [
+            ...CONFIG["vpc-flow-monitor:accounts"],
+            {
+                name: "payments",
+                id: "222222222222",
+                roleArn: "arn:aws:iam::222222222222:role/vpc-flow-monitor-member",
+                regions: [{ region: "eu-west-1", vpcs: [{ name: "pay", cidrBlock: "10.20.0.0/16" }] }],
+            },
+        ],
+    };
+    let plan: Plan;
+    before(async () => {
+        plan = await planStack("org", toEngineConfig(THREE), { inventory: INVENTORY });
+    });
+
+    it("plans one provider per account and region", () => {
+        assert.deepEqual(
+            byType(plan, "pulumi:providers:aws").map((p) => [p.name, jsonInput(p, "allowedAccountIds")]),
+            [
+                ["aws-eu-west-1", [HOME]],
+                ["aws-sandbox-us-east-1", [SANDBOX]],
+                ["aws-payments-eu-west-1", ["222222222222"]],
+            ],
+        );
+    });
+
+    it("passes the mandatory policies", async () => {
+        const { run } = await checkPlan(plan);
+        const mandatory = run.violations.filter((v) => v.enforcementLevel === "mandatory");
+        assert.deepEqual(mandatory, []);
+    });
+
+    it("fails when the discovered VPC's REJECT alarms are removed, naming that VPC", async () => {
+        const { run } = await checkPlan(withoutAlarmsOf(plan, FOUND));
+        const rejectAlarm = run.violations.filter((v) => v.policy === "vpc-reject-alarm-required");
+        assert.ok(rejectAlarm.length > 0, "a violation of vpc-reject-alarm-required");
+        assert.ok(
+            rejectAlarm.every((v) => v.enforcementLevel === "mandatory"),
+            "mandatory",
+        );
+        assert.ok(
+            rejectAlarm.some((v) => v.message.includes(FOUND) || v.urn?.includes(FOUND)),
+            rejectAlarm.map((v) => v.message).join("\n"),
+        );
     });
 });
