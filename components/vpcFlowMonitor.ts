@@ -381,14 +381,19 @@ export async function deployVpcFlowMonitor(
         { stack, regions: pulumi.all(dashboardRegions), fields: ALARM_LOG_FIELDS },
         { provider: home },
     );
-    if (args.slack) {
+    const homeTopicArns = Object.entries(alarmTopicArns)
+        .filter(([key]) => !key.includes("/"))
+        .map(([, arn]) => arn);
+    if (args.slack && homeTopicArns.length > 0) {
         new SlackChannel(
             "slack",
             {
                 stack,
                 workspaceId: args.slack.workspaceId,
                 channelId: args.slack.channelId,
-                topicArns: Object.values(alarmTopicArns),
+                // The home account's topics: the Chatbot configuration lives there, and whether it may
+                // subscribe to another account's topics is not something this stack can check offline.
+                topicArns: homeTopicArns,
             },
             { provider: home },
         );
