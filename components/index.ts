@@ -8,6 +8,7 @@
 export {
     deployVpcFlowMonitor,
     defaultTags,
+    type AccountSpec,
     type RegionSpec,
     type VpcFlowMonitorArgs,
     type VpcFlowMonitorOptions,
@@ -15,6 +16,7 @@ export {
     type VpcOutputs,
     type VpcSpec,
 } from "./vpcFlowMonitor";
+export { programProviderSettings, providerArgs, type ProviderSettings } from "./providerSettings";
 
 // The components.
 export { MonitoredVpc, type MonitoredVpcArgs, type VpcSource } from "./monitoredVpc";

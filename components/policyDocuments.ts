@@ -4,7 +4,7 @@
  * Both delivery paths carry confused-deputy conditions (aws:SourceAccount + aws:SourceArn), so the
  * log delivery services can only act for flow logs of this account, in the stack's regions.
  */
-import { regionKeyPrefix } from "./lake/layout";
+import { FLOW_LOG_PREFIX, regionKeyPrefix } from "./lake/layout";
 
 export interface PolicyDocument {
     readonly Version: "2012-10-17";
@@ -29,6 +29,22 @@ export interface LakeBucketPolicyArgs {
     readonly partition: string;
     /** Every region whose flow logs deliver into this bucket. */
     readonly regions: readonly string[];
+    /**
+     * Every account and its regions whose flow logs deliver here, when more than this account do.
+     * @default this account with `regions`
+     */
+    readonly sources?: readonly DeliverySource[];
+    /**
+     * Admit log delivery for every account of this AWS Organization (aws:SourceOrgID) instead of
+     * listed accounts and regions.
+     * @default the listed accounts and regions only
+     */
+    readonly organizationId?: string;
+}
+
+export interface DeliverySource {
+    readonly accountId: string;
+    readonly regions: readonly string[];
 }
 
 /**
@@ -38,12 +54,24 @@ export interface LakeBucketPolicyArgs {
  */
 export function lakeBucketPolicy(args: LakeBucketPolicyArgs): PolicyDocument {
     const { bucketArn, accountId, partition } = args;
-    const regions = [...args.regions].sort();
-    const sourceArns = regions.map((region) => `arn:${partition}:logs:${region}:${accountId}:*`);
-    const deliveryConditions = {
-        StringEquals: { "aws:SourceAccount": accountId },
-        ArnLike: { "aws:SourceArn": sourceArns },
-    };
+    const sources = [...(args.sources ?? [{ accountId, regions: args.regions }])]
+        .filter((source) => source.regions.length > 0)
+        .sort((a, b) => a.accountId.localeCompare(b.accountId))
+        .map((source) => ({ accountId: source.accountId, regions: [...source.regions].sort() }));
+    const pairs = sources.flatMap((source) => source.regions.map((region) => ({ account: source.accountId, region })));
+    const accounts = sources.map((source) => source.accountId);
+    const sourceArns = pairs.map(({ account, region }) => `arn:${partition}:logs:${region}:${account}:*`);
+    // One account keeps the single-value form it always had; several are ORed as a list.
+    const deliveryConditions: Record<string, Record<string, string | string[]>> = args.organizationId !== undefined
+        ? { StringEquals: { "aws:SourceOrgID": args.organizationId } }
+        : {
+              StringEquals: { "aws:SourceAccount": accounts.length === 1 ? accounts[0] : accounts },
+              ArnLike: { "aws:SourceArn": sourceArns },
+          };
+    const writeResources =
+        args.organizationId !== undefined
+            ? [`${bucketArn}/${FLOW_LOG_PREFIX}/AWSLogs/*`]
+            : pairs.map(({ account, region }) => `${bucketArn}/${regionKeyPrefix(account, region)}*`);
     return {
         Version: "2012-10-17",
         Statement: [
@@ -60,7 +88,7 @@ export function lakeBucketPolicy(args: LakeBucketPolicyArgs): PolicyDocument {
                 Effect: "Allow",
                 Principal: { Service: LOG_DELIVERY_SERVICE },
                 Action: "s3:PutObject",
-                Resource: regions.map((region) => `${bucketArn}/${regionKeyPrefix(accountId, region)}*`),
+                Resource: writeResources,
                 Condition: {
                     ...deliveryConditions,
                     StringEquals: { ...deliveryConditions.StringEquals, "s3:x-amz-acl": "bucket-owner-full-control" },

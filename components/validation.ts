@@ -26,7 +26,7 @@ import type { AlertingRuleArgs } from "./alerting/alertingRule";
 import type { AlarmTopicArgs, SlackChannelArgs } from "./alerting/notifications";
 import type { AnalyticsLakeArgs } from "./lake/analyticsLake";
 import type { MonitoredVpcArgs } from "./monitoredVpc";
-import type { VpcFlowMonitorArgs, VpcSpec } from "./vpcFlowMonitor";
+import type { AccountSpec, RegionSpec, VpcFlowMonitorArgs, VpcSpec } from "./vpcFlowMonitor";
 import { ALARM_LOG_FIELDS, CloudWatchTrafficType, DEFAULTS } from "./defaults";
 import {
     LOG_RETENTION_DAYS,
@@ -55,6 +55,12 @@ export interface ArgProblem {
 
 export const VPC_NAME = /^[a-z0-9-]{1,32}$/;
 export const VPC_ID = /^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+/** Account names feed provider and resource logical names (`aws-<name>-<region>`). */
+export const ACCOUNT_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+export const ACCOUNT_ID = /^\d{12}$/;
+export const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+/** An IAM role ARN in any partition, path allowed; group 2 is the role's account. */
+export const ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 export const RULE_NAME = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/;
 export const SLACK_WORKSPACE_ID = /^T[A-Z0-9]{6,}$/;
 export const SLACK_CHANNEL_ID = /^[CG][A-Z0-9]{6,}$/;
@@ -67,6 +73,10 @@ export const LOG_GROUP_NAME = /^[A-Za-z0-9_\-/.#]{1,512}$/;
 
 export const ALLOWED = {
     vpcName: "1 to 32 characters of a-z, 0-9 and -",
+    accountName: "2 to 32 characters of a-z, 0-9 and -, starting with a letter and not ending with -",
+    accountId: "the account's 12-digit id, such as 111122223333 (quote it in YAML so leading zeros stay)",
+    roleArn: "an IAM role ARN such as arn:aws:iam::111122223333:role/vpc-flow-monitor-member",
+    organizationId: "an AWS Organizations id: o- and 10 to 32 characters of a-z and 0-9, such as o-a1b2c3d4e5",
     vpcId: "vpc- followed by 8 or 17 hexadecimal digits, such as vpc-0123456789abcdef0",
     cidr: `an IPv4 network address with a prefix length from /${VPC_PREFIX_MIN} to /${VPC_PREFIX_MAX}, such as 10.10.0.0/16`,
     retention: `one of ${LOG_RETENTION_DAYS.join(", ")}`,
@@ -620,6 +630,71 @@ export function slackChannelProblems(args: SlackChannelArgs): ArgProblem[] {
     return problems;
 }
 
+/** One account's regions: each region once, VPC names unique across the whole stack (`names` is shared). */
+function regionListProblems(
+    path: string,
+    regions: readonly RegionSpec[],
+    firstPathOfName: Map<string, string>,
+    ruleContext: RuleListContext,
+): ArgProblem[] {
+    const problems: ArgProblem[] = [
+        ...uniqueRegionProblems(
+            path,
+            regions.map((r) => r?.region),
+            (i) => `${path}[${i}].region`,
+        ),
+    ];
+    regions.forEach((region, ri) => {
+        const vpcs: readonly VpcSpec[] = Array.isArray(region?.vpcs) ? region.vpcs : [];
+        if (vpcs.length === 0 && region?.discover === undefined) {
+            problems.push(
+                problem(
+                    `${path}[${ri}].vpcs`,
+                    "no VPC in this region",
+                    region?.vpcs,
+                    "a list of at least one { name, cidrBlock | vpcId }, or discover",
+                ),
+            );
+        }
+        if (region?.discover !== undefined) {
+            (region.discover.exclude ?? []).forEach((id, i) =>
+                problems.push(
+                    ...patternProblems(
+                        `${path}[${ri}].discover.exclude[${i}]`,
+                        id,
+                        VPC_ID,
+                        "not a VPC id",
+                        ALLOWED.vpcId,
+                    ),
+                ),
+            );
+        }
+        vpcs.forEach((vpc, vi) => {
+            const prefix = `${path}[${ri}].vpcs[${vi}]`;
+            const namePath = `${prefix}.name`;
+            problems.push(...patternProblems(namePath, vpc.name, VPC_NAME, "not a valid VPC name", ALLOWED.vpcName));
+            if (typeof vpc.name === "string") {
+                const earlier = firstPathOfName.get(vpc.name);
+                if (earlier) {
+                    problems.push(
+                        problem(
+                            namePath,
+                            `duplicate VPC name, already used at ${earlier}`,
+                            vpc.name,
+                            "a name unique in the stack, across all regions",
+                        ),
+                    );
+                } else {
+                    firstPathOfName.set(vpc.name, namePath);
+                }
+            }
+            problems.push(...vpcSourceProblems(prefix, vpc));
+            problems.push(...alertRuleListProblems(`${prefix}.rules`, vpc.rules, ruleContext));
+        });
+    });
+    return problems;
+}
+
 /**
  * The top-level function's args, checked whole before anything is registered: the checks each
  * component would make, at the paths the caller wrote, plus what only the whole stack can tell
@@ -646,53 +721,110 @@ export function vpcFlowMonitorProblems(args: VpcFlowMonitorArgs): ArgProblem[] {
     problems.push(...alertRuleListProblems("rules", args.rules, ruleContext));
 
     const regions = Array.isArray(args.regions) ? args.regions : [];
-    if (regions.length === 0) {
+    const accounts: readonly AccountSpec[] = Array.isArray(args.accounts) ? args.accounts : [];
+    if (regions.length === 0 && accounts.length === 0) {
         problems.push(
             problem("regions", "no region to monitor", args.regions, "a list of at least one { region, vpcs }"),
         );
     }
-    problems.push(
-        ...uniqueRegionProblems(
-            "regions",
-            regions.map((r) => r?.region),
-            (i) => `regions[${i}].region`,
-        ),
-    );
     const firstPathOfName = new Map<string, string>();
-    regions.forEach((region, ri) => {
-        const vpcs: readonly VpcSpec[] = Array.isArray(region?.vpcs) ? region.vpcs : [];
-        if (vpcs.length === 0) {
+    problems.push(...regionListProblems("regions", regions, firstPathOfName, ruleContext));
+    if (args.organizationId !== undefined) {
+        problems.push(
+            ...patternProblems(
+                "organizationId",
+                args.organizationId,
+                ORGANIZATION_ID,
+                "not an AWS Organizations id",
+                ALLOWED.organizationId,
+            ),
+        );
+    }
+    if (args.homeAccountId !== undefined) {
+        problems.push(
+            ...patternProblems("homeAccountId", args.homeAccountId, ACCOUNT_ID, "not an account id", ALLOWED.accountId),
+        );
+    }
+    if (args.accounts !== undefined && !Array.isArray(args.accounts)) {
+        problems.push(
+            problem("accounts", "not a list", args.accounts, "a list of { name, accountId, roleArn, regions }"),
+        );
+    }
+    const firstAccountName = new Map<string, string>();
+    const firstAccountId = new Map<string, string>();
+    if (typeof args.homeAccountId === "string") firstAccountId.set(args.homeAccountId, "homeAccountId");
+    accounts.forEach((account, ai) => {
+        const at = `accounts[${ai}]`;
+        problems.push(
+            ...patternProblems(
+                `${at}.name`,
+                account?.name,
+                ACCOUNT_NAME,
+                "not a valid account name",
+                ALLOWED.accountName,
+            ),
+        );
+        if (typeof account?.name === "string") {
+            const earlier = firstAccountName.get(account.name);
+            if (earlier) {
+                problems.push(
+                    problem(
+                        `${at}.name`,
+                        `duplicate account name, already used at ${earlier}`,
+                        account.name,
+                        "a name unique in the stack",
+                    ),
+                );
+            } else firstAccountName.set(account.name, `${at}.name`);
+        }
+        problems.push(
+            ...patternProblems(
+                `${at}.accountId`,
+                account?.accountId,
+                ACCOUNT_ID,
+                "not an account id",
+                ALLOWED.accountId,
+            ),
+        );
+        if (typeof account?.accountId === "string" && ACCOUNT_ID.test(account.accountId)) {
+            const earlier = firstAccountId.get(account.accountId);
+            if (earlier) {
+                problems.push(
+                    problem(
+                        `${at}.accountId`,
+                        `account listed twice, already at ${earlier}`,
+                        account.accountId,
+                        "each account once in the stack",
+                    ),
+                );
+            } else firstAccountId.set(account.accountId, `${at}.accountId`);
+        }
+        problems.push(
+            ...patternProblems(`${at}.roleArn`, account?.roleArn, ROLE_ARN, "not an IAM role ARN", ALLOWED.roleArn),
+        );
+        const roleAccount = typeof account?.roleArn === "string" ? ROLE_ARN.exec(account.roleArn)?.[2] : undefined;
+        if (roleAccount !== undefined && typeof account.accountId === "string" && roleAccount !== account.accountId) {
             problems.push(
                 problem(
-                    `regions[${ri}].vpcs`,
-                    "no VPC in this region",
-                    region?.vpcs,
-                    "a list of at least one { name, cidrBlock | vpcId }",
+                    `${at}.roleArn`,
+                    `a role of account ${roleAccount}, not of accountId ${account.accountId}`,
+                    account.roleArn,
+                    "a role in the account itself (its providers are pinned to accountId)",
                 ),
             );
         }
-        vpcs.forEach((vpc, vi) => {
-            const prefix = `regions[${ri}].vpcs[${vi}]`;
-            const namePath = `${prefix}.name`;
-            problems.push(...patternProblems(namePath, vpc.name, VPC_NAME, "not a valid VPC name", ALLOWED.vpcName));
-            if (typeof vpc.name === "string") {
-                const earlier = firstPathOfName.get(vpc.name);
-                if (earlier) {
-                    problems.push(
-                        problem(
-                            namePath,
-                            `duplicate VPC name, already used at ${earlier}`,
-                            vpc.name,
-                            "a name unique in the stack, across all regions",
-                        ),
-                    );
-                } else {
-                    firstPathOfName.set(vpc.name, namePath);
-                }
-            }
-            problems.push(...vpcSourceProblems(prefix, vpc));
-            problems.push(...alertRuleListProblems(`${prefix}.rules`, vpc.rules, ruleContext));
-        });
+        const accountRegions = Array.isArray(account?.regions) ? account.regions : [];
+        if (accountRegions.length === 0) {
+            problems.push(
+                problem(
+                    `${at}.regions`,
+                    "no region to monitor",
+                    account?.regions,
+                    "a list of at least one { region, vpcs }",
+                ),
+            );
+        }
+        problems.push(...regionListProblems(`${at}.regions`, accountRegions, firstPathOfName, ruleContext));
     });
 
     if (args.providers !== undefined) {

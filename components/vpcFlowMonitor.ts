@@ -18,6 +18,7 @@ import { throwIfInvalid } from "./invalidArgs";
 import { AnalyticsLake } from "./lake/analyticsLake";
 import { MonitoredVpc, VpcSource } from "./monitoredVpc";
 import { alarmLogGroupName } from "./naming";
+import { programProviderSettings, ProviderSettings, providerArgs } from "./providerSettings";
 import { vpcFlowMonitorProblems } from "./validation";
 
 /** One VPC to monitor: created from a CIDR block or adopted by id, with rules of its own. */
@@ -34,6 +35,54 @@ export type VpcSpec = VpcSource & {
 export interface RegionSpec {
     readonly region: string;
     readonly vpcs: readonly VpcSpec[];
+    /**
+     * Also monitor every VPC of this account and region that has these tags (all of them; no tags:
+     * every VPC), read when the program runs. A discovered VPC is named by its VPC id, so finding
+     * one more or one fewer adds or removes only that VPC's resources; a VPC listed in `vpcs` is
+     * never monitored twice.
+     * @default no discovery
+     */
+    readonly discover?: DiscoverSpec;
+}
+
+export interface DiscoverSpec {
+    /** @default {} (every VPC) */
+    readonly tags?: Readonly<Record<string, string>>;
+    /** VPC ids never to monitor. @default [] */
+    readonly exclude?: readonly string[];
+}
+
+/**
+ * The VPCs `discover` finds in one account and region, as VpcSpecs named by id, sorted so the
+ * registration order does not depend on the order AWS lists them in.
+ */
+export async function discoveredVpcs(region: RegionSpec, provider: aws.Provider): Promise<VpcSpec[]> {
+    if (region.discover === undefined) return [];
+    const listed = new Set(region.vpcs.flatMap((v) => (v.vpcId !== undefined ? [v.vpcId] : [])));
+    const excluded = new Set(region.discover.exclude ?? []);
+    // Awaited, not an Output: resources declared inside an apply would be missing from previews.
+    const found = await aws.ec2.getVpcs(
+        { ...(region.discover.tags ? { tags: { ...region.discover.tags } } : {}) },
+        { provider },
+    );
+    return [...new Set(found.ids)]
+        .filter((id) => !listed.has(id) && !excluded.has(id))
+        .sort()
+        .map((id) => ({ name: id, vpcId: id }));
+}
+
+/**
+ * Another AWS account whose VPCs this stack monitors, reached by assuming `roleArn` (after any
+ * roles in the provider settings). Its flow logs go to the one lake in the home account.
+ */
+export interface AccountSpec {
+    /** Unique in the stack; names the account's providers (`aws-<name>-<region>`) and resources. */
+    readonly name: string;
+    /** The 12-digit account id: every provider of the account is pinned to it (allowedAccountIds). */
+    readonly accountId: string;
+    /** The IAM role in the account that the providers assume. */
+    readonly roleArn: string;
+    readonly regions: readonly RegionSpec[];
 }
 
 export interface VpcFlowMonitorArgs {
@@ -43,7 +92,25 @@ export interface VpcFlowMonitorArgs {
     readonly project: string;
     /** Where the lake, Glue, Athena and the dashboard live. Need not hold a VPC itself. */
     readonly homeRegion: string;
+    /** The home account's regions and VPCs (may be empty when `accounts` hold every VPC). */
     readonly regions: readonly RegionSpec[];
+    /**
+     * The home account's id. When given, the home providers are pinned to it (allowedAccountIds)
+     * and the lake's ARNs use it.
+     * @default the caller's account (aws.getCallerIdentity), not pinned
+     */
+    readonly homeAccountId?: string;
+    /**
+     * Other accounts, each reached through its own role; their flow logs go to the home account's lake.
+     * @default []
+     */
+    readonly accounts?: readonly AccountSpec[];
+    /**
+     * The AWS Organization (o-...) whose accounts may all deliver into the lake (aws:SourceOrgID),
+     * instead of exactly the listed accounts and regions.
+     * @default the listed accounts and regions only
+     */
+    readonly organizationId?: string;
     /**
      * Add reject-any, ssh-rejected and rdp-rejected to every VPC.
      * @default true
@@ -87,10 +154,17 @@ export interface VpcFlowMonitorArgs {
      */
     readonly providers?: Readonly<Record<string, aws.Provider>>;
     /**
-     * The AWS profile of the providers created here (not used with `providers`).
+     * The AWS profile of the providers created here (not used with `providers`); overrides the
+     * profile in `providerSettings`.
      * @default the program's `aws:profile` setting, as the default AWS provider would read it
      */
     readonly profile?: string;
+    /**
+     * Settings for every provider created here (not used with `providers`): credentials, profile,
+     * roles to assume, allowed accounts, default tags (the library's tags are added to them), ...
+     * @default the program's `aws:*` config, as the default AWS provider would read it
+     */
+    readonly providerSettings?: ProviderSettings;
 }
 
 export interface VpcFlowMonitorOptions {
@@ -104,6 +178,8 @@ export interface VpcFlowMonitorOptions {
 
 export interface VpcOutputs {
     readonly region: string;
+    /** The account's name from `accounts`, or `home`. */
+    readonly account: string;
     readonly vpcId: pulumi.Output<string>;
     readonly logGroupName: pulumi.Output<string>;
     readonly lakeFlowLogId: pulumi.Output<string>;
@@ -120,8 +196,11 @@ export interface VpcFlowMonitorOutputs {
     readonly athenaWorkgroup: pulumi.Output<string>;
     readonly dashboardName: pulumi.Output<string>;
     readonly protectData: boolean;
+    /** By region for the home account, by `<account name>/<region>` for the others. */
     readonly alarmTopicArns: Record<string, pulumi.Output<string>>;
     readonly vpcs: Record<string, VpcOutputs>;
+    /** The VPC ids discovery found, by region (home account) or `<account name>/<region>`; only regions that discover. */
+    readonly discoveredVpcs: Record<string, string[]>;
 }
 
 /** Tags every taggable resource gets, through each created provider's defaultTags. */
@@ -151,28 +230,47 @@ export async function deployVpcFlowMonitor(
     const defaultRules = args.defaultRules ?? true;
     let declared = 0;
 
-    // One explicit provider per region: every regional resource says where it lives, and no
-    // resource silently falls back to the default provider's region.
+    // One explicit provider per account and region: every regional resource says where it lives, and
+    // no resource silently falls back to the default provider's region or account.
     const created = new Map<string, aws.Provider>();
-    const providerFor = (region: string): aws.Provider => {
-        const given = args.providers?.[region];
-        if (given) return given;
-        let provider = created.get(region);
+    const baseSettings = args.providerSettings ?? programProviderSettings();
+    const profile = args.profile ?? baseSettings.profile;
+    const settings: ProviderSettings = { ...baseSettings, ...(profile !== undefined ? { profile } : {}) };
+    const tags = defaultTags(project, stack);
+    const providerFor = (region: string, account?: AccountSpec): aws.Provider => {
+        if (account === undefined) {
+            const given = args.providers?.[region];
+            if (given) return given;
+        }
+        // The home account's providers keep the name they always had, so today's stacks keep their URNs.
+        const name = account === undefined ? `aws-${region}` : `aws-${account.name}-${region}`;
+        let provider = created.get(name);
         if (!provider) {
-            provider = new aws.Provider(`aws-${region}`, {
-                region: region as aws.Region,
-                // An explicit provider reads no `aws:` config of its own; pass the profile on as the default provider would.
-                profile: args.profile ?? new pulumi.Config("aws").get("profile"),
-                defaultTags: { tags: defaultTags(project, stack) },
-            });
-            created.set(region, provider);
+            // An explicit provider reads no `aws:` config of its own: pass the settings on as the default provider would read them.
+            const pin =
+                account === undefined
+                    ? args.homeAccountId === undefined
+                        ? undefined
+                        : { accountId: args.homeAccountId }
+                    : { accountId: account.accountId, roleArn: account.roleArn };
+            provider = new aws.Provider(name, providerArgs(settings, region, tags, pin));
+            created.set(name, provider);
         }
         return provider;
     };
 
     const home = providerFor(args.homeRegion);
-    const accountId = aws.getCallerIdentityOutput({}, { provider: home }).accountId;
+    const accountId: pulumi.Input<string> =
+        args.homeAccountId ?? aws.getCallerIdentityOutput({}, { provider: home }).accountId;
     const partition = aws.getPartitionOutput({}, { provider: home }).partition;
+    const accounts = args.accounts ?? [];
+    // Every account and region whose flow logs reach the lake; the home account first.
+    const targets: { account?: AccountSpec; accountId: pulumi.Input<string>; region: RegionSpec }[] = [
+        ...args.regions.map((region) => ({ accountId, region })),
+        ...accounts.flatMap((account) =>
+            account.regions.map((region) => ({ account, accountId: account.accountId, region })),
+        ),
+    ];
 
     const lake = new AnalyticsLake(
         "lake",
@@ -180,7 +278,17 @@ export async function deployVpcFlowMonitor(
             stack,
             accountId,
             partition,
-            regions: args.regions.map((r) => r.region),
+            regions: [...new Set(targets.map((t) => t.region.region))],
+            // With other accounts, the policy names each account with its own regions.
+            ...(accounts.length > 0
+                ? {
+                      deliverySources: [
+                          { accountId, regions: args.regions.map((r) => r.region) },
+                          ...accounts.map((a) => ({ accountId: a.accountId, regions: a.regions.map((r) => r.region) })),
+                      ],
+                  }
+                : {}),
+            ...(args.organizationId !== undefined ? { organizationId: args.organizationId } : {}),
             transitionToInfrequentAccessDays: args.lake?.transitionToInfrequentAccessDays,
             expireAfterDays: args.lake?.expireAfterDays,
             bytesScannedCutoffGb: args.lake?.bytesScannedCutoffGb,
@@ -190,13 +298,26 @@ export async function deployVpcFlowMonitor(
     );
 
     const vpcs: Record<string, VpcOutputs> = {};
+    const discovered: Record<string, string[]> = {};
     const alarmTopicArns: Record<string, pulumi.Output<string>> = {};
     const dashboardRegions: pulumi.Output<DashboardRegion>[] = [];
-    for (const { region, vpcs: regionVpcs } of args.regions) {
-        const provider = providerFor(region);
-        // Alarms can only notify a topic in their own region: one topic per region.
-        const topic = new AlarmTopic(`alerts-${region}`, { stack, region, accountId, partition, emails }, { provider });
-        alarmTopicArns[region] = topic.topicArn;
+    for (const { account, accountId: vpcAccountId, region: regionSpec } of targets) {
+        const { region } = regionSpec;
+        const provider = providerFor(region, account);
+        const found = await discoveredVpcs(regionSpec, provider);
+        const regionVpcs = [...regionSpec.vpcs, ...found];
+        discovered[account === undefined ? region : `${account.name}/${region}`] = found.map((v) => v.name);
+        // A region that discovers nothing (yet) gets nothing: its topic and queries come with its first VPC.
+        if (regionVpcs.length === 0) continue;
+        // Home-account names stay as they were (today's URNs); another account's carry its name.
+        const where = account === undefined ? region : `${account.name}-${region}`;
+        // Alarms can only notify a topic in their own account and region: one topic per account and region.
+        const topic = new AlarmTopic(
+            `alerts-${where}`,
+            { stack, region, accountId: vpcAccountId, partition, emails },
+            { provider },
+        );
+        alarmTopicArns[account === undefined ? region : `${account.name}/${region}`] = topic.topicArn;
 
         const monitoredVpcs: { name: string; monitored: MonitoredVpc }[] = [];
         for (const vpc of regionVpcs) {
@@ -206,7 +327,7 @@ export async function deployVpcFlowMonitor(
                 {
                     vpc: vpc.cidrBlock !== undefined ? { cidrBlock: vpc.cidrBlock } : { vpcId: vpc.vpcId },
                     region,
-                    accountId,
+                    accountId: vpcAccountId,
                     partition,
                     lakeBucketArn: lake.bucketArn,
                     lakeReady: [lake.bucketPolicy],
@@ -220,6 +341,7 @@ export async function deployVpcFlowMonitor(
             );
             vpcs[vpc.name] = {
                 region,
+                account: account?.name ?? "home",
                 vpcId: monitored.vpcId,
                 logGroupName: monitored.logGroupName,
                 lakeFlowLogId: monitored.lakeFlowLogId,
@@ -231,10 +353,13 @@ export async function deployVpcFlowMonitor(
         }
 
         new RegionInsights(
-            `insights-${region}`,
+            `insights-${where}`,
             { stack, logGroupNames: monitoredVpcs.map((v) => v.monitored.logGroupName), fields: ALARM_LOG_FIELDS },
             { provider },
         );
+        // The dashboard lives in the home account and reads that account's metrics and log groups;
+        // another account's would need CloudWatch cross-account observability, which this stack does not set up.
+        if (account !== undefined) continue;
         dashboardRegions.push(
             pulumi
                 .all(
@@ -256,14 +381,19 @@ export async function deployVpcFlowMonitor(
         { stack, regions: pulumi.all(dashboardRegions), fields: ALARM_LOG_FIELDS },
         { provider: home },
     );
-    if (args.slack) {
+    const homeTopicArns = Object.entries(alarmTopicArns)
+        .filter(([key]) => !key.includes("/"))
+        .map(([, arn]) => arn);
+    if (args.slack && homeTopicArns.length > 0) {
         new SlackChannel(
             "slack",
             {
                 stack,
                 workspaceId: args.slack.workspaceId,
                 channelId: args.slack.channelId,
-                topicArns: Object.values(alarmTopicArns),
+                // The home account's topics: the Chatbot configuration lives there, and whether it may
+                // subscribe to another account's topics is not something this stack can check offline.
+                topicArns: homeTopicArns,
             },
             { provider: home },
         );
@@ -279,5 +409,13 @@ export async function deployVpcFlowMonitor(
         protectData,
         alarmTopicArns,
         vpcs,
+        discoveredVpcs: Object.fromEntries(
+            targets
+                .filter((t) => t.region.discover !== undefined)
+                .map((t) => {
+                    const key = t.account === undefined ? t.region.region : `${t.account.name}/${t.region.region}`;
+                    return [key, discovered[key] ?? []];
+                }),
+        ),
     };
 }

@@ -8,14 +8,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isInputPropertiesError } from "../components/invalidArgs";
 import {
+    AccountSpec,
     deployVpcFlowMonitor,
+    RegionSpec,
     VpcFlowMonitorArgs,
     VpcFlowMonitorOptions,
     VpcFlowMonitorOutputs,
     VpcSpec,
 } from "../components/vpcFlowMonitor";
 import { protectsData } from "./protection";
-import { ConfigError, StackConfig, validateStackConfig } from "./stackConfig";
+import { ConfigError, RegionConfig, StackConfig, validateStackConfig } from "./stackConfig";
 
 /** What every stack of this program exports. */
 export type StackOutputs = VpcFlowMonitorOutputs;
@@ -51,14 +53,18 @@ export function toLibraryArgs(
         stack: stack.stack,
         project: stack.project,
         homeRegion: config.homeRegion,
-        regions: config.regions.map((r) => ({
-            region: r.region,
-            vpcs: r.vpcs.map((v): VpcSpec =>
-                v.kind === "create"
-                    ? { name: v.name, cidrBlock: v.cidrBlock, rules: v.rules }
-                    : { name: v.name, vpcId: v.vpcId, rules: v.rules },
-            ),
-        })),
+        regions: toRegionSpecs(config.regions),
+        ...(config.homeAccount ? { homeAccountId: config.homeAccount.id } : {}),
+        ...(config.accounts
+            ? {
+                  accounts: config.accounts.map((a): AccountSpec => ({
+                      name: a.name,
+                      accountId: a.id,
+                      roleArn: a.roleArn,
+                      regions: toRegionSpecs(a.regions),
+                  })),
+              }
+            : {}),
         defaultRules: config.alerts.defaultRules,
         rules: config.alerts.rules,
         emails: config.alerts.emails,
@@ -67,9 +73,26 @@ export function toLibraryArgs(
             cloudWatchTrafficType: config.flowLogs.cloudWatchTrafficType,
             logRetentionInDays: config.flowLogs.logRetentionDays,
         },
-        lake: config.lake,
+        lake: {
+            transitionToInfrequentAccessDays: config.lake.transitionToInfrequentAccessDays,
+            expireAfterDays: config.lake.expireAfterDays,
+            bytesScannedCutoffGb: config.lake.bytesScannedCutoffGb,
+        },
+        ...(config.lake.organizationId !== undefined ? { organizationId: config.lake.organizationId } : {}),
         protectData: stack.protectData,
     };
+}
+
+function toRegionSpecs(regions: readonly RegionConfig[]): RegionSpec[] {
+    return regions.map((r) => ({
+        region: r.region,
+        ...(r.discover ? { discover: r.discover } : {}),
+        vpcs: r.vpcs.map((v): VpcSpec =>
+            v.kind === "create"
+                ? { name: v.name, cidrBlock: v.cidrBlock, rules: v.rules }
+                : { name: v.name, vpcId: v.vpcId, rules: v.rules },
+        ),
+    }));
 }
 
 /** This stack's deployment of the library: its name and project, and whether it protects its data. */

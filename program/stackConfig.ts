@@ -24,7 +24,16 @@ import {
 import { isRecord, isWholeNumberIn, numberSchema, show, wholeNumber } from "./configKit";
 import { AWS_REGIONS, AwsRegion, isAwsRegion } from "./regions";
 import { CloudWatchTrafficType, DEFAULTS } from "../components/defaults";
-import { ALLOWED as SHARED_ALLOWED, cidrProblem, VPC_ID, VPC_NAME } from "../components/validation";
+import {
+    ACCOUNT_ID,
+    ACCOUNT_NAME,
+    ALLOWED as SHARED_ALLOWED,
+    cidrProblem,
+    ORGANIZATION_ID,
+    ROLE_ARN,
+    VPC_ID,
+    VPC_NAME,
+} from "../components/validation";
 import {
     LOG_RETENTION_DAYS,
     MAX_BYTES_SCANNED_CUTOFF_GB,
@@ -55,12 +64,27 @@ export type VpcConfig = (
 export interface RegionConfig {
     readonly region: AwsRegion;
     readonly vpcs: readonly VpcConfig[];
+    /** Also monitor the VPCs found here at deploy time; absent: no discovery. */
+    readonly discover?: { readonly tags?: Readonly<Record<string, string>>; readonly exclude?: readonly string[] };
+}
+
+/** An account of `accounts` other than the home account: reached by assuming `roleArn`. */
+export interface AccountConfig {
+    readonly name: string;
+    readonly id: string;
+    readonly roleArn: string;
+    readonly regions: readonly RegionConfig[];
 }
 
 export interface StackConfig {
     /** `aws:region`: the lake, Glue and Athena live here. */
     readonly homeRegion: AwsRegion;
+    /** The home account's regions: top-level `regions`, or those of the `accounts` entry without a roleArn. */
     readonly regions: readonly RegionConfig[];
+    /** The `accounts` entry without a roleArn, when there is one: its id pins the home providers. */
+    readonly homeAccount?: { readonly name: string; readonly id: string };
+    /** The other accounts of `accounts`, in the order given; absent without any. */
+    readonly accounts?: readonly AccountConfig[];
     readonly flowLogs: {
         readonly cloudWatchTrafficType: CloudWatchTrafficType;
         readonly logRetentionDays: number;
@@ -69,6 +93,8 @@ export interface StackConfig {
         readonly expireAfterDays: number;
         readonly transitionToInfrequentAccessDays: number;
         readonly bytesScannedCutoffGb: number;
+        /** Admit delivery from every account of this organisation instead of the listed ones. */
+        readonly organizationId?: string;
     };
     readonly alerts: AlertsConfig;
     /**
@@ -106,8 +132,14 @@ const ALLOWED = {
     vpcId: SHARED_ALLOWED.vpcId,
     cidr: SHARED_ALLOWED.cidr,
     region: "an AWS commercial region such as us-east-1 (GovCloud and China are not supported)",
+    accountName: SHARED_ALLOWED.accountName,
+    accountId: SHARED_ALLOWED.accountId,
+    roleArn: SHARED_ALLOWED.roleArn,
+    organizationId: SHARED_ALLOWED.organizationId,
     retention: SHARED_ALLOWED.retention,
 } as const;
+
+const ACCOUNTS_ALLOWED = "a list of { name, id, roleArn (not for the home account), regions }";
 
 const vpcSchema = z.strictObject({
     name: z
@@ -132,15 +164,51 @@ const regionSchema = z.strictObject({
     region: z
         .string({ error: `not a string. Allowed: ${ALLOWED.region}` })
         .refine(isAwsRegion, { error: `unknown region. Allowed: ${ALLOWED.region}` }),
-    vpcs: z
-        .array(vpcSchema, { error: "not a list. Allowed: a list of { name, cidrBlock | vpcId }" })
-        .min(1, { error: "a region needs at least one VPC. Allowed: a list of { name, cidrBlock | vpcId }" }),
+    // At least one VPC unless the region discovers: see crossFieldProblems.
+    vpcs: z.array(vpcSchema, { error: "not a list. Allowed: a list of { name, cidrBlock | vpcId }" }).optional(),
+    discover: z
+        .strictObject(
+            {
+                tags: z
+                    .record(z.string(), z.string({ error: "not a string. Allowed: a tag value" }), {
+                        error: "not a mapping. Allowed: a mapping of tag keys to values",
+                    })
+                    .optional(),
+                exclude: z
+                    .array(
+                        z
+                            .string({ error: `not a string. Allowed: ${ALLOWED.vpcId}` })
+                            .regex(VPC_ID, { error: `not a VPC id. Allowed: ${ALLOWED.vpcId}` }),
+                        { error: `not a list. Allowed: a list of VPC ids` },
+                    )
+                    .optional(),
+            },
+            { error: "not a mapping. Allowed: { tags?, exclude? }" },
+        )
+        .optional(),
+});
+
+const regionListSchema = z
+    .array(regionSchema, { error: "not a list. Allowed: a list of { region, vpcs }" })
+    .min(1, { error: "at least one region is required. Allowed: a list of { region, vpcs }" });
+
+const accountSchema = z.strictObject({
+    name: z
+        .string({ error: `not a string. Allowed: ${ALLOWED.accountName}` })
+        .regex(ACCOUNT_NAME, { error: `not a valid account name. Allowed: ${ALLOWED.accountName}` }),
+    id: z
+        .string({ error: `not a string. Allowed: ${ALLOWED.accountId}` })
+        .regex(ACCOUNT_ID, { error: `not an account id. Allowed: ${ALLOWED.accountId}` }),
+    roleArn: z
+        .string({ error: `not a string. Allowed: ${ALLOWED.roleArn}` })
+        .regex(ROLE_ARN, { error: `not an IAM role ARN. Allowed: ${ALLOWED.roleArn}` })
+        .optional(),
+    regions: regionListSchema,
 });
 
 const projectSchema = z.strictObject({
-    regions: z
-        .array(regionSchema, { error: "not a list. Allowed: a list of { region, vpcs }" })
-        .min(1, { error: "at least one region is required. Allowed: a list of { region, vpcs }" }),
+    // Required unless `accounts` is given: see validateStackConfig.
+    regions: regionListSchema.optional(),
     flowLogs: z
         .strictObject({
             cloudWatchTrafficType: z
@@ -168,6 +236,10 @@ const projectSchema = z.strictObject({
                 MAX_BYTES_SCANNED_CUTOFF_GB,
                 "GB",
             ).optional(),
+            organizationId: z
+                .string({ error: `not a string. Allowed: ${ALLOWED.organizationId}` })
+                .regex(ORGANIZATION_ID, { error: `not an AWS Organizations id. Allowed: ${ALLOWED.organizationId}` })
+                .optional(),
         })
         .optional(),
     alerts: alertsSchema.optional(),
@@ -175,6 +247,10 @@ const projectSchema = z.strictObject({
         .boolean({
             error: "not a boolean. Allowed: true (protect the lake bucket and log groups from deletion) or false",
         })
+        .optional(),
+    accounts: z
+        .array(accountSchema, { error: `not a list. Allowed: ${ACCOUNTS_ALLOWED}` })
+        .min(1, { error: `no account. Allowed: ${ACCOUNTS_ALLOWED}, or leave accounts out` })
         .optional(),
 });
 
@@ -209,6 +285,12 @@ export function validateStackConfig(raw: Readonly<Record<string, unknown>>): Sta
         });
     }
 
+    if (projectValues.regions === undefined && projectValues.accounts === undefined) {
+        problems.push({
+            path: "regions",
+            message: "missing. Allowed: a list of { region, vpcs } with at least one region",
+        });
+    }
     const parsed = projectSchema.safeParse(projectValues, { reportInput: true });
     if (!parsed.success) {
         for (const issue of parsed.error.issues) problems.push(...describeIssue(issue, projectValues));
@@ -221,17 +303,29 @@ export function validateStackConfig(raw: Readonly<Record<string, unknown>>): Sta
     return normalise(homeRegion as AwsRegion, parsed.data);
 }
 
+function normaliseRegions(regions: z.infer<typeof regionListSchema>): RegionConfig[] {
+    return regions.map((r) => ({
+        region: r.region as AwsRegion,
+        ...(r.discover ? { discover: r.discover } : {}),
+        vpcs: (r.vpcs ?? []).map((v): VpcConfig =>
+            v.cidrBlock !== undefined
+                ? { name: v.name, kind: "create", cidrBlock: v.cidrBlock, rules: normaliseRules(v.rules) }
+                : { name: v.name, kind: "adopt", vpcId: v.vpcId as string, rules: normaliseRules(v.rules) },
+        ),
+    }));
+}
+
 function normalise(homeRegion: AwsRegion, data: z.infer<typeof projectSchema>): StackConfig {
+    const accounts = data.accounts ?? [];
+    const homeEntry = accounts.find((a) => a.roleArn === undefined);
+    const members: AccountConfig[] = accounts
+        .filter((a) => a.roleArn !== undefined)
+        .map((a) => ({ name: a.name, id: a.id, roleArn: a.roleArn as string, regions: normaliseRegions(a.regions) }));
     return {
         homeRegion,
-        regions: data.regions.map((r) => ({
-            region: r.region as AwsRegion,
-            vpcs: r.vpcs.map((v): VpcConfig =>
-                v.cidrBlock !== undefined
-                    ? { name: v.name, kind: "create", cidrBlock: v.cidrBlock, rules: normaliseRules(v.rules) }
-                    : { name: v.name, kind: "adopt", vpcId: v.vpcId as string, rules: normaliseRules(v.rules) },
-            ),
-        })),
+        regions: normaliseRegions(data.regions ?? homeEntry?.regions ?? []),
+        ...(homeEntry ? { homeAccount: { name: homeEntry.name, id: homeEntry.id } } : {}),
+        ...(members.length > 0 ? { accounts: members } : {}),
         flowLogs: {
             cloudWatchTrafficType: data.flowLogs?.cloudWatchTrafficType ?? DEFAULTS.cloudWatchTrafficType,
             logRetentionDays: data.flowLogs?.logRetentionDays ?? DEFAULTS.logRetentionDays,
@@ -241,6 +335,7 @@ function normalise(homeRegion: AwsRegion, data: z.infer<typeof projectSchema>): 
             transitionToInfrequentAccessDays:
                 data.lake?.transitionToInfrequentAccessDays ?? DEFAULTS.transitionToInfrequentAccessDays,
             bytesScannedCutoffGb: data.lake?.bytesScannedCutoffGb ?? DEFAULTS.bytesScannedCutoffGb,
+            ...(data.lake?.organizationId !== undefined ? { organizationId: data.lake.organizationId } : {}),
         },
         alerts: normaliseAlerts(data.alerts),
         ...(data.protectData !== undefined ? { protectData: data.protectData } : {}),
@@ -256,67 +351,83 @@ function crossFieldProblems(values: Record<string, unknown>): ConfigProblem[] {
     if (isRecord(values.alerts)) problems.push(...ruleListProblems(values.alerts.rules, "alerts.rules", trafficType));
 
     const firstPathOfName = new Map<string, string>();
-    const firstPathOfRegion = new Map<string, string>();
     const firstAdoption = new Map<string, { path: string; region: unknown }>();
     const alertingVpcs: VpcRulesEntry[] = [];
-    regions.forEach((region: unknown, ri: number) => {
-        if (!isRecord(region)) return;
-        if (typeof region.region === "string") {
-            const earlier = firstPathOfRegion.get(region.region);
-            if (earlier) {
-                problems.push({
-                    path: `regions[${ri}].region`,
-                    message: `duplicate region; given ${show(region.region)}, already listed at ${earlier}. Allowed: each region once, with all its VPCs`,
-                });
-            } else {
-                firstPathOfRegion.set(region.region, `regions[${ri}].region`);
-            }
-        }
-        const vpcs = Array.isArray(region.vpcs) ? region.vpcs : [];
-        vpcs.forEach((vpc: unknown, vi: number) => {
-            if (!isRecord(vpc)) return;
-            const hasCidr = vpc.cidrBlock !== undefined;
-            const hasId = vpc.vpcId !== undefined;
-            if (hasCidr === hasId) {
-                problems.push({
-                    path: `regions[${ri}].vpcs[${vi}]`,
-                    message: `${hasCidr ? "both cidrBlock and vpcId are set" : "neither cidrBlock nor vpcId is set"}; given ${show(vpc)}. Allowed: exactly one of cidrBlock (create a VPC) or vpcId (adopt an existing VPC)`,
-                });
-            }
-            problems.push(...ruleListProblems(vpc.rules, `regions[${ri}].vpcs[${vi}].rules`, trafficType));
-            if (typeof vpc.vpcId === "string" && VPC_ID.test(vpc.vpcId)) {
-                const path = `regions[${ri}].vpcs[${vi}].vpcId`;
-                const earlier = firstAdoption.get(vpc.vpcId);
+    const regionListProblems = (regionsPath: string, regions: readonly unknown[]): void => {
+        const firstPathOfRegion = new Map<string, string>();
+        regions.forEach((region: unknown, ri: number) => {
+            if (!isRecord(region)) return;
+            if (typeof region.region === "string") {
+                const earlier = firstPathOfRegion.get(region.region);
                 if (earlier) {
-                    const where = earlier.region === region.region ? "" : ` in ${show(earlier.region)}`;
                     problems.push({
-                        path,
-                        message: `VPC adopted twice; given ${show(vpc.vpcId)}, already adopted at ${earlier.path}${where}. Allowed: each existing VPC once in the stack (two monitors of one VPC would give it four flow logs, put every record in the lake twice and raise every alarm twice)`,
+                        path: `${regionsPath}[${ri}].region`,
+                        message: `duplicate region; given ${show(region.region)}, already listed at ${earlier}. Allowed: each region once, with all its VPCs`,
                     });
                 } else {
-                    firstAdoption.set(vpc.vpcId, { path, region: region.region });
+                    firstPathOfRegion.set(region.region, `${regionsPath}[${ri}].region`);
                 }
             }
-            if (typeof vpc.name !== "string") return;
-            const path = `regions[${ri}].vpcs[${vi}].name`;
-            const earlier = firstPathOfName.get(vpc.name);
-            if (earlier) {
+            if (region.discover === undefined && region.vpcs === undefined) {
                 problems.push({
-                    path,
-                    message: `duplicate VPC name; given ${show(vpc.name)}, already used at ${earlier}. Allowed: a name unique in the stack, across all regions`,
+                    path: `${regionsPath}[${ri}].vpcs`,
+                    message: "missing. Allowed: a list of { name, cidrBlock | vpcId }, or discover",
                 });
-            } else {
-                firstPathOfName.set(vpc.name, path);
-                if (VPC_NAME.test(vpc.name))
-                    alertingVpcs.push({
-                        path: `regions[${ri}].vpcs[${vi}]`,
-                        name: vpc.name,
-                        rules: vpc.rules,
-                        region: typeof region.region === "string" ? region.region : undefined,
-                    });
+            } else if (region.discover === undefined && Array.isArray(region.vpcs) && region.vpcs.length === 0) {
+                problems.push({
+                    path: `${regionsPath}[${ri}].vpcs`,
+                    message:
+                        "a region needs at least one VPC; given []. Allowed: a list of { name, cidrBlock | vpcId }, or discover",
+                });
             }
+            const vpcs = Array.isArray(region.vpcs) ? region.vpcs : [];
+            vpcs.forEach((vpc: unknown, vi: number) => {
+                if (!isRecord(vpc)) return;
+                const hasCidr = vpc.cidrBlock !== undefined;
+                const hasId = vpc.vpcId !== undefined;
+                if (hasCidr === hasId) {
+                    problems.push({
+                        path: `${regionsPath}[${ri}].vpcs[${vi}]`,
+                        message: `${hasCidr ? "both cidrBlock and vpcId are set" : "neither cidrBlock nor vpcId is set"}; given ${show(vpc)}. Allowed: exactly one of cidrBlock (create a VPC) or vpcId (adopt an existing VPC)`,
+                    });
+                }
+                problems.push(...ruleListProblems(vpc.rules, `${regionsPath}[${ri}].vpcs[${vi}].rules`, trafficType));
+                if (typeof vpc.vpcId === "string" && VPC_ID.test(vpc.vpcId)) {
+                    const path = `${regionsPath}[${ri}].vpcs[${vi}].vpcId`;
+                    const earlier = firstAdoption.get(vpc.vpcId);
+                    if (earlier) {
+                        const where = earlier.region === region.region ? "" : ` in ${show(earlier.region)}`;
+                        problems.push({
+                            path,
+                            message: `VPC adopted twice; given ${show(vpc.vpcId)}, already adopted at ${earlier.path}${where}. Allowed: each existing VPC once in the stack (two monitors of one VPC would give it four flow logs, put every record in the lake twice and raise every alarm twice)`,
+                        });
+                    } else {
+                        firstAdoption.set(vpc.vpcId, { path, region: region.region });
+                    }
+                }
+                if (typeof vpc.name !== "string") return;
+                const path = `${regionsPath}[${ri}].vpcs[${vi}].name`;
+                const earlier = firstPathOfName.get(vpc.name);
+                if (earlier) {
+                    problems.push({
+                        path,
+                        message: `duplicate VPC name; given ${show(vpc.name)}, already used at ${earlier}. Allowed: a name unique in the stack, across all regions`,
+                    });
+                } else {
+                    firstPathOfName.set(vpc.name, path);
+                    if (VPC_NAME.test(vpc.name))
+                        alertingVpcs.push({
+                            path: `${regionsPath}[${ri}].vpcs[${vi}]`,
+                            name: vpc.name,
+                            rules: vpc.rules,
+                            region: typeof region.region === "string" ? region.region : undefined,
+                        });
+                }
+            });
         });
-    });
+    };
+    regionListProblems("regions", regions);
+    problems.push(...accountProblems(values, regionListProblems));
 
     problems.push(...alertingProblems(values.alerts, alertingVpcs));
 
@@ -339,6 +450,75 @@ function crossFieldProblems(values: Record<string, unknown>): ConfigProblem[] {
             });
         }
     }
+    return problems;
+}
+
+/**
+ * What relates the entries of `accounts`: names and ids unique, a role of the account itself, one
+ * home account (no roleArn) at most and not beside top-level regions. Each account's regions are
+ * checked by `regionList`, which shares the stack-wide VPC-name and adoption checks.
+ */
+function accountProblems(
+    values: Record<string, unknown>,
+    regionList: (path: string, regions: readonly unknown[]) => void,
+): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    if (!Array.isArray(values.accounts)) return problems;
+    const firstName = new Map<string, string>();
+    const firstId = new Map<string, string>();
+    let homePath: string | undefined;
+    values.accounts.forEach((account: unknown, ai: number) => {
+        if (!isRecord(account)) return;
+        const at = `accounts[${ai}]`;
+        if (typeof account.name === "string") {
+            const earlier = firstName.get(account.name);
+            if (earlier) {
+                problems.push({
+                    path: `${at}.name`,
+                    message: `duplicate account name; given ${show(account.name)}, already used at ${earlier}. Allowed: a name unique in the stack`,
+                });
+            } else firstName.set(account.name, `${at}.name`);
+        }
+        if (typeof account.id === "string" && ACCOUNT_ID.test(account.id)) {
+            const earlier = firstId.get(account.id);
+            if (earlier) {
+                problems.push({
+                    path: `${at}.id`,
+                    message: `account listed twice; given ${show(account.id)}, already listed at ${earlier}. Allowed: each account once, with all its regions`,
+                });
+            } else firstId.set(account.id, `${at}.id`);
+        }
+        if (typeof account.roleArn === "string") {
+            const roleAccount = ROLE_ARN.exec(account.roleArn)?.[2];
+            if (
+                roleAccount !== undefined &&
+                typeof account.id === "string" &&
+                ACCOUNT_ID.test(account.id) &&
+                roleAccount !== account.id
+            ) {
+                problems.push({
+                    path: `${at}.roleArn`,
+                    message: `a role of account ${roleAccount}, not of ${account.id}; given ${show(account.roleArn)}. Allowed: a role in the account itself (its providers only accept that account)`,
+                });
+            }
+        } else if (account.roleArn === undefined) {
+            if (homePath !== undefined) {
+                problems.push({
+                    path: `${at}.roleArn`,
+                    message: `missing, and ${homePath} is already the home account (the one without a roleArn). Allowed: ${ALLOWED.roleArn}`,
+                });
+            } else {
+                homePath = at;
+                if (values.regions !== undefined) {
+                    problems.push({
+                        path: `${at}.roleArn`,
+                        message: `missing, so this is the home account, whose regions are already given by the top-level regions. Allowed: ${ALLOWED.roleArn}, or move the top-level regions into this account`,
+                    });
+                }
+            }
+        }
+        if (Array.isArray(account.regions)) regionList(`${at}.regions`, account.regions);
+    });
     return problems;
 }
 

@@ -38,6 +38,20 @@ export interface AnalyticsLakeArgs {
     /** Every region whose flow logs deliver here: the bucket policy and partition projection cover them. */
     readonly regions: readonly string[];
     /**
+     * Every account and its regions whose flow logs deliver here, when other accounts do too: the
+     * bucket policy admits exactly these.
+     * @default this account with `regions`
+     */
+    readonly deliverySources?: readonly {
+        readonly accountId: pulumi.Input<string>;
+        readonly regions: readonly string[];
+    }[];
+    /**
+     * Admit delivery from every account of this AWS Organization (aws:SourceOrgID) instead.
+     * @default the listed accounts and regions only
+     */
+    readonly organizationId?: string;
+    /**
      * Days after which flow log objects move to S3 Standard-IA.
      * @default 30
      */
@@ -148,10 +162,27 @@ export class AnalyticsLake extends pulumi.ComponentResource {
             { parent: this, dependsOn: [versioning] },
         );
 
+        const sourceAccounts = pulumi.all((args.deliverySources ?? []).map((s) => s.accountId));
         const policyDocument = pulumi
-            .all([bucket.arn, args.accountId, args.partition])
-            .apply(([bucketArn, accountId, partition]) =>
-                JSON.stringify(lakeBucketPolicy({ bucketArn, accountId, partition, regions: args.regions })),
+            .all([bucket.arn, args.accountId, args.partition, sourceAccounts])
+            .apply(([bucketArn, accountId, partition, accounts]) =>
+                JSON.stringify(
+                    lakeBucketPolicy({
+                        bucketArn,
+                        accountId,
+                        partition,
+                        regions: args.regions,
+                        ...(args.deliverySources
+                            ? {
+                                  sources: args.deliverySources.map((s, i) => ({
+                                      accountId: accounts[i],
+                                      regions: s.regions,
+                                  })),
+                              }
+                            : {}),
+                        ...(args.organizationId !== undefined ? { organizationId: args.organizationId } : {}),
+                    }),
+                ),
             );
         // PutBucketPolicy fails while Block Public Access is being applied; order them.
         this.bucketPolicy = new aws.s3.BucketPolicy(

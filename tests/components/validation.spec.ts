@@ -615,7 +615,7 @@ table("vpcFlowMonitorProblems", vpcFlowMonitorProblems, MONITOR_ARGS as VpcFlowM
             },
             {
                 propertyPath: "regions[1].vpcs",
-                reason: "no VPC in this region; given []. Allowed: a list of at least one { name, cidrBlock | vpcId }",
+                reason: "no VPC in this region; given []. Allowed: a list of at least one { name, cidrBlock | vpcId }, or discover",
             },
         ],
     },

@@ -179,6 +179,50 @@ describe("deployVpcFlowMonitor creating its providers", () => {
         );
     });
 
+    it("passes every aws:* setting of the stack on to each provider it creates", async () => {
+        // An explicit provider reads none of the stack's aws: config; without this the guard below was dropped.
+        const config = {
+            "aws:allowedAccountIds": JSON.stringify(["111111111111"]),
+            "aws:forbiddenAccountIds": JSON.stringify(["999999999999"]),
+            "aws:assumeRoles": JSON.stringify([{ roleArn: "arn:aws:iam::111111111111:role/deploy" }]),
+            "aws:skipMetadataApiCheck": "false",
+            "aws:defaultTags": JSON.stringify({ tags: { "cost-centre": "net", environment: "overridden" } }),
+            "aws:maxRetries": "7",
+        };
+        const { plan } = await planComponents(() => deployVpcFlowMonitor(ARGS), { config });
+        const providers = byType(plan, "pulumi:providers:aws");
+        assert.deepEqual(
+            providers.map((p) => p.name),
+            ["aws-eu-west-1", "aws-us-east-2"],
+        );
+        for (const p of providers) {
+            assert.deepEqual(jsonInput(p, "allowedAccountIds"), ["111111111111"]);
+            assert.deepEqual(jsonInput(p, "forbiddenAccountIds"), ["999999999999"]);
+            assert.deepEqual(jsonInput(p, "assumeRoles"), [{ roleArn: "arn:aws:iam::111111111111:role/deploy" }]);
+            assert.equal(String(p.inputs.skipMetadataApiCheck), "false");
+            assert.equal(String(p.inputs.maxRetries), "7");
+            // The stack's tags stay; the library's own tags win where both name a key.
+            assert.deepEqual(jsonInput(p, "defaultTags").tags, {
+                "cost-centre": "net",
+                environment: "fleet-a",
+                "managed-by": "vpc-flow-monitor",
+                "vpc-flow-monitor:project": "network-team",
+                "vpc-flow-monitor:stack": "fleet-a",
+            });
+        }
+    });
+
+    it("takes explicit providerSettings instead of the stack's aws:* config", async () => {
+        const config = { "aws:allowedAccountIds": JSON.stringify(["111111111111"]) };
+        const { plan } = await planComponents(
+            () => deployVpcFlowMonitor({ ...ARGS, providerSettings: { allowedAccountIds: ["222222222222"] } }),
+            { config },
+        );
+        for (const p of byType(plan, "pulumi:providers:aws")) {
+            assert.deepEqual(jsonInput(p, "allowedAccountIds"), ["222222222222"]);
+        }
+    });
+
     it("adds the baseline REJECT alarm when no rule counts REJECT records", async () => {
         const { plan } = await planComponents(() =>
             deployVpcFlowMonitor({

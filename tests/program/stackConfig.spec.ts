@@ -272,7 +272,7 @@ const BAD_CASES: readonly BadCase[] = [
         problems: [
             {
                 path: "regions[1]",
-                message: 'not a mapping; given "eu-west-1". Allowed: a mapping with the keys region, vpcs',
+                message: 'not a mapping; given "eu-west-1". Allowed: a mapping with the keys region, vpcs, discover',
             },
         ],
     },
@@ -310,14 +310,20 @@ const BAD_CASES: readonly BadCase[] = [
         problems: [
             {
                 path: "regions[0].vpcs",
-                message: "a region needs at least one VPC; given []. Allowed: a list of { name, cidrBlock | vpcId }",
+                message:
+                    "a region needs at least one VPC; given []. Allowed: a list of { name, cidrBlock | vpcId }, or discover",
             },
         ],
     },
     {
         name: "region without vpcs",
         change: (c) => delete c[REGIONS][0].vpcs,
-        problems: [{ path: "regions[0].vpcs", message: "missing. Allowed: a list of { name, cidrBlock | vpcId }" }],
+        problems: [
+            {
+                path: "regions[0].vpcs",
+                message: "missing. Allowed: a list of { name, cidrBlock | vpcId }, or discover",
+            },
+        ],
     },
     {
         name: "vpcs a mapping",
@@ -686,7 +692,7 @@ const BAD_CASES: readonly BadCase[] = [
             {
                 path: "lake",
                 message:
-                    "not a mapping; given [400]. Allowed: a mapping with the keys expireAfterDays, transitionToInfrequentAccessDays, bytesScannedCutoffGb",
+                    "not a mapping; given [400]. Allowed: a mapping with the keys expireAfterDays, transitionToInfrequentAccessDays, bytesScannedCutoffGb, organizationId",
             },
         ],
     },
@@ -806,7 +812,7 @@ const BAD_CASES: readonly BadCase[] = [
             { path: "regions", message: "missing. Allowed: a list of { region, vpcs } with at least one region" },
             {
                 path: "regoins",
-                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData",
+                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData, accounts",
             },
         ],
     },
@@ -817,10 +823,13 @@ const BAD_CASES: readonly BadCase[] = [
             c["vpc-flow-monitor:lake.expireAfterDays"] = 10;
         },
         problems: [
-            { path: '[""]', message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData" },
+            {
+                path: '[""]',
+                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData, accounts",
+            },
             {
                 path: '["lake.expireAfterDays"]',
-                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData",
+                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData, accounts",
             },
         ],
     },
@@ -837,14 +846,14 @@ const BAD_CASES: readonly BadCase[] = [
             { path: "regions", message: "missing. Allowed: a list of { region, vpcs } with at least one region" },
             {
                 path: "__proto__",
-                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData",
+                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData, accounts",
             },
         ],
     },
     {
         name: "unknown key in a region",
         change: (c) => (c[REGIONS][0].vpc = []),
-        problems: [{ path: "regions[0].vpc", message: "unknown key. Allowed keys here: region, vpcs" }],
+        problems: [{ path: "regions[0].vpc", message: "unknown key. Allowed keys here: region, vpcs, discover" }],
     },
     {
         name: "unknown key in a VPC (a typo of cidrBlock, so there is no source either)",
@@ -880,7 +889,7 @@ const BAD_CASES: readonly BadCase[] = [
             {
                 path: 'lake["expire after days"]',
                 message:
-                    "unknown key. Allowed keys here: expireAfterDays, transitionToInfrequentAccessDays, bytesScannedCutoffGb",
+                    "unknown key. Allowed keys here: expireAfterDays, transitionToInfrequentAccessDays, bytesScannedCutoffGb, organizationId",
             },
         ],
     },
@@ -1023,10 +1032,6 @@ describe("validateStackConfig: rejected configurations", () => {
                 message: "unknown key. Allowed keys here: name, cidrBlock, vpcId, rules",
             },
             {
-                path: "regions[1].vpcs",
-                message: "a region needs at least one VPC; given []. Allowed: a list of { name, cidrBlock | vpcId }",
-            },
-            {
                 path: "flowLogs.cloudWatchTrafficType",
                 message: 'not a traffic type for the alarm log group; given "ACCEPT". Allowed: REJECT or ALL',
             },
@@ -1037,7 +1042,7 @@ describe("validateStackConfig: rejected configurations", () => {
             { path: "lake.bytesScannedCutoffGb", message: `out of range; given 0. Allowed: ${ALLOWED_CUTOFF}` },
             {
                 path: "regoins",
-                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData",
+                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData, accounts",
             },
             {
                 path: "regions[0].vpcs[0]",
@@ -1051,6 +1056,11 @@ describe("validateStackConfig: rejected configurations", () => {
                 path: "regions[1].region",
                 message:
                     'duplicate region; given "us-east-1", already listed at regions[0].region. Allowed: each region once, with all its VPCs',
+            },
+            {
+                path: "regions[1].vpcs",
+                message:
+                    "a region needs at least one VPC; given []. Allowed: a list of { name, cidrBlock | vpcId }, or discover",
             },
             {
                 path: "regions[2].vpcs[0].name",

@@ -15,31 +15,60 @@ export function hexId(seed: string, length: number): string {
     return createHash("sha256").update(seed).digest("hex").slice(0, length);
 }
 
+/**
+ * What the fake AWS holds, for discovery: `{ accounts: { "<id>": { "<region>": { vpcs: [...] } } } }`.
+ * Without one, discovery finds nothing.
+ */
+export interface Inventory {
+    readonly accounts: Readonly<Record<string, Readonly<Record<string, { readonly vpcs: readonly InventoryVpc[] }>>>>;
+}
+
+export interface InventoryVpc {
+    readonly id: string;
+    readonly cidrBlock?: string;
+    readonly tags?: Readonly<Record<string, string>>;
+}
+
 export class MockCloud implements pulumi.runtime.Mocks {
     /** Region of each provider, by provider name, learnt when the provider registers. */
     private readonly providerRegions = new Map<string, string>();
+    /** Account of each provider pinned to one (allowedAccountIds), by provider name. */
+    private readonly providerAccounts = new Map<string, string>();
 
-    constructor(private readonly homeRegion: string) {}
+    constructor(
+        private readonly homeRegion: string,
+        private readonly inventory: Inventory = { accounts: {} },
+    ) {}
+
+    /** The inventory's VPCs of the provider's account and region. */
+    private vpcsOf(args: { provider?: string }): readonly InventoryVpc[] {
+        return this.inventory.accounts[this.accountOf(args)]?.[this.regionOf(args)]?.vpcs ?? [];
+    }
 
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
         const region = this.regionOf(args);
         if (args.type.startsWith("pulumi:providers:")) {
             if (typeof args.inputs.region === "string") this.providerRegions.set(args.name, args.inputs.region);
+            const pinned = pinnedAccount(args.inputs.allowedAccountIds);
+            if (pinned !== undefined) this.providerAccounts.set(args.name, pinned);
             return { id: `${args.name}-provider-id`, state: args.inputs };
         }
-        const { id, state } = fakeState(args, region);
+        const { id, state } = fakeState(args, region, this.accountOf(args));
         return { id, state: { ...args.inputs, ...state } };
     }
 
     call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
         switch (args.token) {
-            case "aws:index/getCallerIdentity:getCallerIdentity":
+            case "aws:index/getCallerIdentity:getCallerIdentity": {
+                // The account the provider is pinned to: a provider that assumes a role is that account.
+                const account = this.accountOf(args);
                 return {
-                    id: OFFLINE_ACCOUNT_ID,
-                    accountId: OFFLINE_ACCOUNT_ID,
-                    arn: `arn:aws:iam::${OFFLINE_ACCOUNT_ID}:user/offline-plan`,
+                    id: account,
+                    accountId: account,
+                    arn: `arn:aws:iam::${account}:user/offline-plan`,
                     userId: "AIDAOFFLINEPLAN000000",
                 };
+            }
             case "aws:index/getPartition:getPartition":
                 return {
                     id: OFFLINE_PARTITION,
@@ -47,6 +76,26 @@ export class MockCloud implements pulumi.runtime.Mocks {
                     dnsSuffix: "amazonaws.com",
                     reverseDnsPrefix: "com.amazonaws",
                 };
+            case "aws:ec2/getVpcs:getVpcs": {
+                // Tags match exactly, all of them, as DescribeVpcs' tag filters do.
+                const wanted = Object.entries((args.inputs.tags ?? {}) as Record<string, string>);
+                const ids = this.vpcsOf(args)
+                    .filter((vpc) => wanted.every(([k, v]) => vpc.tags?.[k] === v))
+                    .map((vpc) => vpc.id);
+                return { id: this.regionOf(args), ids, region: this.regionOf(args), tags: args.inputs.tags };
+            }
+            case "aws:ec2/getVpc:getVpc": {
+                const vpc = this.vpcsOf(args).find((v) => v.id === args.inputs.id);
+                if (!vpc) throw new Error(`no VPC ${String(args.inputs.id)} in the offline inventory`);
+                const account = this.accountOf(args);
+                return {
+                    id: vpc.id,
+                    arn: `arn:aws:ec2:${this.regionOf(args)}:${account}:vpc/${vpc.id}`,
+                    cidrBlock: vpc.cidrBlock ?? "10.0.0.0/16",
+                    ownerId: account,
+                    tags: vpc.tags ?? {},
+                };
+            }
             default:
                 throw new Error(
                     `the offline plan has no mock for the data source ${args.token}; add one to tools/plan/mockCloud.ts`,
@@ -55,11 +104,33 @@ export class MockCloud implements pulumi.runtime.Mocks {
     }
 
     private regionOf(args: { provider?: string }): string {
-        // A provider reference reads "<provider urn>::<provider id>"; the URN ends with the provider's name.
-        const urn = args.provider?.split("::").slice(0, -1).join("::");
-        const name = urn?.split("::").pop();
+        const name = providerName(args.provider);
         return (name && this.providerRegions.get(name)) ?? this.homeRegion;
     }
+
+    private accountOf(args: { provider?: string }): string {
+        const name = providerName(args.provider);
+        return (name && this.providerAccounts.get(name)) ?? OFFLINE_ACCOUNT_ID;
+    }
+}
+
+/** A provider reference reads "<provider urn>::<provider id>"; the URN ends with the provider's name. */
+function providerName(reference: string | undefined): string | undefined {
+    const urn = reference?.split("::").slice(0, -1).join("::");
+    return urn?.split("::").pop();
+}
+
+/** The one account a provider allows, if it allows exactly one (provider inputs arrive as JSON text). */
+function pinnedAccount(allowed: unknown): string | undefined {
+    let ids: unknown = allowed;
+    if (typeof allowed === "string") {
+        try {
+            ids = JSON.parse(allowed);
+        } catch {
+            return undefined;
+        }
+    }
+    return Array.isArray(ids) && ids.length === 1 && typeof ids[0] === "string" ? ids[0] : undefined;
 }
 
 interface FakeState {
@@ -67,8 +138,7 @@ interface FakeState {
     state: Record<string, unknown>;
 }
 
-function fakeState(args: pulumi.runtime.MockResourceArgs, region: string): FakeState {
-    const account = OFFLINE_ACCOUNT_ID;
+function fakeState(args: pulumi.runtime.MockResourceArgs, region: string, account: string): FakeState {
     const seed = `${args.type}/${args.name}`;
     const inputs = args.inputs;
     switch (args.type) {

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { deployStack, readStackConfig } from "../../program/main";
 import { validateStackConfig } from "../../program/stackConfig";
-import { MockCloud } from "./mockCloud";
+import { Inventory, MockCloud } from "./mockCloud";
 
 // Internals of the mock runtime: the monitor instance and the RPC queue. Stable in 3.x, but not
 // public API; the plan tests fail loudly if they move.
@@ -76,7 +76,7 @@ function holdsNonFiniteNumber(value: unknown): boolean {
 export async function planStack(
     stack: string,
     config: EngineConfig,
-    options: { preview?: boolean } = {},
+    options: { preview?: boolean; inventory?: Inventory } = {},
 ): Promise<Plan> {
     const { plan } = await planProgram(
         stack,
@@ -103,9 +103,9 @@ export async function planProgram<T>(
     stack: string,
     config: EngineConfig,
     program: () => Promise<T> | T,
-    options: { preview?: boolean } = {},
+    options: { preview?: boolean; inventory?: Inventory } = {},
 ): Promise<ProgramPlan<T>> {
-    const run = queue.then(() => planOnce(stack, config, program, options.preview ?? false));
+    const run = queue.then(() => planOnce(stack, config, program, options.preview ?? false, options.inventory));
     queue = run.catch(() => undefined);
     return run;
 }
@@ -117,10 +117,11 @@ async function planOnce<T>(
     config: EngineConfig,
     program: () => Promise<T> | T,
     preview: boolean,
+    inventory?: Inventory,
 ): Promise<ProgramPlan<T>> {
     pulumi.runtime.setAllConfig(config);
     const homeRegion = config["aws:region"] ?? "us-east-1";
-    await pulumi.runtime.setMocks(new MockCloud(homeRegion), PROJECT, stack, preview);
+    await pulumi.runtime.setMocks(new MockCloud(homeRegion, inventory), PROJECT, stack, preview);
     const recorded: PlannedResource[] = [];
     recordRegistrations(settings.getMonitor(), recorded);
 
