@@ -602,7 +602,7 @@ describe("npm run report (tools/cli/report.ts main)", function () {
                 assert.match(
                     stderr.replace(/^report: .*\n/gm, ""),
                     new RegExp(
-                        `^--data ${path.join(work, "broken")}: cannot read the flow log files: .+\nNothing was written.\n$`,
+                        `^${path.join(work, "broken")}/[^\n]+\.parquet: not a readable Parquet file: .+\nNothing was written.\n$`,
                         "s",
                     ),
                 );
