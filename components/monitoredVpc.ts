@@ -22,6 +22,8 @@ import {
     LAKE_AGGREGATION_SECONDS,
     LAKE_LOG_FIELDS,
 } from "./defaults";
+import { throwIfInvalid } from "./invalidArgs";
+import { monitoredVpcProblems } from "./validation";
 
 const TYPE = "vpc-flow-monitor:network:MonitoredVpc";
 
@@ -80,13 +82,9 @@ export class MonitoredVpc extends pulumi.ComponentResource {
     public readonly alarmArns: pulumi.Output<string>[];
 
     constructor(name: string, args: MonitoredVpcArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Checked before anything is registered: a refused component leaves nothing behind.
+        throwIfInvalid(`MonitoredVpc "${name}"`, monitoredVpcProblems(args));
         super(TYPE, name, {}, opts);
-        if ((args.vpc.cidrBlock === undefined) === (args.vpc.vpcId === undefined)) {
-            throw new pulumi.InputPropertyError({
-                propertyPath: "vpc",
-                reason: `give exactly one of vpc.cidrBlock (create a VPC) or vpc.vpcId (adopt one) for MonitoredVpc "${name}"`,
-            });
-        }
         const trafficType = args.cloudWatchTrafficType ?? DEFAULTS.cloudWatchTrafficType;
         const retention = args.logRetentionInDays ?? DEFAULTS.logRetentionDays;
         const parent = { parent: this };

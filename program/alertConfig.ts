@@ -6,7 +6,8 @@
  * accepts is exactly what renderPattern can render.
  */
 import { z } from "zod";
-import { AlertRule, BASELINE_REJECT_RULE, SKIPDATA_RULE } from "../components/alerting/rules";
+import { AlertRule, BASELINE_REJECT_RULE, RESERVED_RULE_NAMES, SKIPDATA_RULE } from "../components/alerting/rules";
+import { RULE_NAME, SLACK_CHANNEL_ID, SLACK_WORKSPACE_ID } from "../components/validation";
 import {
     FlowAction,
     FlowMatch,
@@ -37,17 +38,8 @@ export {
     maxAlarmWindowSeconds,
 } from "../components/awsLimits";
 
-/**
- * Names a rule may not take, or may take only with the meaning they already have: the aggregate
- * metric filters are named `<vpc>-rejected-packets` and `<vpc>-flow-records` in the same log
- * group as `<vpc>-<rule>` (PutMetricFilter would silently overwrite one with the other), and the
- * baseline and SKIPDATA rules are the ones every VPC must keep (a same-named rule replaces them).
- */
-export const RESERVED_RULE_NAMES = ["rejected-packets", "flow-records"] as const;
-
-const RULE_NAME = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/;
-const SLACK_WORKSPACE = /^T[A-Z0-9]{6,}$/;
-const SLACK_CHANNEL = /^[CG][A-Z0-9]{6,}$/;
+/** Names a rule may not take (the aggregate metric filters' names); see components/alerting/rules.ts. */
+export { RESERVED_RULE_NAMES } from "../components/alerting/rules";
 
 const ALLOWED = {
     ruleName: "1 to 48 characters of a-z, 0-9 and -, not starting or ending with -",
@@ -149,12 +141,12 @@ export const alertsSchema = z.strictObject({
         .strictObject({
             workspaceId: z
                 .string({ error: "not a string. Allowed: a Slack workspace id such as T0123ABCD" })
-                .regex(SLACK_WORKSPACE, {
+                .regex(SLACK_WORKSPACE_ID, {
                     error: "not a Slack workspace id. Allowed: T followed by upper-case letters and digits, such as T0123ABCD (AWS Chatbot console, after authorising the workspace)",
                 }),
             channelId: z
                 .string({ error: "not a string. Allowed: a Slack channel id such as C0123ABCD" })
-                .regex(SLACK_CHANNEL, {
+                .regex(SLACK_CHANNEL_ID, {
                     error: "not a Slack channel id. Allowed: C or G followed by upper-case letters and digits, such as C0123ABCD (channel details in Slack)",
                 }),
         })

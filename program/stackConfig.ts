@@ -8,7 +8,6 @@
  * input afterwards so they are reported even when something else in the file is wrong. Every
  * problem names its key path, the value given and what is allowed.
  */
-import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { AlertRule } from "../components/alerting/rules";
 import {
@@ -22,14 +21,13 @@ import {
 import { isRecord, isWholeNumberIn, show, wholeNumber } from "./configKit";
 import { AWS_REGIONS, AwsRegion, isAwsRegion } from "./regions";
 import { CloudWatchTrafficType, DEFAULTS } from "../components/defaults";
+import { ALLOWED as SHARED_ALLOWED, cidrProblem, VPC_ID, VPC_NAME } from "../components/validation";
 import {
     LOG_RETENTION_DAYS,
     MAX_BYTES_SCANNED_CUTOFF_GB,
     MAX_LIFECYCLE_DAYS,
     MIN_BYTES_SCANNED_CUTOFF_GB,
     MIN_IA_TRANSITION_DAYS,
-    VPC_PREFIX_MAX,
-    VPC_PREFIX_MIN,
 } from "../components/awsLimits";
 
 export const CONFIG_NAMESPACE = "vpc-flow-monitor";
@@ -100,31 +98,13 @@ export function formatProblems(problems: readonly ConfigProblem[], source?: stri
 // ---------------------------------------------------------------------------------------------
 // Shape
 
-const VPC_NAME = /^[a-z0-9-]{1,32}$/;
-const VPC_ID = /^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 const ALLOWED = {
-    vpcName: "1 to 32 characters of a-z, 0-9 and -",
-    vpcId: "vpc- followed by 8 or 17 hexadecimal digits, such as vpc-0123456789abcdef0",
-    cidr: `an IPv4 network address with a prefix length from /${VPC_PREFIX_MIN} to /${VPC_PREFIX_MAX}, such as 10.10.0.0/16`,
+    vpcName: SHARED_ALLOWED.vpcName,
+    vpcId: SHARED_ALLOWED.vpcId,
+    cidr: SHARED_ALLOWED.cidr,
     region: "an AWS commercial region such as us-east-1 (GovCloud and China are not supported)",
-    retention: `one of ${LOG_RETENTION_DAYS.join(", ")}`,
+    retention: SHARED_ALLOWED.retention,
 } as const;
-
-/** What is wrong with a VPC CIDR block, or undefined when it is fine. */
-function cidrProblem(value: string): string | undefined {
-    if (!ipaddr.IPv4.isValidCIDR(value)) {
-        return ipaddr.IPv6.isValidCIDR(value) ? "an IPv6 CIDR block" : "not a CIDR block";
-    }
-    const [address, prefix] = ipaddr.IPv4.parseCIDR(value);
-    if (prefix < VPC_PREFIX_MIN || prefix > VPC_PREFIX_MAX) return `prefix length /${prefix} out of range`;
-    const network = ipaddr.IPv4.networkAddressFromCIDR(value).toString();
-    // A host address (10.0.0.1/16) would be silently truncated by some tools and refused by others.
-    if (network !== address.toString()) return `host bits set (the network address is ${network}/${prefix})`;
-    // ipaddr.js also reads 010.0.0.0 (octal), 0xa.0.0.0 and 10.0.0 as addresses; the string goes to AWS as
-    // given, and AWS reads none of them the same way, so only the canonical dotted-decimal form passes.
-    if (value !== `${network}/${prefix}`) return "not in dotted-decimal form";
-    return undefined;
-}
 
 const vpcSchema = z.strictObject({
     name: z

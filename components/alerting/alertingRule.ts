@@ -8,6 +8,8 @@ import { AlertRule } from "./rules";
 import { FlowAction, LogStatus, renderPattern } from "../../flowlogs";
 import { DEFAULT_FORMAT_FIELDS, FlowLogField } from "../../flowlogs/fields";
 import { AGGREGATE_METRICS, alarmName, metricNamespace } from "../naming";
+import { throwIfInvalid } from "../invalidArgs";
+import { alertingRuleProblems } from "../validation";
 
 const TYPE = "vpc-flow-monitor:alerting:AlertingRule";
 
@@ -37,6 +39,7 @@ export class AlertingRule extends pulumi.ComponentResource {
     public readonly alarmName: pulumi.Output<string>;
 
     constructor(name: string, args: AlertingRuleArgs, opts?: pulumi.ComponentResourceOptions) {
+        throwIfInvalid(`AlertingRule "${name}"`, alertingRuleProblems(args));
         super(TYPE, name, {}, opts);
         const { rule, stack, vpcName } = args;
         const namespace = metricNamespace(stack, vpcName);

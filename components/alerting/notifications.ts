@@ -5,6 +5,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { alarmTopicPolicy, chatbotNotificationsPolicy, chatbotTrustPolicy } from "../policyDocuments";
+import { throwIfInvalid } from "../invalidArgs";
+import { alarmTopicProblems, slackChannelProblems } from "../validation";
 
 const TOPIC_TYPE = "vpc-flow-monitor:notifications:AlarmTopic";
 const SLACK_TYPE = "vpc-flow-monitor:notifications:SlackChannel";
@@ -28,6 +30,7 @@ export class AlarmTopic extends pulumi.ComponentResource {
     public readonly topicArn: pulumi.Output<string>;
 
     constructor(name: string, args: AlarmTopicArgs, opts?: pulumi.ComponentResourceOptions) {
+        throwIfInvalid(`AlarmTopic "${name}"`, alarmTopicProblems(args));
         super(TOPIC_TYPE, name, {}, opts);
         const topic = new aws.sns.Topic(
             `${name}-topic`,
@@ -73,6 +76,7 @@ export interface SlackChannelArgs {
 /** AWS Chatbot (now "Amazon Q Developer in chat applications") posting every region's alarms to one Slack channel. */
 export class SlackChannel extends pulumi.ComponentResource {
     constructor(name: string, args: SlackChannelArgs, opts?: pulumi.ComponentResourceOptions) {
+        throwIfInvalid(`SlackChannel "${name}"`, slackChannelProblems(args));
         super(SLACK_TYPE, name, {}, opts);
         const role = new aws.iam.Role(
             `${name}-role`,

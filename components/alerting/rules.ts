@@ -17,6 +17,13 @@ export interface AlertRule {
     readonly description?: string;
 }
 
+/**
+ * Names a rule may not take: the aggregate metric filters are named `<vpc>-rejected-packets` and
+ * `<vpc>-flow-records` in the same log group as `<vpc>-<rule>`, and PutMetricFilter would silently
+ * overwrite one with the other.
+ */
+export const RESERVED_RULE_NAMES = ["rejected-packets", "flow-records"] as const;
+
 /** The classic tutorial alarm: 3 rejected attempts within 5 minutes. */
 const FIVE_MINUTES = 300;
 

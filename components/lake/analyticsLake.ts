@@ -17,6 +17,9 @@ import {
 import { NAMED_QUERIES } from "./queries";
 import { athenaWorkgroupName, glueDatabaseName } from "../naming";
 import { lakeBucketPolicy } from "../policyDocuments";
+import { DEFAULTS } from "../defaults";
+import { throwIfInvalid } from "../invalidArgs";
+import { analyticsLakeProblems } from "../validation";
 
 const TYPE = "vpc-flow-monitor:lake:AnalyticsLake";
 
@@ -71,10 +74,11 @@ export class AnalyticsLake extends pulumi.ComponentResource {
     public readonly namedQueryIds: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: AnalyticsLakeArgs, opts?: pulumi.ComponentResourceOptions) {
+        throwIfInvalid(`AnalyticsLake "${name}"`, analyticsLakeProblems(args));
         super(TYPE, name, {}, opts);
-        const transitionDays = args.transitionToInfrequentAccessDays ?? 30;
-        const expireDays = args.expireAfterDays ?? 400;
-        const cutoffGb = args.bytesScannedCutoffGb ?? 10;
+        const transitionDays = args.transitionToInfrequentAccessDays ?? DEFAULTS.transitionToInfrequentAccessDays;
+        const expireDays = args.expireAfterDays ?? DEFAULTS.expireAfterDays;
+        const cutoffGb = args.bytesScannedCutoffGb ?? DEFAULTS.bytesScannedCutoffGb;
         const parent = { parent: this };
 
         const protectData = args.protectData ?? true;

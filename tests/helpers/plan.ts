@@ -3,8 +3,16 @@
  * (tools/plan/offlinePlan.ts) with a config written in the test, then look resources up by name.
  */
 import * as assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
 import { OFFLINE_ACCOUNT_ID } from "../../tools/plan/mockCloud";
-import { Plan, PlannedResource, planStack, toEngineConfig } from "../../tools/plan/offlinePlan";
+import {
+    Plan,
+    PlannedResource,
+    planProgram,
+    planStack,
+    ProgramPlan,
+    toEngineConfig,
+} from "../../tools/plan/offlinePlan";
 
 /** The account id every ARN of the offline plan carries. */
 export const ACCOUNT = OFFLINE_ACCOUNT_ID;
@@ -78,4 +86,21 @@ export function childrenOf(plan: Plan, parentName: string): PlannedResource[] {
 /** What the offline cloud returned for `name` (its inputs plus ids and ARNs), typed for property access. */
 export function outputsOf(plan: Plan, name: string): Record<string, any> {
     return byName(plan, name).outputs as Record<string, any>;
+}
+
+/**
+ * Runs `build` (components constructed directly, another program using the library) under the
+ * same offline mocks and recorder as the program, as stack `stack` with `aws:region` = `region`.
+ */
+export function planComponents<T>(
+    build: () => T | Promise<T>,
+    options: { readonly stack?: string; readonly region?: string; readonly config?: Record<string, unknown> } = {},
+): Promise<ProgramPlan<T>> {
+    const config = { "aws:region": options.region ?? "us-east-1", ...options.config };
+    return planProgram(options.stack ?? "unit", toEngineConfig(config), build);
+}
+
+/** The value of an output once the plan has settled. */
+export function unwrap<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply(resolve));
 }

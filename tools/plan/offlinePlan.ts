@@ -68,21 +68,52 @@ export async function planStack(
     config: EngineConfig,
     options: { preview?: boolean } = {},
 ): Promise<Plan> {
-    const run = queue.then(() => planOnce(stack, config, options.preview ?? false));
+    const { plan } = await planProgram(
+        stack,
+        config,
+        // readStackConfig throws ConfigError before anything is registered.
+        () => deployStack(readStackConfig(), { afterVpc: drainEvery(DRAIN_EVERY_VPCS) }),
+        options,
+    );
+    return plan;
+}
+
+/** A plan, and what the program function returned (its outputs have settled by then). */
+export interface ProgramPlan<T> {
+    readonly plan: Plan;
+    readonly result: T;
+}
+
+/**
+ * Runs any Pulumi program function offline, as stack `stack` of this project with `config` (full
+ * keys, engine form), and records every resource it registers, exactly as planStack records the
+ * real program: a component constructed directly, another program using the library, the program.
+ */
+export async function planProgram<T>(
+    stack: string,
+    config: EngineConfig,
+    program: () => Promise<T> | T,
+    options: { preview?: boolean } = {},
+): Promise<ProgramPlan<T>> {
+    const run = queue.then(() => planOnce(stack, config, program, options.preview ?? false));
     queue = run.catch(() => undefined);
     return run;
 }
 
 let queue: Promise<unknown> = Promise.resolve();
 
-async function planOnce(stack: string, config: EngineConfig, preview: boolean): Promise<Plan> {
+async function planOnce<T>(
+    stack: string,
+    config: EngineConfig,
+    program: () => Promise<T> | T,
+    preview: boolean,
+): Promise<ProgramPlan<T>> {
     pulumi.runtime.setAllConfig(config);
     const homeRegion = config["aws:region"] ?? "us-east-1";
     await pulumi.runtime.setMocks(new MockCloud(homeRegion), PROJECT, stack, preview);
     const recorded: PlannedResource[] = [];
     recordRegistrations(settings.getMonitor(), recorded);
 
-    const stackConfig = readStackConfig(); // throws ConfigError: nothing registered yet
     // The SDK captures `new Error().stack` for every promise it makes (leak debugging), and under
     // ts-node each capture is source-mapped: that was 60% of a 100-VPC plan. The plan has no use
     // for those traces; errors raised while planning still carry their message.
@@ -92,14 +123,21 @@ async function planOnce(stack: string, config: EngineConfig, preview: boolean): 
     const callsites = resourceClass.callsites;
     Error.stackTraceLimit = 0;
     resourceClass.callsites = () => [];
+    let result: T;
     try {
-        await deployStack(stackConfig, { afterVpc: drainEvery(DRAIN_EVERY_VPCS) });
+        try {
+            result = await program();
+        } catch (err) {
+            // Let whatever was registered before the failure settle, so it cannot leak into the next run.
+            await settings.waitForRPCs().catch(() => undefined);
+            throw err;
+        }
         await settings.waitForRPCs();
     } finally {
         Error.stackTraceLimit = stackTraceLimit;
         resourceClass.callsites = callsites;
     }
-    return { stack, project: PROJECT, resources: recorded };
+    return { plan: { stack, project: PROJECT, resources: recorded }, result };
 }
 
 /**

@@ -1,0 +1,656 @@
+/**
+ * What each component accepts, as pure functions: every problem with an args object, each naming
+ * the property path, the value given and what is allowed. The components call these before they
+ * register anything and throw one `pulumi.InputPropertiesError` listing them all (invalidArgs.ts);
+ * they are exported so a caller can check args up front, and tested without any Pulumi runtime.
+ *
+ * The stack config (program/) keeps its own, friendlier report in config terms; the definitions it
+ * shares with these checks (what a VPC id, a CIDR block or a rule name is) live here, once.
+ */
+import * as ipaddr from "ipaddr.js";
+import { z } from "zod";
+import {
+    FlowAction,
+    FlowMatch,
+    FlowMatchError,
+    LogStatus,
+    MAX_FILTER_PATTERN_LENGTH,
+    renderPattern,
+    validateFlowMatch,
+} from "../flowlogs";
+import { DEFAULT_FORMAT_FIELDS, FlowLogField } from "../flowlogs/fields";
+import type { AlertRule } from "./alerting/rules";
+import { BASELINE_REJECT_RULE, RESERVED_RULE_NAMES, SKIPDATA_RULE } from "./alerting/rules";
+import type { AlertingRuleArgs } from "./alerting/alertingRule";
+import type { AlarmTopicArgs, SlackChannelArgs } from "./alerting/notifications";
+import type { AnalyticsLakeArgs } from "./lake/analyticsLake";
+import type { MonitoredVpcArgs } from "./monitoredVpc";
+import type { VpcFlowMonitorArgs, VpcSpec } from "./vpcFlowMonitor";
+import { ALARM_LOG_FIELDS, CloudWatchTrafficType, DEFAULTS } from "./defaults";
+import {
+    LOG_RETENTION_DAYS,
+    MAX_ALARM_PERIOD_SECONDS,
+    MAX_ALARM_WINDOW_SECONDS,
+    MAX_BYTES_SCANNED_CUTOFF_GB,
+    MAX_LIFECYCLE_DAYS,
+    MAX_SHORT_PERIOD_ALARM_WINDOW_SECONDS,
+    MIN_BYTES_SCANNED_CUTOFF_GB,
+    MIN_IA_TRANSITION_DAYS,
+    VPC_PREFIX_MAX,
+    VPC_PREFIX_MIN,
+    maxAlarmWindowSeconds,
+} from "./awsLimits";
+
+/** One thing wrong with a component's args; the shape of `pulumi.InputPropertiesError`'s entries. */
+export interface ArgProblem {
+    /** `vpc.cidrBlock`, `alerting.rules[2].periodSeconds`, `regions[0].vpcs[1].name`. */
+    readonly propertyPath: string;
+    /** What is wrong; given what; what is allowed. */
+    readonly reason: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// What is allowed, defined once
+
+export const VPC_NAME = /^[a-z0-9-]{1,32}$/;
+export const VPC_ID = /^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+export const RULE_NAME = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/;
+export const SLACK_WORKSPACE_ID = /^T[A-Z0-9]{6,}$/;
+export const SLACK_CHANNEL_ID = /^[CG][A-Z0-9]{6,}$/;
+/** A region name's form (us-east-1, ap-southeast-7, us-gov-west-1); whether it exists is AWS's to say. */
+export const REGION_NAME = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+/** Pulumi stack names: letters, digits, `-`, `_` and `.`; they end up in log group, topic and workgroup names. */
+export const STACK_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+/** CreateLogGroup: 1 to 512 characters of a-z, A-Z, 0-9, `_`, `-`, `/`, `.` and `#`. */
+export const LOG_GROUP_NAME = /^[A-Za-z0-9_\-/.#]{1,512}$/;
+
+export const ALLOWED = {
+    vpcName: "1 to 32 characters of a-z, 0-9 and -",
+    vpcId: "vpc- followed by 8 or 17 hexadecimal digits, such as vpc-0123456789abcdef0",
+    cidr: `an IPv4 network address with a prefix length from /${VPC_PREFIX_MIN} to /${VPC_PREFIX_MAX}, such as 10.10.0.0/16`,
+    retention: `one of ${LOG_RETENTION_DAYS.join(", ")}`,
+    ruleName: "1 to 48 characters of a-z, 0-9 and -, not starting or ending with -",
+    period: `a multiple of 60 seconds from 60 to ${MAX_ALARM_PERIOD_SECONDS}`,
+    match: "a mapping with at least one of action, protocol, srcAddr, dstAddr, srcPort, dstPort, interfaceId, logStatus",
+    region: "an AWS region name such as us-east-1",
+    stack: "1 to 100 characters of letters, digits, -, _ and . (a Pulumi stack name)",
+    logGroupName: "1 to 512 characters of a-z, A-Z, 0-9, _, -, /, . and #",
+    trafficType: "REJECT or ALL",
+    email: "an address such as secops@example.com",
+    slackWorkspace:
+        "T followed by upper-case letters and digits, such as T0123ABCD (AWS Chatbot console, after authorising the workspace)",
+    slackChannel: "C or G followed by upper-case letters and digits, such as C0123ABCD (channel details in Slack)",
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Small shared pieces
+
+/** Shows a given value compactly: strings quoted, objects as short JSON. */
+export function show(value: unknown): string {
+    if (value === undefined) return "nothing";
+    // JSON would print NaN and Infinity (YAML .nan, .inf) as null; bigint, functions and cycles make it throw
+    // or return undefined, and reporting a problem must never fail.
+    if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+    if (typeof value === "bigint") return `${value}n`;
+    let json: string | undefined;
+    try {
+        json = JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+    } catch {
+        json = undefined;
+    }
+    if (json === undefined) json = typeof value === "object" ? Object.prototype.toString.call(value) : String(value);
+    return json.length > 80 ? `${json.slice(0, 77)}...` : json;
+}
+
+export function isWholeNumberIn(value: unknown, min: number, max: number): value is number {
+    return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;
+}
+
+function problem(propertyPath: string, what: string, given: unknown, allowed: string): ArgProblem {
+    return { propertyPath, reason: `${what}; given ${show(given)}. Allowed: ${allowed}` };
+}
+
+/** `prefix.key`, or `key` at the top level. */
+function at(prefix: string, key: string): string {
+    return prefix ? `${prefix}.${key}` : key;
+}
+
+/** The header and one line per problem: the whole report, readable where only the message is printed. */
+export function formatArgProblems(subject: string, problems: readonly ArgProblem[]): string {
+    const header = `Invalid arguments for ${subject}: ${problems.length} problem${problems.length === 1 ? "" : "s"}`;
+    return [header, ...problems.map((p) => `  - ${p.propertyPath}: ${p.reason}`)].join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values
+
+/** What is wrong with a VPC CIDR block, or undefined when it is fine. */
+export function cidrProblem(value: string): string | undefined {
+    if (!ipaddr.IPv4.isValidCIDR(value)) {
+        return ipaddr.IPv6.isValidCIDR(value) ? "an IPv6 CIDR block" : "not a CIDR block";
+    }
+    const [address, prefix] = ipaddr.IPv4.parseCIDR(value);
+    if (prefix < VPC_PREFIX_MIN || prefix > VPC_PREFIX_MAX) return `prefix length /${prefix} out of range`;
+    const network = ipaddr.IPv4.networkAddressFromCIDR(value).toString();
+    // A host address (10.0.0.1/16) would be silently truncated by some tools and refused by others.
+    if (network !== address.toString()) return `host bits set (the network address is ${network}/${prefix})`;
+    // ipaddr.js also reads 010.0.0.0 (octal), 0xa.0.0.0 and 10.0.0 as addresses; the string goes to AWS as
+    // given, and AWS reads none of them the same way, so only the canonical dotted-decimal form passes.
+    if (value !== `${network}/${prefix}`) return "not in dotted-decimal form";
+    return undefined;
+}
+
+function patternProblems(path: string, value: unknown, pattern: RegExp, what: string, allowed: string): ArgProblem[] {
+    if (typeof value !== "string") return [problem(path, "not a string", value, allowed)];
+    return pattern.test(value) ? [] : [problem(path, what, value, allowed)];
+}
+
+export function regionProblems(path: string, value: unknown): ArgProblem[] {
+    return patternProblems(path, value, REGION_NAME, "not a region name", ALLOWED.region);
+}
+
+export function stackNameProblems(path: string, value: unknown): ArgProblem[] {
+    return patternProblems(path, value, STACK_NAME, "not a stack name", ALLOWED.stack);
+}
+
+/** Create (cidrBlock) or adopt (vpcId): exactly one, and a valid one. `prefix` is where the pair sits. */
+export function vpcSourceProblems(prefix: string, vpc: { readonly cidrBlock?: unknown; readonly vpcId?: unknown }) {
+    const problems: ArgProblem[] = [];
+    const hasCidr = vpc.cidrBlock !== undefined;
+    const hasId = vpc.vpcId !== undefined;
+    if (hasCidr === hasId) {
+        problems.push(
+            problem(
+                prefix,
+                hasCidr ? "both cidrBlock and vpcId are set" : "neither cidrBlock nor vpcId is set",
+                hasCidr ? { cidrBlock: vpc.cidrBlock, vpcId: vpc.vpcId } : vpc,
+                "exactly one of cidrBlock (create a VPC) or vpcId (adopt an existing VPC)",
+            ),
+        );
+    }
+    if (hasCidr) {
+        const path = at(prefix, "cidrBlock");
+        if (typeof vpc.cidrBlock !== "string") {
+            problems.push(problem(path, "not a string", vpc.cidrBlock, ALLOWED.cidr));
+        } else {
+            const wrong = cidrProblem(vpc.cidrBlock);
+            if (wrong) problems.push(problem(path, wrong, vpc.cidrBlock, ALLOWED.cidr));
+        }
+    }
+    if (hasId) problems.push(...patternProblems(at(prefix, "vpcId"), vpc.vpcId, VPC_ID, "not a VPC id", ALLOWED.vpcId));
+    return problems;
+}
+
+export function retentionProblems(path: string, value: unknown): ArgProblem[] {
+    if (value === undefined || (LOG_RETENTION_DAYS as readonly unknown[]).includes(value)) return [];
+    return [problem(path, "not a retention CloudWatch Logs accepts", value, ALLOWED.retention)];
+}
+
+export function trafficTypeProblems(path: string, value: unknown): ArgProblem[] {
+    if (value === undefined || Object.values(CloudWatchTrafficType).includes(value as CloudWatchTrafficType)) return [];
+    return [problem(path, "not a traffic type for the alarm log group", value, ALLOWED.trafficType)];
+}
+
+function wholeNumberProblems(path: string, value: unknown, min: number, max: number, unit: string): ArgProblem[] {
+    if (value === undefined || isWholeNumberIn(value, min, max)) return [];
+    const what =
+        typeof value !== "number" ? "not a number" : Number.isInteger(value) ? "out of range" : "not a whole number";
+    return [problem(path, what, value, `a whole number of ${unit} from ${min} to ${max}`)];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Alert rules
+
+/**
+ * One rule, at `prefix`: its name, a match the pattern engine accepts (checked property by property
+ * so each problem names its key), a pattern CloudWatch accepts for the delivered `fields`, and an
+ * alarm CloudWatch accepts (threshold, period, evaluation window).
+ */
+export function alertRuleProblems(
+    prefix: string,
+    rule: AlertRule,
+    fields: readonly FlowLogField[] = DEFAULT_FORMAT_FIELDS,
+): ArgProblem[] {
+    const problems: ArgProblem[] = [];
+    problems.push(
+        ...patternProblems(at(prefix, "name"), rule.name, RULE_NAME, "not a valid rule name", ALLOWED.ruleName),
+    );
+
+    const match: unknown = rule.match;
+    const matchPath = at(prefix, "match");
+    if (typeof match !== "object" || match === null || Array.isArray(match)) {
+        problems.push(problem(matchPath, "not a match", match, ALLOWED.match));
+    } else if (Object.keys(match).length === 0) {
+        problems.push(problem(matchPath, "empty: it would count every record", match, ALLOWED.match));
+    } else {
+        let valid = true;
+        for (const [key, value] of Object.entries(match)) {
+            for (const wrong of validateFlowMatch({ [key]: value } as FlowMatch)) {
+                valid = false;
+                problems.push({ propertyPath: `${matchPath}.${key}`, reason: wrong });
+            }
+        }
+        if (valid) problems.push(...renderProblems(matchPath, match as FlowMatch, fields));
+    }
+
+    if (typeof rule.threshold !== "number" || !Number.isFinite(rule.threshold) || rule.threshold < 1) {
+        problems.push(
+            problem(
+                at(prefix, "threshold"),
+                "not a threshold an alarm on a record count can reach",
+                rule.threshold,
+                "a number of records, at least 1",
+            ),
+        );
+    }
+    const period = rule.periodSeconds;
+    const periodOk = isWholeNumberIn(period, 60, MAX_ALARM_PERIOD_SECONDS) && period % 60 === 0;
+    if (!periodOk) problems.push(problem(at(prefix, "periodSeconds"), "not an alarm period", period, ALLOWED.period));
+    const evaluations = rule.evaluationPeriods;
+    if (!isWholeNumberIn(evaluations, 1, Number.MAX_SAFE_INTEGER)) {
+        problems.push(
+            problem(
+                at(prefix, "evaluationPeriods"),
+                "not a number of periods",
+                evaluations,
+                "a whole number, at least 1",
+            ),
+        );
+    } else if (periodOk && period * evaluations > maxAlarmWindowSeconds(period)) {
+        const limit =
+            maxAlarmWindowSeconds(period) === MAX_SHORT_PERIOD_ALARM_WINDOW_SECONDS
+                ? `at most ${MAX_SHORT_PERIOD_ALARM_WINDOW_SECONDS} (one day) for periods shorter than an hour`
+                : `at most ${MAX_ALARM_WINDOW_SECONDS} (seven days)`;
+        problems.push({
+            propertyPath: at(prefix, "evaluationPeriods"),
+            reason: `the alarm would look back ${period * evaluations} seconds; given ${evaluations} periods of ${period} seconds. Allowed: periodSeconds × evaluationPeriods ${limit}`,
+        });
+    }
+    return problems;
+}
+
+/** A match valid key by key can still need fields the format lacks, or render longer than CloudWatch accepts. */
+function renderProblems(matchPath: string, match: FlowMatch, fields: readonly FlowLogField[]): ArgProblem[] {
+    try {
+        renderPattern(match, fields);
+        return [];
+    } catch (err) {
+        if (!(err instanceof FlowMatchError)) throw err;
+        const length = /is (\d+) characters/.exec(err.problems.join(" "))?.[1];
+        if (length === undefined) return err.problems.map((reason) => ({ propertyPath: matchPath, reason }));
+        return [
+            problem(
+                matchPath,
+                `the filter pattern would be ${length} characters`,
+                match,
+                `a pattern of at most ${MAX_FILTER_PATTERN_LENGTH} characters (CloudWatch's limit): use a port range { from, to } instead of a long list of ports`,
+            ),
+        ];
+    }
+}
+
+export interface RuleListContext {
+    /** What the alarm log group receives: an ACCEPT rule can never fire on REJECT records. */
+    readonly cloudWatchTrafficType: CloudWatchTrafficType;
+    /** Where the traffic type is set, for the hint (`cloudWatchTrafficType`, `flowLogs.cloudWatchTrafficType`). */
+    readonly trafficTypePath: string;
+    readonly fields: readonly FlowLogField[];
+    /**
+     * Lists that effectiveRules merges (stack and VPC rules): `reject-any` and `flow-log-skipdata`
+     * must keep counting what they are there for, or the merge would drop the baseline.
+     */
+    readonly keepsBaselineMeaning: boolean;
+}
+
+/** A list of rules at `path`: each rule, names unique in the list and kept off the aggregate filters' names. */
+export function alertRuleListProblems(
+    path: string,
+    rules: readonly AlertRule[] | undefined,
+    context: RuleListContext,
+): ArgProblem[] {
+    if (rules === undefined) return [];
+    if (!Array.isArray(rules)) return [problem(path, "not a list", rules, "a list of alert rules")];
+    const problems: ArgProblem[] = [];
+    const firstIndex = new Map<string, number>();
+    rules.forEach((rule: AlertRule, i: number) => {
+        const prefix = `${path}[${i}]`;
+        if (typeof rule !== "object" || rule === null) {
+            problems.push(
+                problem(prefix, "not a rule", rule, "{ name, match, threshold, periodSeconds, evaluationPeriods }"),
+            );
+            return;
+        }
+        problems.push(...alertRuleProblems(prefix, rule, context.fields));
+        if (typeof rule.name === "string") {
+            const earlier = firstIndex.get(rule.name);
+            if (earlier !== undefined) {
+                problems.push(
+                    problem(
+                        `${prefix}.name`,
+                        `duplicate rule name, already used at ${path}[${earlier}]`,
+                        rule.name,
+                        "a name unique in this list",
+                    ),
+                );
+            } else {
+                firstIndex.set(rule.name, i);
+            }
+            if ((RESERVED_RULE_NAMES as readonly string[]).includes(rule.name)) {
+                problems.push(
+                    problem(
+                        `${prefix}.name`,
+                        `reserved: the VPC's aggregate metric filter <vpc>-${rule.name} already has this name`,
+                        rule.name,
+                        "any other rule name",
+                    ),
+                );
+            }
+            if (context.keepsBaselineMeaning) problems.push(...baselineProblems(prefix, rule));
+        }
+        const action = (rule.match as FlowMatch | undefined)?.action;
+        if (action === FlowAction.ACCEPT && context.cloudWatchTrafficType === CloudWatchTrafficType.REJECT) {
+            problems.push(
+                problem(
+                    `${prefix}.match.action`,
+                    "the alarm log group receives REJECT records only, so this rule could never fire",
+                    action,
+                    `REJECT, or set ${context.trafficTypePath} to ALL`,
+                ),
+            );
+        }
+    });
+    return problems;
+}
+
+function baselineProblems(prefix: string, rule: AlertRule): ArgProblem[] {
+    const match = (rule.match ?? {}) as FlowMatch;
+    if (rule.name === BASELINE_REJECT_RULE.name && match.action !== FlowAction.REJECT) {
+        return [
+            problem(
+                `${prefix}.match.action`,
+                `${rule.name} is the baseline REJECT alarm every VPC must keep`,
+                match.action,
+                "REJECT (retune the rule), or give this rule another name",
+            ),
+        ];
+    }
+    if (rule.name === SKIPDATA_RULE.name && match.logStatus !== LogStatus.SKIPDATA) {
+        return [
+            problem(
+                `${prefix}.match.logStatus`,
+                `${rule.name} is the SKIPDATA alarm every VPC must keep`,
+                match.logStatus,
+                "SKIPDATA (retune the rule), or give this rule another name",
+            ),
+        ];
+    }
+    return [];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lake, notifications
+
+/** The lake's lifecycle and Athena settings, at `prefix` (`""` in AnalyticsLake, `lake` in deployVpcFlowMonitor). */
+export function lakeSettingsProblems(
+    prefix: string,
+    lake: {
+        readonly transitionToInfrequentAccessDays?: number;
+        readonly expireAfterDays?: number;
+        readonly bytesScannedCutoffGb?: number;
+    },
+): ArgProblem[] {
+    const transitionPath = at(prefix, "transitionToInfrequentAccessDays");
+    const expirePath = at(prefix, "expireAfterDays");
+    const problems = [
+        ...wholeNumberProblems(
+            transitionPath,
+            lake.transitionToInfrequentAccessDays,
+            MIN_IA_TRANSITION_DAYS,
+            MAX_LIFECYCLE_DAYS,
+            "days",
+        ),
+        ...wholeNumberProblems(expirePath, lake.expireAfterDays, 1, MAX_LIFECYCLE_DAYS, "days"),
+        ...wholeNumberProblems(
+            at(prefix, "bytesScannedCutoffGb"),
+            lake.bytesScannedCutoffGb,
+            MIN_BYTES_SCANNED_CUTOFF_GB,
+            MAX_BYTES_SCANNED_CUTOFF_GB,
+            "GiB",
+        ),
+    ];
+    // Compared only when both are valid on their own (a default counts), so no value is reported twice.
+    const transition = lake.transitionToInfrequentAccessDays ?? DEFAULTS.transitionToInfrequentAccessDays;
+    const expire = lake.expireAfterDays ?? DEFAULTS.expireAfterDays;
+    if (
+        isWholeNumberIn(transition, MIN_IA_TRANSITION_DAYS, MAX_LIFECYCLE_DAYS) &&
+        isWholeNumberIn(expire, 1, MAX_LIFECYCLE_DAYS) &&
+        expire <= transition
+    ) {
+        const defaulted = lake.transitionToInfrequentAccessDays === undefined ? " (the default)" : "";
+        problems.push({
+            propertyPath: expirePath,
+            reason: `expires the records before or when they move to Infrequent Access; given ${expire} with transitionToInfrequentAccessDays ${transition}${defaulted}. Allowed: a value greater than transitionToInfrequentAccessDays`,
+        });
+    }
+    return problems;
+}
+
+const EMAIL = z.email();
+
+export function emailProblems(path: string, emails: readonly string[] | undefined): ArgProblem[] {
+    if (emails === undefined) return [];
+    if (!Array.isArray(emails)) return [problem(path, "not a list", emails, "a list of email addresses")];
+    return emails.flatMap((email, i) =>
+        EMAIL.safeParse(email).success ? [] : [problem(`${path}[${i}]`, "not an email address", email, ALLOWED.email)],
+    );
+}
+
+export function slackIdProblems(
+    prefix: string,
+    slack: { readonly workspaceId: string; readonly channelId: string },
+): ArgProblem[] {
+    return [
+        ...patternProblems(
+            at(prefix, "workspaceId"),
+            slack.workspaceId,
+            SLACK_WORKSPACE_ID,
+            "not a Slack workspace id",
+            ALLOWED.slackWorkspace,
+        ),
+        ...patternProblems(
+            at(prefix, "channelId"),
+            slack.channelId,
+            SLACK_CHANNEL_ID,
+            "not a Slack channel id",
+            ALLOWED.slackChannel,
+        ),
+    ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Components
+
+export function monitoredVpcProblems(args: MonitoredVpcArgs): ArgProblem[] {
+    const trafficType = args.cloudWatchTrafficType ?? DEFAULTS.cloudWatchTrafficType;
+    const problems = [
+        ...(typeof args.vpc === "object" && args.vpc !== null
+            ? vpcSourceProblems("vpc", args.vpc)
+            : [problem("vpc", "missing", args.vpc, "{ cidrBlock } to create a VPC or { vpcId } to adopt one")]),
+        ...regionProblems("region", args.region),
+        ...patternProblems(
+            "logGroupName",
+            args.logGroupName,
+            LOG_GROUP_NAME,
+            args.logGroupName === "" ? "empty" : "not a log group name",
+            ALLOWED.logGroupName,
+        ),
+        ...trafficTypeProblems("cloudWatchTrafficType", args.cloudWatchTrafficType),
+        ...retentionProblems("logRetentionInDays", args.logRetentionInDays),
+    ];
+    if (args.alerting) {
+        problems.push(...stackNameProblems("alerting.stack", args.alerting.stack));
+        problems.push(
+            ...alertRuleListProblems("alerting.rules", args.alerting.rules, {
+                cloudWatchTrafficType: trafficType,
+                trafficTypePath: "cloudWatchTrafficType",
+                fields: ALARM_LOG_FIELDS,
+                keepsBaselineMeaning: false,
+            }),
+        );
+    }
+    return problems;
+}
+
+export function analyticsLakeProblems(args: AnalyticsLakeArgs): ArgProblem[] {
+    const problems = [...stackNameProblems("stack", args.stack), ...lakeSettingsProblems("", args)];
+    if (!Array.isArray(args.regions) || args.regions.length === 0) {
+        problems.push(
+            problem("regions", "no region delivers to the lake", args.regions, "a list of at least one region name"),
+        );
+    } else {
+        problems.push(...uniqueRegionProblems("regions", args.regions, (i) => `regions[${i}]`));
+    }
+    return problems;
+}
+
+function uniqueRegionProblems(
+    listPath: string,
+    regions: readonly unknown[],
+    pathOf: (index: number) => string,
+): ArgProblem[] {
+    const problems: ArgProblem[] = [];
+    const first = new Map<unknown, number>();
+    regions.forEach((region, i) => {
+        problems.push(...regionProblems(pathOf(i), region));
+        const earlier = first.get(region);
+        if (earlier !== undefined) {
+            problems.push(
+                problem(
+                    pathOf(i),
+                    `duplicate region, already listed at ${pathOf(earlier)}`,
+                    region,
+                    "each region once",
+                ),
+            );
+        } else {
+            first.set(region, i);
+        }
+    });
+    return problems;
+}
+
+export function alertingRuleProblems(args: AlertingRuleArgs): ArgProblem[] {
+    return [...stackNameProblems("stack", args.stack), ...alertRuleProblems("rule", args.rule, args.fields)];
+}
+
+export function alarmTopicProblems(args: AlarmTopicArgs): ArgProblem[] {
+    return [
+        ...stackNameProblems("stack", args.stack),
+        ...regionProblems("region", args.region),
+        ...emailProblems("emails", args.emails),
+    ];
+}
+
+export function slackChannelProblems(args: SlackChannelArgs): ArgProblem[] {
+    const problems = [...stackNameProblems("stack", args.stack), ...slackIdProblems("", args)];
+    if (!Array.isArray(args.topicArns) || args.topicArns.length === 0) {
+        problems.push(
+            problem("topicArns", "no topic to post from", args.topicArns, "a list of at least one SNS topic ARN"),
+        );
+    }
+    return problems;
+}
+
+/**
+ * The top-level function's args, checked whole before anything is registered: the checks each
+ * component would make, at the paths the caller wrote, plus what only the whole stack can tell
+ * (VPC names unique across regions, a provider for every region used).
+ */
+export function vpcFlowMonitorProblems(args: VpcFlowMonitorArgs): ArgProblem[] {
+    const problems: ArgProblem[] = [
+        ...stackNameProblems("stack", args.stack),
+        ...patternProblems("project", args.project, /^.+$/, "empty", "the Pulumi project name, for tags"),
+        ...regionProblems("homeRegion", args.homeRegion),
+    ];
+    const trafficType = args.flowLogs?.cloudWatchTrafficType ?? DEFAULTS.cloudWatchTrafficType;
+    problems.push(...trafficTypeProblems("flowLogs.cloudWatchTrafficType", args.flowLogs?.cloudWatchTrafficType));
+    problems.push(...retentionProblems("flowLogs.logRetentionInDays", args.flowLogs?.logRetentionInDays));
+    problems.push(...lakeSettingsProblems("lake", args.lake ?? {}));
+    problems.push(...emailProblems("emails", args.emails));
+    if (args.slack) problems.push(...slackIdProblems("slack", args.slack));
+    const ruleContext: RuleListContext = {
+        cloudWatchTrafficType: trafficType,
+        trafficTypePath: "flowLogs.cloudWatchTrafficType",
+        fields: ALARM_LOG_FIELDS,
+        keepsBaselineMeaning: true,
+    };
+    problems.push(...alertRuleListProblems("rules", args.rules, ruleContext));
+
+    const regions = Array.isArray(args.regions) ? args.regions : [];
+    if (regions.length === 0) {
+        problems.push(
+            problem("regions", "no region to monitor", args.regions, "a list of at least one { region, vpcs }"),
+        );
+    }
+    problems.push(
+        ...uniqueRegionProblems(
+            "regions",
+            regions.map((r) => r?.region),
+            (i) => `regions[${i}].region`,
+        ),
+    );
+    const firstPathOfName = new Map<string, string>();
+    regions.forEach((region, ri) => {
+        const vpcs: readonly VpcSpec[] = Array.isArray(region?.vpcs) ? region.vpcs : [];
+        if (vpcs.length === 0) {
+            problems.push(
+                problem(
+                    `regions[${ri}].vpcs`,
+                    "no VPC in this region",
+                    region?.vpcs,
+                    "a list of at least one { name, cidrBlock | vpcId }",
+                ),
+            );
+        }
+        vpcs.forEach((vpc, vi) => {
+            const prefix = `regions[${ri}].vpcs[${vi}]`;
+            const namePath = `${prefix}.name`;
+            problems.push(...patternProblems(namePath, vpc.name, VPC_NAME, "not a valid VPC name", ALLOWED.vpcName));
+            if (typeof vpc.name === "string") {
+                const earlier = firstPathOfName.get(vpc.name);
+                if (earlier) {
+                    problems.push(
+                        problem(
+                            namePath,
+                            `duplicate VPC name, already used at ${earlier}`,
+                            vpc.name,
+                            "a name unique in the stack, across all regions",
+                        ),
+                    );
+                } else {
+                    firstPathOfName.set(vpc.name, namePath);
+                }
+            }
+            problems.push(...vpcSourceProblems(prefix, vpc));
+            problems.push(...alertRuleListProblems(`${prefix}.rules`, vpc.rules, ruleContext));
+        });
+    });
+
+    if (args.providers !== undefined) {
+        const given = Object.keys(args.providers);
+        const needed = [
+            { region: args.homeRegion, usedAt: "homeRegion" },
+            ...regions.map((r, i) => ({ region: r?.region, usedAt: `regions[${i}].region` })),
+        ];
+        const reported = new Set<unknown>();
+        for (const { region, usedAt } of needed) {
+            if (typeof region !== "string" || given.includes(region) || reported.has(region)) continue;
+            reported.add(region);
+            problems.push({
+                propertyPath: `providers["${region}"]`,
+                reason: `no provider for region "${region}" (used at ${usedAt}); given providers for ${given.length ? given.map((r) => `"${r}"`).join(", ") : "no region"}. Allowed: an aws.Provider for the home region and for every region in regions, or leave providers out to create one per region`,
+            });
+        }
+    }
+    return problems;
+}
