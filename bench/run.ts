@@ -1,6 +1,7 @@
 /**
- * npm run bench: how the offline plan + policy check and the policy pack alone scale.
- * Each measurement runs in its own process (peak memory is per run). Prints a table; the figures
+ * npm run bench: how the offline plan + policy check and the policy pack alone scale, and what
+ * the design costs by fleet size and traffic beside the seed designs (bench/cost.ts).
+ * Each measurement runs in its own process (peak memory is per run). Prints tables; the figures
  * in bench/README.md come from this command.
  */
 import { execFileSync } from "child_process";
@@ -55,6 +56,15 @@ function main(): void {
     for (const r of audits)
         console.log(`| ${r.vpcs} | ${r.resources} | ${fmt(r.seconds)} | ${fmt(r.peakRssMiB, 0)} | ${r.mandatory} |`);
     console.log(`\ntime(10000)/time(1000) = ${fmt(audits[1].seconds / audits[0].seconds)} (target <= 12)`);
+
+    console.log("");
+    process.stdout.write(
+        execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "cost.ts")], {
+            cwd: path.resolve(__dirname, ".."),
+            encoding: "utf8",
+            maxBuffer: 1 << 24,
+        }),
+    );
 }
 
 main();
