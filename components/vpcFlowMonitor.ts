@@ -11,7 +11,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AlertRule, effectiveRules } from "./alerting/rules";
 import { AlarmTopic, SlackChannel } from "./alerting/notifications";
-import { ALARM_LOG_FIELDS, CloudWatchTrafficType, DEFAULTS } from "./defaults";
+import { CloudWatchTrafficType, DEFAULTS, LakeFieldsChoice } from "./defaults";
+import { cloudWatchFields } from "./alerting/cloudWatchFormat";
 import { DashboardRegion } from "./insights/definitions";
 import { Dashboard, RegionInsights } from "./insights/monitoring";
 import { throwIfInvalid } from "./invalidArgs";
@@ -77,6 +78,12 @@ export interface VpcFlowMonitorArgs {
         readonly expireAfterDays?: number;
         /** @default 10 */
         readonly bytesScannedCutoffGb?: number;
+        /**
+         * The lake format: "default" (what the named queries read, components/defaults.ts),
+         * "all" (every field but the ECS ones), or a list of field names.
+         * @default "default"
+         */
+        readonly fields?: LakeFieldsChoice;
     };
     /** Protect the lake bucket and the alarm log groups from deletion, and retain them when removed. */
     readonly protectData: boolean;
@@ -184,6 +191,7 @@ export async function deployVpcFlowMonitor(
             transitionToInfrequentAccessDays: args.lake?.transitionToInfrequentAccessDays,
             expireAfterDays: args.lake?.expireAfterDays,
             bytesScannedCutoffGb: args.lake?.bytesScannedCutoffGb,
+            fields: args.lake?.fields,
             protectData,
         },
         { provider: home },
@@ -199,8 +207,14 @@ export async function deployVpcFlowMonitor(
         alarmTopicArns[region] = topic.topicArn;
 
         const monitoredVpcs: { name: string; monitored: MonitoredVpc }[] = [];
-        for (const vpc of regionVpcs) {
-            const rules = effectiveRules({ defaultRules, stackRules, vpcRules: vpc.rules ?? [] });
+        const regionRules = regionVpcs.map((vpc) =>
+            effectiveRules({ defaultRules, stackRules, vpcRules: vpc.rules ?? [] }),
+        );
+        // One format for the region's log groups: its Logs Insights queries and Contributor
+        // Insights rules read all of them and count fields by position.
+        const alarmFields = cloudWatchFields(regionRules.flat());
+        for (const [index, vpc] of regionVpcs.entries()) {
+            const rules = regionRules[index];
             const monitored = new MonitoredVpc(
                 vpc.name,
                 {
@@ -211,6 +225,8 @@ export async function deployVpcFlowMonitor(
                     lakeBucketArn: lake.bucketArn,
                     lakeReady: [lake.bucketPolicy],
                     logGroupName: alarmLogGroupName(stack, vpc.name),
+                    lakeFields: args.lake?.fields,
+                    alarmFields,
                     cloudWatchTrafficType: trafficType,
                     logRetentionInDays: retention,
                     protectLogGroup: protectData,
@@ -232,7 +248,7 @@ export async function deployVpcFlowMonitor(
 
         new RegionInsights(
             `insights-${region}`,
-            { stack, logGroupNames: monitoredVpcs.map((v) => v.monitored.logGroupName), fields: ALARM_LOG_FIELDS },
+            { stack, logGroupNames: monitoredVpcs.map((v) => v.monitored.logGroupName), fields: alarmFields },
             { provider },
         );
         dashboardRegions.push(
@@ -242,6 +258,7 @@ export async function deployVpcFlowMonitor(
                 )
                 .apply((resolved) => ({
                     region,
+                    fields: alarmFields,
                     vpcs: resolved.map(([logGroupName, alarmArns], i) => ({
                         name: monitoredVpcs[i].name,
                         logGroupName,
@@ -251,11 +268,7 @@ export async function deployVpcFlowMonitor(
         );
     }
 
-    const dashboard = new Dashboard(
-        "dashboard",
-        { stack, regions: pulumi.all(dashboardRegions), fields: ALARM_LOG_FIELDS },
-        { provider: home },
-    );
+    const dashboard = new Dashboard("dashboard", { stack, regions: pulumi.all(dashboardRegions) }, { provider: home });
     if (args.slack) {
         new SlackChannel(
             "slack",

@@ -20,7 +20,8 @@ import {
 } from "./alertConfig";
 import { isRecord, isWholeNumberIn, show, wholeNumber } from "./configKit";
 import { AWS_REGIONS, AwsRegion, isAwsRegion } from "./regions";
-import { CloudWatchTrafficType, DEFAULTS } from "../components/defaults";
+import { CloudWatchTrafficType, DEFAULTS, LakeFieldsChoice } from "../components/defaults";
+import { lakeFieldsProblems, resolveLakeFields } from "../components/lake/layout";
 import { ALLOWED as SHARED_ALLOWED, cidrProblem, VPC_ID, VPC_NAME } from "../components/validation";
 import {
     LOG_RETENTION_DAYS,
@@ -66,6 +67,8 @@ export interface StackConfig {
         readonly expireAfterDays: number;
         readonly transitionToInfrequentAccessDays: number;
         readonly bytesScannedCutoffGb: number;
+        /** `lake.fields`: the lake format (a choice, or field names in the field table's order). */
+        readonly fields: LakeFieldsChoice;
     };
     readonly alerts: AlertsConfig;
     /**
@@ -166,6 +169,18 @@ const projectSchema = z.strictObject({
                 MAX_BYTES_SCANNED_CUTOFF_GB,
                 "GB",
             ).optional(),
+            fields: z
+                .unknown()
+                .superRefine((value, ctx) => {
+                    for (const p of lakeFieldsProblems(value)) {
+                        ctx.addIssue({
+                            code: "custom",
+                            path: p.index === undefined ? [] : [p.index],
+                            message: `${p.what}. Allowed: ${p.allowed}`,
+                        });
+                    }
+                })
+                .optional(),
         })
         .optional(),
     alerts: alertsSchema.optional(),
@@ -239,10 +254,18 @@ function normalise(homeRegion: AwsRegion, data: z.infer<typeof projectSchema>): 
             transitionToInfrequentAccessDays:
                 data.lake?.transitionToInfrequentAccessDays ?? DEFAULTS.transitionToInfrequentAccessDays,
             bytesScannedCutoffGb: data.lake?.bytesScannedCutoffGb ?? DEFAULTS.bytesScannedCutoffGb,
+            fields: normaliseLakeFields(data.lake?.fields as LakeFieldsChoice | undefined),
         },
         alerts: normaliseAlerts(data.alerts),
         ...(data.protectData !== undefined ? { protectData: data.protectData } : {}),
     };
+}
+
+/** A named choice stays as given; a list is put in the field table's order. */
+function normaliseLakeFields(fields: LakeFieldsChoice | undefined): LakeFieldsChoice {
+    if (fields === undefined) return LakeFieldsChoice.DEFAULT;
+    if (typeof fields === "string") return fields;
+    return resolveLakeFields(fields).map((field) => field.name);
 }
 
 /** Rules between values: checked on the raw input so they show up alongside shape problems. */

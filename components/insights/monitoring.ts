@@ -46,7 +46,6 @@ export interface DashboardArgs {
     readonly stack: string;
     /** Per region, each VPC's log group and alarm ARNs (outputs, resolved when known). */
     readonly regions: pulumi.Input<DashboardRegion[]>;
-    readonly fields: readonly FlowLogField[];
 }
 
 export class Dashboard extends pulumi.ComponentResource {
@@ -60,7 +59,7 @@ export class Dashboard extends pulumi.ComponentResource {
                 dashboardName: `vpc-flow-monitor-${args.stack}`,
                 dashboardBody: pulumi
                     .output(args.regions)
-                    .apply((regions) => JSON.stringify(dashboardBody(args.stack, regions, args.fields))),
+                    .apply((regions) => JSON.stringify(dashboardBody(args.stack, regions))),
             },
             { parent: this },
         );

@@ -5,10 +5,11 @@
  * flow-log Athena integration. Each one
  * names only columns of the Glue table (see lakeLayout.ts) and, where it looks at a time range,
  * filters on the partition columns so Athena reads only those hours. The SQL is Athena engine v3
- * (Trino); it sticks to functions Trino and DuckDB share (split_part, concat, date_format is the
+ * (Trino); it sticks to functions Trino and DuckDB share (split_part, concat, strpos; date_format is the
  * one exception, handled by the local runner) so the same text can be proven locally.
  * Parameters are Athena execution parameters (`?`), which the console prompts for.
  */
+import { columnName, FLOW_LOG_FIELDS, FlowLogField } from "../../flowlogs/fields";
 import { FLOW_LOG_TABLE } from "./layout";
 
 export interface NamedQuery {
@@ -18,6 +19,22 @@ export interface NamedQuery {
     readonly sql: string;
     /** Names of the `?` parameters, in order. */
     readonly parameters: readonly string[];
+    /** The record columns the SQL reads (partition columns aside), found in its text. */
+    readonly columns: readonly string[];
+}
+
+/** The record columns a query's SQL names: every field column that appears in it as a whole word. */
+export function columnsRead(sql: string): string[] {
+    return FLOW_LOG_FIELDS.map(columnName).filter((column) => new RegExp(`(?<![\\w"])${column}(?![\\w"])`).test(sql));
+}
+
+/**
+ * The named queries a lake of this format can answer: a query that reads a column the format
+ * lacks is left out (as AWS's own flow-log Athena integration does), not created to fail.
+ */
+export function queriesForFields(fields: readonly FlowLogField[]): NamedQuery[] {
+    const columns = new Set(fields.map(columnName));
+    return NAMED_QUERIES.filter((q) => q.columns.every((column) => columns.has(column)));
 }
 
 /** Ports where administrative services listen: SSH, Telnet, RDP, VNC, WinRM, common admin web UIs. */
@@ -51,15 +68,19 @@ const PRIVATE_SOURCE = `(srcaddr LIKE '10.%' OR srcaddr LIKE '192.168.%' OR (src
     (_, i) => `'${16 + i}'`,
 ).join(", ")})))`;
 
+/**
+ * IPv4 or IPv6, from the address itself (an IPv6 address has colons): the same answer as the
+ * `type` field without paying for it on every record.
+ */
+const IP_VERSION = `CASE WHEN strpos(srcaddr, ':') > 0 THEN 'IPv6' ELSE 'IPv4' END`;
+
 const DAY = 24;
 const from = `FROM ${FLOW_LOG_TABLE}`;
 
-const query = (name: string, description: string, sql: string, parameters: string[] = []): NamedQuery => ({
-    name,
-    description,
-    sql: sql.trim().replace(/\n\s+/g, "\n  "),
-    parameters,
-});
+const query = (name: string, description: string, sql: string, parameters: string[] = []): NamedQuery => {
+    const text = sql.trim().replace(/\n\s+/g, "\n  ");
+    return { name, description, sql: text, parameters, columns: columnsRead(text) };
+};
 
 export const NAMED_QUERIES: readonly NamedQuery[] = [
     query(
@@ -150,12 +171,12 @@ export const NAMED_QUERIES: readonly NamedQuery[] = [
     ),
     query(
         "bytes-by-interface",
-        "Bytes and packets per network interface and subnet over the last 24 hours.",
+        "Bytes and packets per network interface over the last 24 hours.",
         `
-        SELECT interface_id, subnet_id, vpc_id, sum(bytes) AS bytes, sum(packets) AS packets
+        SELECT interface_id, sum(bytes) AS bytes, sum(packets) AS packets
         ${from}
         WHERE ${lastHoursPredicate(DAY)} AND log_status = 'OK'
-        GROUP BY interface_id, subnet_id, vpc_id
+        GROUP BY interface_id
         ORDER BY bytes DESC, interface_id
         LIMIT 50`,
     ),
@@ -163,11 +184,11 @@ export const NAMED_QUERIES: readonly NamedQuery[] = [
         "ipv6-traffic",
         "Bytes of IPv4 and IPv6 traffic over the last 24 hours.",
         `
-        SELECT type, sum(bytes) AS bytes, count(*) AS flows
+        SELECT ${IP_VERSION} AS ip_version, sum(bytes) AS bytes, count(*) AS flows
         ${from}
-        WHERE ${lastHoursPredicate(DAY)} AND type IS NOT NULL
-        GROUP BY type
-        ORDER BY type`,
+        WHERE ${lastHoursPredicate(DAY)} AND srcaddr IS NOT NULL
+        GROUP BY 1
+        ORDER BY 1`,
     ),
     // The two address queries order by every output column: flows of one second often share the
     // leading keys (a scanner's probes from one source port; the two ends of a flow inside the VPC,

@@ -83,7 +83,12 @@ describe("program/main.ts toLibraryArgs", () => {
             emails: ["secops@example.com"],
             slack: { workspaceId: "T0123ABCD", channelId: "C0123ABCD" },
             flowLogs: { cloudWatchTrafficType: "ALL", logRetentionInDays: 30 },
-            lake: { expireAfterDays: 100, transitionToInfrequentAccessDays: 30, bytesScannedCutoffGb: 10 },
+            lake: {
+                expireAfterDays: 100,
+                transitionToInfrequentAccessDays: 30,
+                bytesScannedCutoffGb: 10,
+                fields: "default",
+            },
             protectData: true,
         });
     });

@@ -8,6 +8,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { lakeColumns, PARTITION_KEYS } from "../../components/lake/layout";
+import { LAKE_ALL_FIELDS } from "../../components/defaults";
 import { lastHoursPredicate, NAMED_QUERIES, NamedQuery } from "../../components/lake/queries";
 import { Partition } from "../../tools/lake/delivery";
 import { DialectError, toDuckDb } from "../../tools/lake/dialect";
@@ -117,7 +118,7 @@ describe("named queries run by DuckDB over the generated lake", function () {
 
     describe("the flow_logs view", () => {
         const glueSchema = () => [
-            ...lakeColumns().map((c) => ({
+            ...lakeColumns(LAKE_ALL_FIELDS).map((c) => ({
                 name: c.name,
                 type: { int: "INTEGER", bigint: "BIGINT", string: "VARCHAR" }[c.type],
             })),
@@ -233,7 +234,7 @@ describe("named queries run by DuckDB over the generated lake", function () {
             assert.ok(ssh.rows.some((r) => r.srcaddr === lake.scenario.office && r.action === "ACCEPT"));
             const types = await run("ipv6-traffic");
             assert.deepEqual(
-                types.rows.map((r) => r.type),
+                types.rows.map((r) => r.ip_version),
                 ["IPv4", "IPv6"],
             );
             const ports = await run("top-private-source-ports");

@@ -8,6 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { NAMED_QUERIES } from "../../components/lake/queries";
 import { main, parseRequest, USAGE } from "../../tools/cli/query";
+import { main as generateMain } from "../../tools/cli/generate";
 import { renderCsv, renderTable } from "../../tools/lake/render";
 import { captureOutput } from "../helpers/io";
 import { EXPECTED, FIXTURE_END, lakeFixture, LakeFixture, located } from "../helpers/lakeData";
@@ -125,7 +126,37 @@ describe("npm run query (tools/cli/query.ts main)", function () {
         const parquetOnly = path.join(fx.dir, "vpc-flow-logs", "AWSLogs", "aws-account-id=123456789012");
         const { result, stdout, stderr } = await run(["ipv6-traffic", "--data", parquetOnly]);
         assert.equal(result, 0, stderr);
-        assert.equal(stdout, renderTable(["type", "bytes", "flows"], expected("ipv6-traffic")));
+        assert.equal(stdout, renderTable(["ip_version", "bytes", "flows"], expected("ipv6-traffic")));
+    });
+
+    it("refuses a query that reads a column the files' log format lacks, naming it (exit 2)", async () => {
+        const narrow = fs.mkdtempSync(path.join(os.tmpdir(), "vpc-flow-monitor-narrow-"));
+        try {
+            const made = await captureOutput(() =>
+                generateMain([
+                    "--out",
+                    narrow,
+                    "--days",
+                    "1",
+                    "--end",
+                    "2026-11-05T07:00:00Z",
+                    "--fields",
+                    "action,srcaddr,packets",
+                ]),
+            );
+            assert.equal(made.result, 0, made.stderr);
+            const ok = await run(["top-rejected-sources", "--data", narrow, "--now", "2026-11-05T07:00:00Z"]);
+            assert.equal(ok.result, 0, ok.stderr);
+            const { result, stdout, stderr } = await run(["top-talkers", "--data", narrow]);
+            assert.equal(result, 2);
+            assert.equal(stdout, "");
+            assert.equal(
+                stderr,
+                "query top-talkers reads dstaddr, bytes, log_status, which the log format of these files lacks (they carry srcaddr, packets, action); the lake creates this query only for a format with those fields (lake.fields)\n",
+            );
+        } finally {
+            fs.rmSync(narrow, { recursive: true, force: true });
+        }
     });
 
     const refused: {

@@ -1,10 +1,12 @@
 /**
  * npm run generate -- --out DIR [--days N] [--seed S] [--end TIME] [--file-format parquet|plain-text|both] [--account ID]
+ *                      [--fields default|all|NAME,NAME,...]
  *
  * Writes sample flow logs for three VPCs in two regions, as AWS delivers them to the lake bucket
  * (Parquet, hive-compatible hourly folders; or plain-text gzip in the default layout), so the
  * named queries can be tried with `npm run query`. The records end at --end (default: the start
- * of the current hour, UTC); the same seed and end give the same files.
+ * of the current hour, UTC); the same seed and end give the same files. --fields is the lake format
+ * to write, as the stack's `lake.fields` says it (default: the lake's default format).
  *
  * Exit status: 0 written, 2 bad usage (nothing written).
  */
@@ -15,9 +17,12 @@ import { deliver, FileFormat } from "../lake/delivery";
 import { DEFAULT_ACCOUNT_ID, generateLake, GeneratedLake, MAX_DAYS } from "../lake/generator";
 import { findFlowLogFiles } from "../lake/localLake";
 import { writeParquetObjects, writePlainTextObjects } from "../lake/writer";
+import { FlowLogField } from "../../flowlogs/fields";
+import { LakeFieldsChoice } from "../../components/defaults";
+import { lakeFieldsProblems, resolveLakeFields } from "../../components/lake/layout";
 
 export const USAGE =
-    "usage: npm run generate -- --out DIR [--days N] [--seed S] [--end TIME] [--file-format parquet|plain-text|both] [--account ID]";
+    "usage: npm run generate -- --out DIR [--days N] [--seed S] [--end TIME] [--file-format parquet|plain-text|both] [--account ID] [--fields default|all|NAME,NAME,...]";
 
 /** A usage problem: printed alone, exit status 2. */
 export class UsageError extends Error {}
@@ -34,6 +39,13 @@ export interface GenerateRequest {
     readonly accountId: string;
     /** Whether --end was given (the "try" hint then fixes --now). */
     readonly endGiven: boolean;
+    /** The lake format the objects carry. */
+    readonly fields: readonly FlowLogField[];
+}
+
+/** `default`, `all`, or a comma-separated list of field names, as `lake.fields` takes them. */
+export function parseFieldsOption(text: string): LakeFieldsChoice {
+    return text === LakeFieldsChoice.DEFAULT || text === LakeFieldsChoice.ALL ? text : text.split(",");
 }
 
 /** The start of the hour `now` is in, UTC. */
@@ -51,6 +63,7 @@ export function parseRequest(argv: readonly string[], clock: () => Date = () => 
             end: { type: "string" },
             "file-format": { type: "string", default: "parquet" },
             account: { type: "string", default: DEFAULT_ACCOUNT_ID },
+            fields: { type: "string", default: LakeFieldsChoice.DEFAULT },
         },
         allowPositionals: true,
         strict: true,
@@ -80,6 +93,12 @@ export function parseRequest(argv: readonly string[], clock: () => Date = () => 
     }
     if (!/^\d{12}$/.test(values.account!))
         problems.push(`--account ${values.account}: expected a 12-digit AWS account id`);
+    const fields = parseFieldsOption(values.fields!);
+    problems.push(
+        ...lakeFieldsProblems(fields).map(
+            (p) => `--fields ${values.fields}: ${p.what}; given ${JSON.stringify(p.given)}. Allowed: ${p.allowed}`,
+        ),
+    );
     if (problems.length) throw new UsageError(`${problems.join("\n")}\n${USAGE}`);
     return {
         out: values.out,
@@ -89,6 +108,7 @@ export function parseRequest(argv: readonly string[], clock: () => Date = () => 
         fileFormat: values["file-format"] as FileFormatChoice,
         accountId: values.account!,
         endGiven: values.end !== undefined,
+        fields: resolveLakeFields(fields),
     };
 }
 
@@ -120,7 +140,7 @@ export async function generate(request: GenerateRequest): Promise<GenerateSummar
     const written: GenerateSummary["written"] = [];
     if (request.fileFormat !== "plain-text") {
         const objects = deliver(lake, FileFormat.PARQUET);
-        await writeParquetObjects(request.out, objects);
+        await writeParquetObjects(request.out, objects, request.fields);
         written.push({
             format: FileFormat.PARQUET,
             objects: objects.length,
@@ -129,7 +149,7 @@ export async function generate(request: GenerateRequest): Promise<GenerateSummar
     }
     if (request.fileFormat !== "parquet") {
         const objects = deliver(lake, FileFormat.PLAIN_TEXT);
-        writePlainTextObjects(request.out, objects);
+        writePlainTextObjects(request.out, objects, request.fields);
         written.push({
             format: FileFormat.PLAIN_TEXT,
             objects: objects.length,

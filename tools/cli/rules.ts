@@ -14,7 +14,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { AlertRule, effectiveRules } from "../../components/alerting/rules";
 import { FlowLogField, parseLogFormat } from "../../flowlogs/fields";
-import { ALARM_LOG_FIELDS } from "../../components/defaults";
+import { cloudWatchFields } from "../../components/alerting/cloudWatchFormat";
 import { alarmName } from "../../components/naming";
 import { ConfigError, formatProblems, StackConfig, validateStackConfig } from "../../program/stackConfig";
 import { FormatSource, readRecordsFile, RecordsFile, RecordsFileError } from "../files/recordsFile";
@@ -45,6 +45,35 @@ export interface RulesJson {
         readonly state: "ALARM";
         readonly at: string;
     }[];
+}
+
+/**
+ * The format the stack's alarm log groups receive (of the named VPC's region, or of every
+ * region when they agree): what a records file without a header is read as.
+ */
+export function alarmFieldsOf(config: StackConfig, vpcName?: string): readonly FlowLogField[] {
+    const regions = config.regions.filter(
+        (region) => vpcName === undefined || region.vpcs.some((vpc) => vpc.name === vpcName),
+    );
+    const formats = new Map<string, readonly FlowLogField[]>();
+    for (const region of regions.length ? regions : config.regions) {
+        const fields = cloudWatchFields(
+            region.vpcs.flatMap((vpc) =>
+                effectiveRules({
+                    defaultRules: config.alerts.defaultRules,
+                    stackRules: config.alerts.rules,
+                    vpcRules: vpc.rules,
+                }),
+            ),
+        );
+        formats.set(fields.map((f) => f.name).join(" "), fields);
+    }
+    if (formats.size > 1) {
+        throw new RulesUsageError(
+            `the stack's regions give their alarm log groups different formats (${[...formats.keys()].map((f) => `"${f}"`).join(", ")}): name the records' VPC with --vpc, or their format with --format`,
+        );
+    }
+    return [...formats.values()][0];
 }
 
 /** Every VPC of the stack (or the one named), with the rules the program would give it, evaluated over the records. */
@@ -198,7 +227,7 @@ export async function main(argv: string[]): Promise<number> {
             );
         source = path.relative(process.cwd(), stackFile.path) || stackFile.path;
         const config = validateStackConfig(stackFile.config);
-        const records = readRecordsFile(values.records, { format, alarmFields: ALARM_LOG_FIELDS });
+        const records = readRecordsFile(values.records, { format, alarmFields: alarmFieldsOf(config, values.vpc) });
         const evaluations = evaluateStack(config, records, values.vpc);
 
         reportSkipped(values.records, records);

@@ -2,8 +2,10 @@
  * A local copy of the flow log tree, queried with DuckDB as Athena queries the lake.
  *
  * `LocalLake.open(dir)` finds the flow log objects under `dir` (as AWS names them), and defines a
- * `flow_logs` view with exactly the Glue table's columns and types (components/lake/layout.ts
- * lakeColumns) plus its partition keys as strings:
+ * `flow_logs` view with the columns of the log format the files carry, typed as the Glue table
+ * types them (components/lake/layout.ts lakeColumns), plus its partition keys as strings. Like the
+ * Glue table, which follows the stack's `lake.fields`, the view has only the format's columns: a
+ * query that reads another one is refused (`missingColumns`).
  *
  * - Parquet in the hive-compatible per-hour layout (the lake's): DuckDB's hive partitioning reads
  *   aws-region/year/month/day/hour from the folders, so a predicate on them skips files as
@@ -19,7 +21,7 @@ import { DuckDBConnection, DuckDBInstance, DuckDBTimestampTZValue, DuckDBTimesta
 import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
-import { FLOW_LOG_FIELDS, LAKE_FORMAT_FIELDS } from "../../flowlogs/fields";
+import { columnName, FLOW_LOG_FIELDS, FlowLogField, inTableOrder } from "../../flowlogs/fields";
 import { FLOW_LOG_TABLE, lakeColumns, PARTITION_KEYS } from "../../components/lake/layout";
 import { NamedQuery } from "../../components/lake/queries";
 import { FileFormat } from "./delivery";
@@ -83,7 +85,15 @@ export class LocalLake {
         readonly files: readonly string[],
         /** Whether partitions come from hive folders (and DuckDB prunes files on them). */
         readonly hivePartitions: boolean,
+        /** The log format's fields the files carry (the union, in table order): the view's record columns. */
+        readonly fields: readonly FlowLogField[],
     ) {}
+
+    /** The record columns a named query reads that these files do not carry. */
+    missingColumns(named: NamedQuery): string[] {
+        const present = new Set(this.fields.map(columnName));
+        return named.columns.filter((column) => !present.has(column));
+    }
 
     /**
      * Opens the flow log tree under `dir`. `fileFormat` "auto" reads whichever format is there
@@ -101,13 +111,15 @@ export class LocalLake {
         try {
             for (const statement of SESSION_SETUP) await connection.run(statement);
             let hive = false;
+            let view: View;
             if (format === FileFormat.PARQUET) {
                 hive = files.every((file) => HIVE_HOUR_FOLDERS.test(toSlashes(file)));
-                await connection.run(await parquetView(connection, files, hive));
+                view = await parquetView(connection, files, hive);
             } else {
-                await connection.run(plainTextView(files));
+                view = plainTextView(files);
             }
-            return new LocalLake(instance, connection, format, files, hive);
+            await connection.run(view.view);
+            return new LocalLake(instance, connection, format, files, hive, view.fields);
         } catch (err) {
             connection.closeSync();
             instance.closeSync();
@@ -117,6 +129,13 @@ export class LocalLake {
 
     /** Runs a named query: `params` by name, `now` standing in for current_timestamp. */
     async query(named: NamedQuery, params: Readonly<Record<string, string>>, now: Date): Promise<QueryResult> {
+        const missing = this.missingColumns(named);
+        if (missing.length) {
+            throw new LakeInputError(
+                `query ${named.name} reads ${missing.join(", ")}, which the log format of these files lacks ` +
+                    `(they carry ${this.fields.map(columnName).join(", ")}); the lake creates this query only for a format with those fields (lake.fields)`,
+            );
+        }
         const values = named.parameters.map((name) => {
             if (params[name] === undefined) throw new LakeInputError(`query ${named.name} needs --param ${name}=VALUE`);
             return params[name];
@@ -191,12 +210,12 @@ function chooseFormat(dir: string, found: LakeFiles, choice: FileFormatChoice): 
     );
 }
 
-/** The Glue table's columns with their DuckDB types, and the field each comes from. */
-function tableColumns(): { name: string; type: string; fieldName: string }[] {
-    return lakeColumns(LAKE_FORMAT_FIELDS).map((column, i) => ({
+/** The Glue table's columns for these fields with their DuckDB types, and the field each comes from. */
+function tableColumns(fields: readonly FlowLogField[]): { name: string; type: string; fieldName: string }[] {
+    return lakeColumns(fields).map((column, i) => ({
         name: column.name,
         type: GLUE_TO_DUCKDB[column.type],
-        fieldName: LAKE_FORMAT_FIELDS[i].name,
+        fieldName: fields[i].name,
     }));
 }
 
@@ -207,7 +226,7 @@ function partitionsFromName(): string {
     ).join(", ");
 }
 
-async function parquetView(connection: DuckDBConnection, files: readonly string[], hive: boolean): Promise<string> {
+async function parquetView(connection: DuckDBConnection, files: readonly string[], hive: boolean): Promise<View> {
     const list = `[${files.map(sqlString).join(", ")}]`;
     // Files of different log formats have different columns: then match them by name (slower
     // to bind, so only when needed).
@@ -221,16 +240,18 @@ async function parquetView(connection: DuckDBConnection, files: readonly string[
         : `read_parquet(${list}, hive_partitioning = false, union_by_name = ${unionByName}, filename = true)`;
     const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
     const present = new Set(described.getRowObjects().map((row) => String(row.column_name)));
-    const select = tableColumns().map(({ name, type }) =>
-        present.has(name)
-            ? `CAST(${quoteIdentifier(name)} AS ${type}) AS ${quoteIdentifier(name)}`
-            : `CAST(NULL AS ${type}) AS ${quoteIdentifier(name)}`,
+    const fields = FLOW_LOG_FIELDS.filter((field) => present.has(columnName(field)));
+    const select = tableColumns(fields).map(
+        ({ name, type }) => `CAST(${quoteIdentifier(name)} AS ${type}) AS ${quoteIdentifier(name)}`,
     );
     // Hive folders name the region `aws-region`; the Glue partition key is aws_region.
     const partitions = hive
         ? PARTITION_KEYS.map((key) => `${quoteIdentifier(key.pathKey)} AS ${key.name}`).join(", ")
         : partitionsFromName();
-    return `CREATE VIEW ${FLOW_LOG_TABLE} AS SELECT ${select.join(", ")}, ${partitions} FROM ${source}`;
+    return {
+        fields,
+        view: `CREATE VIEW ${FLOW_LOG_TABLE} AS SELECT ${select.join(", ")}, ${partitions} FROM ${source}`,
+    };
 }
 
 /** The header (first line) of a gzip-compressed text object. */
@@ -253,7 +274,13 @@ export function headerOf(file: string): string {
     }
 }
 
-function plainTextView(files: readonly string[]): string {
+/** The view's statement and the fields (record columns) it has. */
+interface View {
+    readonly fields: readonly FlowLogField[];
+    readonly view: string;
+}
+
+function plainTextView(files: readonly string[]): View {
     // Files of one log format share a header; each group is read with its own column list.
     const groups = new Map<string, string[]>();
     for (const file of files) {
@@ -261,26 +288,29 @@ function plainTextView(files: readonly string[]): string {
         groups.set(header, [...(groups.get(header) ?? []), file]);
     }
     const known = new Map(FLOW_LOG_FIELDS.map((field) => [field.name, field]));
-    const parts = [...groups.entries()].map(([header, group]) => {
-        const names = header.split(/\s+/);
-        for (const name of names) {
+    for (const [header, group] of groups) {
+        for (const name of header.split(/\s+/)) {
             if (!known.has(name))
                 throw new LakeInputError(`${group[0]}: header field "${name}" is not a VPC flow log field`);
         }
+    }
+    const fields = inTableOrder([...groups.keys()].flatMap((header) => header.split(/\s+/).map((n) => known.get(n)!)));
+    const parts = [...groups.entries()].map(([header, group]) => {
+        const names = header.split(/\s+/);
         const columns = names.map((name) => `${sqlString(name)}: 'VARCHAR'`).join(", ");
         const source =
             `read_csv([${group.map(sqlString).join(", ")}], delim = ' ', header = true, nullstr = '-', quote = '', escape = '', ` +
             `auto_detect = false, columns = {${columns}}, filename = true, hive_partitioning = false)`;
         const present = new Set(names);
         // The header names fields as the log format does (`account-id`); columns are `account_id`.
-        const select = tableColumns().map(({ name, type, fieldName }) =>
+        const select = tableColumns(fields).map(({ name, type, fieldName }) =>
             present.has(fieldName)
                 ? `CAST(${quoteIdentifier(fieldName)} AS ${type}) AS ${quoteIdentifier(name)}`
                 : `CAST(NULL AS ${type}) AS ${quoteIdentifier(name)}`,
         );
         return `SELECT ${select.join(", ")}, ${partitionsFromName()} FROM ${source}`;
     });
-    return `CREATE VIEW ${FLOW_LOG_TABLE} AS ${parts.join(" UNION ALL ")}`;
+    return { fields, view: `CREATE VIEW ${FLOW_LOG_TABLE} AS ${parts.join(" UNION ALL ")}` };
 }
 
 /** DuckDB values as plain JSON-able values: integers as numbers, timestamps as Athena prints them. */

@@ -6,7 +6,8 @@ import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
-import { columnName, FieldKind, FlowLogField, FlowLogRecord, LAKE_FORMAT_FIELDS } from "../../flowlogs/fields";
+import { columnName, FieldKind, FlowLogField, FlowLogRecord } from "../../flowlogs/fields";
+import { LAKE_DEFAULT_FIELDS } from "../../components/defaults";
 import { DeliveredObject } from "./delivery";
 
 /**
@@ -33,7 +34,7 @@ export const sqlString = (text: string) => `'${text.replace(/'/g, "''")}'`;
 export async function writeParquetObjects(
     outDir: string,
     objects: readonly DeliveredObject[],
-    fields: readonly FlowLogField[] = LAKE_FORMAT_FIELDS,
+    fields: readonly FlowLogField[] = LAKE_DEFAULT_FIELDS,
 ): Promise<void> {
     if (objects.length === 0) return;
     // One thread: rows keep their order and the files come out byte-for-byte the same every time.
@@ -98,7 +99,7 @@ async function appendRecords(
  */
 export function plainText(
     records: readonly FlowLogRecord[],
-    fields: readonly FlowLogField[] = LAKE_FORMAT_FIELDS,
+    fields: readonly FlowLogField[] = LAKE_DEFAULT_FIELDS,
 ): string {
     const names = fields.map(columnName);
     const lines = [fields.map((field) => field.name).join(" ")];
@@ -116,7 +117,7 @@ export function plainText(
 export function writePlainTextObjects(
     outDir: string,
     objects: readonly DeliveredObject[],
-    fields: readonly FlowLogField[] = LAKE_FORMAT_FIELDS,
+    fields: readonly FlowLogField[] = LAKE_DEFAULT_FIELDS,
 ): void {
     for (const object of objects) {
         const target = path.join(outDir, ...object.key.split("/"));
