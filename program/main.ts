@@ -68,6 +68,7 @@ export function toLibraryArgs(
             logRetentionInDays: config.flowLogs.logRetentionDays,
         },
         lake: config.lake,
+        insights: config.insights,
         protectData: stack.protectData,
     };
 }

@@ -71,6 +71,8 @@ export interface StackConfig {
         readonly fields: LakeFieldsChoice;
     };
     readonly alerts: AlertsConfig;
+    /** `insights.contributorInsights`: the per-region Contributor Insights rules. */
+    readonly insights: { readonly contributorInsights: boolean };
     /**
      * `protectData`: protect the lake bucket and the log groups from deletion. Undefined means the
      * environment's default (see protection.ts).
@@ -184,6 +186,15 @@ const projectSchema = z.strictObject({
         })
         .optional(),
     alerts: alertsSchema.optional(),
+    insights: z
+        .strictObject({
+            contributorInsights: z
+                .boolean({
+                    error: "not a boolean. Allowed: true (Contributor Insights rules per region) or false (none: the dashboard's Logs Insights widgets answer on demand)",
+                })
+                .optional(),
+        })
+        .optional(),
     protectData: z
         .boolean({
             error: "not a boolean. Allowed: true (protect the lake bucket and log groups from deletion) or false",
@@ -257,6 +268,7 @@ function normalise(homeRegion: AwsRegion, data: z.infer<typeof projectSchema>): 
             fields: normaliseLakeFields(data.lake?.fields as LakeFieldsChoice | undefined),
         },
         alerts: normaliseAlerts(data.alerts),
+        insights: { contributorInsights: data.insights?.contributorInsights ?? true },
         ...(data.protectData !== undefined ? { protectData: data.protectData } : {}),
     };
 }

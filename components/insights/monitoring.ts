@@ -14,6 +14,13 @@ export interface RegionInsightsArgs {
     readonly stack: string;
     readonly logGroupNames: pulumi.Input<string>[];
     readonly fields: readonly FlowLogField[];
+    /**
+     * Create the Contributor Insights rules (top rejected sources and ports). They bill every
+     * matched record per rule; the dashboard's Logs Insights widgets answer the same questions
+     * when someone looks.
+     * @default true
+     */
+    readonly contributorInsights?: boolean;
 }
 
 export class RegionInsights extends pulumi.ComponentResource {
@@ -31,7 +38,8 @@ export class RegionInsights extends pulumi.ComponentResource {
                 { parent: this },
             );
         }
-        for (const rule of contributorInsightsRules(args.stack, args.fields)) {
+        const rules = args.contributorInsights === false ? [] : contributorInsightsRules(args.stack, args.fields);
+        for (const rule of rules) {
             new aws.cloudwatch.ContributorInsightRule(
                 `${name}-${rule.name.slice(`vpc-flow-monitor-${args.stack}-`.length)}`,
                 { ruleName: rule.name, ruleState: "ENABLED", ruleDefinition: JSON.stringify(rule.definition) },

@@ -498,3 +498,24 @@ describe("insights and dashboard in the planned program", function () {
         }
     });
 });
+
+describe("insights.contributorInsights: false", function () {
+    this.timeout(60000);
+    it("creates no Contributor Insights rule and keeps the saved Logs Insights queries and the dashboard", async () => {
+        const config = {
+            "aws:region": "eu-west-1",
+            "vpc-flow-monitor:regions": [
+                { region: "us-west-2", vpcs: [{ name: "edge", cidrBlock: "10.20.0.0/16" }] },
+                { region: "eu-west-1", vpcs: [{ name: "core", cidrBlock: "10.10.0.0/16" }] },
+            ],
+        };
+        const on = await planOf(config, "insight");
+        const off = await planOf({ ...config, "vpc-flow-monitor:insights": { contributorInsights: false } }, "insight");
+        const rules = "aws:cloudwatch/contributorInsightRule:ContributorInsightRule";
+        assert.equal(byType(on, rules).length, 4);
+        assert.equal(byType(off, rules).length, 0);
+        const queries = "aws:cloudwatch/queryDefinition:QueryDefinition";
+        assert.equal(byType(off, queries).length, byType(on, queries).length);
+        assert.equal(byType(off, "aws:cloudwatch/dashboard:Dashboard").length, 1);
+    });
+});

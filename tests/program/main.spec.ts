@@ -89,6 +89,7 @@ describe("program/main.ts toLibraryArgs", () => {
                 bytesScannedCutoffGb: 10,
                 fields: "default",
             },
+            insights: { contributorInsights: true },
             protectData: true,
         });
     });

@@ -64,6 +64,7 @@ const EXAMPLE_NORMALISED = {
     flowLogs: { cloudWatchTrafficType: "REJECT", logRetentionDays: 90 },
     lake: { expireAfterDays: 400, transitionToInfrequentAccessDays: 30, bytesScannedCutoffGb: 10, fields: "default" },
     alerts: NO_ALERTS,
+    insights: { contributorInsights: true },
 } satisfies StackConfig;
 
 /** The example with one change applied to a deep copy. */
@@ -177,6 +178,7 @@ describe("validateStackConfig: valid configurations", () => {
                 fields: "default",
             },
             alerts: NO_ALERTS,
+            insights: { contributorInsights: true },
         } satisfies StackConfig);
     });
 
@@ -823,7 +825,7 @@ const BAD_CASES: readonly BadCase[] = [
             { path: "regions", message: "missing. Allowed: a list of { region, vpcs } with at least one region" },
             {
                 path: "regoins",
-                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData",
+                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, insights, protectData",
             },
         ],
     },
@@ -834,10 +836,13 @@ const BAD_CASES: readonly BadCase[] = [
             c["vpc-flow-monitor:lake.expireAfterDays"] = 10;
         },
         problems: [
-            { path: '[""]', message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData" },
+            {
+                path: '[""]',
+                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, insights, protectData",
+            },
             {
                 path: '["lake.expireAfterDays"]',
-                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData",
+                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, insights, protectData",
             },
         ],
     },
@@ -854,7 +859,7 @@ const BAD_CASES: readonly BadCase[] = [
             { path: "regions", message: "missing. Allowed: a list of { region, vpcs } with at least one region" },
             {
                 path: "__proto__",
-                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData",
+                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, insights, protectData",
             },
         ],
     },
@@ -898,6 +903,17 @@ const BAD_CASES: readonly BadCase[] = [
                 path: 'lake["expire after days"]',
                 message:
                     "unknown key. Allowed keys here: expireAfterDays, transitionToInfrequentAccessDays, bytesScannedCutoffGb, fields",
+            },
+        ],
+    },
+    {
+        name: "insights.contributorInsights not a boolean",
+        change: (c) => (c["vpc-flow-monitor:insights"] = { contributorInsights: "no" }),
+        problems: [
+            {
+                path: "insights.contributorInsights",
+                message:
+                    'not a boolean; given "no". Allowed: true (Contributor Insights rules per region) or false (none: the dashboard\'s Logs Insights widgets answer on demand)',
             },
         ],
     },
@@ -1000,7 +1016,7 @@ describe("validateStackConfig: rejected configurations", () => {
             { path: "lake.bytesScannedCutoffGb", message: `out of range; given 0. Allowed: ${ALLOWED_CUTOFF}` },
             {
                 path: "regoins",
-                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData",
+                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, insights, protectData",
             },
             {
                 path: "regions[0].vpcs[0]",
