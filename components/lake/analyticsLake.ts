@@ -129,6 +129,10 @@ export class AnalyticsLake extends pulumi.ComponentResource {
             `${name}-lifecycle`,
             {
                 bucket: bucket.id,
+                // Said, not left to S3's default: objects under 128 KB never transition (in Standard-IA a
+                // small object is billed as 128 KB, and the transition fee outweighs its saving), so a
+                // quiet VPC's small Parquet objects stay in Standard until they expire.
+                transitionDefaultMinimumObjectSize: "all_storage_classes_128K",
                 rules: [
                     {
                         id: "flow-logs-tiering-and-expiry",

@@ -139,6 +139,13 @@ describe("AnalyticsLake in the planned program", () => {
             });
         });
 
+        it("says that objects under 128 KB never transition (S3's default, written down)", () => {
+            assert.equal(
+                inputsOf(plan, "lake-lifecycle").transitionDefaultMinimumObjectSize,
+                "all_storage_classes_128K",
+            );
+        });
+
         it("applies the lifecycle only once versioning exists", () => {
             assert.ok(byName(plan, "lake-lifecycle").dependencies.includes(byName(plan, "lake-versioning").urn));
         });
