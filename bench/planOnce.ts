@@ -3,7 +3,7 @@
  * run's alone: `ts-node bench/planOnce.ts N` prints one JSON line.
  */
 import { countByLevel } from "../tools/analyzer/policyRunner";
-import { checkPlan } from "../tools/cli/check";
+import { checkPlan } from "../tools/analyzer/planCheck";
 import { planStack, toEngineConfig } from "../tools/plan/offlinePlan";
 import { criticalPathLength } from "./graphDepth";
 import { scaleConfig } from "./scaleConfig";

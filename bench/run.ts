@@ -10,6 +10,7 @@ import * as path from "path";
 
 const PLAN_SIZES = [1, 10, 100, 1000];
 const AUDIT_SIZES = [1000, 10000];
+const GENERATE_DAYS = [1, 7, 31];
 
 function measure(script: string, n: number): Record<string, number> {
     const out = execFileSync(
@@ -57,6 +58,12 @@ function main(): void {
         console.log(`| ${r.vpcs} | ${r.resources} | ${fmt(r.seconds)} | ${fmt(r.peakRssMiB, 0)} | ${r.mandatory} |`);
     console.log(`\ntime(10000)/time(1000) = ${fmt(audits[1].seconds / audits[0].seconds)} (target <= 12)`);
 
+    console.log("\nnpm run generate (Parquet) for N days: written a day at a time, peak memory flat in N");
+    console.log("| days | records | objects | seconds | peak RSS MiB |");
+    console.log("|---:|---:|---:|---:|---:|");
+    for (const r of GENERATE_DAYS.map((n) => measure("generateOnce.ts", n))) {
+        console.log(`| ${r.days} | ${r.records} | ${r.objects} | ${fmt(r.seconds)} | ${fmt(r.peakRssMiB, 0)} |`);
+    }
     console.log("");
     process.stdout.write(
         execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "cost.ts")], {

@@ -34,3 +34,40 @@ const ONE_HOUR = 3600;
 export function maxAlarmWindowSeconds(periodSeconds: number): number {
     return periodSeconds < ONE_HOUR ? MAX_SHORT_PERIOD_ALARM_WINDOW_SECONDS : MAX_ALARM_WINDOW_SECONDS;
 }
+
+/**
+ * PutMetricFilter: "The maximum number of metric filters that can be associated with a log group is
+ * 100." A VPC's log group holds one filter per alerting rule plus the aggregate filters.
+ */
+export const MAX_METRIC_FILTERS_PER_LOG_GROUP = 100;
+
+/**
+ * What each service accepts as a name (the API references' length constraints and patterns), for the
+ * names components/naming.ts builds from a stack name.
+ */
+export const NAME_RULES = {
+    /** Glue CreateDatabase 1–255; Athena reads only lower-case letters, digits and `_` in database names. */
+    glueDatabase: { maxLength: 255, pattern: /^[a-z0-9_]+$/ },
+    /** Athena CreateWorkGroup: `[a-zA-Z0-9._-]{1,128}`. */
+    athenaWorkgroup: { maxLength: 128, pattern: /^[A-Za-z0-9._-]+$/ },
+    /** SNS CreateTopic: letters, digits, `_` and `-`, 1–256. */
+    snsTopic: { maxLength: 256, pattern: /^[A-Za-z0-9_-]+$/ },
+    /** SNS topic DisplayName: at most 100 characters. */
+    snsTopicDisplayName: { maxLength: 100, pattern: /^[\x20-\x7e]+$/ },
+    /** PutDashboard: letters, digits, `-` and `_`, up to 255. */
+    dashboard: { maxLength: 255, pattern: /^[A-Za-z0-9_-]+$/ },
+    /** Chatbot CreateSlackChannelConfiguration: `[A-Za-z0-9-_]+`, 1–128. */
+    chatbotConfiguration: { maxLength: 128, pattern: /^[A-Za-z0-9_-]+$/ },
+    /** PutInsightRule: `[\x20-\x7E]+`, 1–128. */
+    contributorInsightRule: { maxLength: 128, pattern: /^[\x20-\x7e]+$/ },
+    /** CreateLogGroup: `[\.\-_/#A-Za-z0-9]+`, 1–512. */
+    logGroup: { maxLength: 512, pattern: /^[.\-_/#A-Za-z0-9]+$/ },
+    /** PutMetricAlarm AlarmName: 1–255 characters. */
+    alarm: { maxLength: 255, pattern: /^[\x20-\x7e]+$/ },
+    /** PutMetricFilter: 1–512 characters without `:` or `*`. */
+    metricFilter: { maxLength: 512, pattern: /^[^:*]+$/ },
+    /** PutMetricData Namespace: 1–255 characters, not starting with `:`. */
+    metricNamespace: { maxLength: 255, pattern: /^[^:][\x20-\x7e]*$/ },
+    /** PutQueryDefinition Name: 1–255 characters. */
+    queryDefinition: { maxLength: 255, pattern: /^[\x20-\x7e]+$/ },
+} as const satisfies Record<string, { readonly maxLength: number; readonly pattern: RegExp }>;

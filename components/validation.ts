@@ -8,6 +8,7 @@
  * shares with these checks (what a VPC id, a CIDR block or a rule name is) live here, once.
  */
 import * as ipaddr from "ipaddr.js";
+import { CONTRIBUTOR_KEYS, CONTRIBUTOR_STATISTICS, insightFilterProblems, keyField } from "./alerting/contributorRule";
 import { z } from "zod";
 import {
     FlowAction,
@@ -89,18 +90,30 @@ export const ALLOWED = {
 /** Shows a given value compactly: strings quoted, objects as short JSON. */
 export function show(value: unknown): string {
     if (value === undefined) return "nothing";
-    // JSON would print NaN and Infinity (YAML .nan, .inf) as null; bigint, functions and cycles make it throw
-    // or return undefined, and reporting a problem must never fail.
-    if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+    // JSON would print NaN and Infinity as null: name them as the YAML that gave them is spelled, and
+    // say what that is. Bigint, functions and cycles make JSON throw or return undefined, and
+    // reporting a problem must never fail.
+    if (typeof value === "number" && !Number.isFinite(value))
+        return `${yamlSpelling(value)} (${NON_FINITE[yamlSpelling(value)]})`;
     if (typeof value === "bigint") return `${value}n`;
     let json: string | undefined;
     try {
-        json = JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+        json = JSON.stringify(value, (_key, v: unknown) => {
+            if (typeof v === "bigint") return v.toString();
+            return typeof v === "number" && !Number.isFinite(v) ? yamlSpelling(v) : v;
+        });
     } catch {
         json = undefined;
     }
     if (json === undefined) json = typeof value === "object" ? Object.prototype.toString.call(value) : String(value);
     return json.length > 80 ? `${json.slice(0, 77)}...` : json;
+}
+
+const NON_FINITE = { ".inf": "infinity", "-.inf": "negative infinity", ".nan": "not a number" } as const;
+
+function yamlSpelling(n: number): keyof typeof NON_FINITE {
+    if (Number.isNaN(n)) return ".nan";
+    return n > 0 ? ".inf" : "-.inf";
 }
 
 export function isWholeNumberIn(value: unknown, min: number, max: number): value is number {
@@ -221,7 +234,8 @@ export function alertRuleProblems(
     const matchPath = at(prefix, "match");
     if (typeof match !== "object" || match === null || Array.isArray(match)) {
         problems.push(problem(matchPath, "not a match", match, ALLOWED.match));
-    } else if (Object.keys(match).length === 0) {
+    } else if (Object.values(match).every((value) => value === undefined)) {
+        // `{ dstPort: undefined }` renders no condition at all: as empty as `{}`.
         problems.push(problem(matchPath, "empty: it would count every record", match, ALLOWED.match));
     } else {
         let valid = true;
@@ -247,6 +261,7 @@ export function alertRuleProblems(
     const period = rule.periodSeconds;
     const periodOk = isWholeNumberIn(period, 60, MAX_ALARM_PERIOD_SECONDS) && period % 60 === 0;
     if (!periodOk) problems.push(problem(at(prefix, "periodSeconds"), "not an alarm period", period, ALLOWED.period));
+    problems.push(...perKeyProblems(prefix, rule, fields));
     const evaluations = rule.evaluationPeriods;
     if (!isWholeNumberIn(evaluations, 1, Number.MAX_SAFE_INTEGER)) {
         problems.push(
@@ -266,6 +281,46 @@ export function alertRuleProblems(
             propertyPath: at(prefix, "evaluationPeriods"),
             reason: `the alarm would look back ${period * evaluations} seconds; given ${evaluations} periods of ${period} seconds. Allowed: periodSeconds × evaluationPeriods ${limit}`,
         });
+    }
+    return problems;
+}
+
+/** `by` and `statistic` of a per-key rule: known values, a key the format carries, a match Contributor Insights can filter on. */
+function perKeyProblems(prefix: string, rule: AlertRule, fields: readonly FlowLogField[]): ArgProblem[] {
+    const problems: ArgProblem[] = [];
+    if (rule.statistic !== undefined && !CONTRIBUTOR_STATISTICS.includes(rule.statistic)) {
+        problems.push(
+            problem(
+                at(prefix, "statistic"),
+                "not a per-key statistic",
+                rule.statistic,
+                CONTRIBUTOR_STATISTICS.join(" or "),
+            ),
+        );
+    }
+    if (rule.by === undefined) return problems;
+    if (!CONTRIBUTOR_KEYS.includes(rule.by)) {
+        problems.push(problem(at(prefix, "by"), "not a field to count per", rule.by, CONTRIBUTOR_KEYS.join(", ")));
+        return problems;
+    }
+    const field = keyField(rule.by);
+    if (!fields.some((f) => f.name === field.name)) {
+        problems.push(
+            problem(
+                at(prefix, "by"),
+                `needs the field "${field.name}", which the log format does not include`,
+                rule.by,
+                `a key among the format's fields (${fields.map((f) => f.name).join(" ")})`,
+            ),
+        );
+    }
+    if (typeof rule.match === "object" && rule.match !== null && validateFlowMatch(rule.match).length === 0) {
+        for (const reason of insightFilterProblems(rule.match)) {
+            problems.push({
+                propertyPath: at(prefix, "match"),
+                reason: `as a Contributor Insights rule (by) the match ${reason}`,
+            });
+        }
     }
     return problems;
 }
@@ -336,7 +391,7 @@ export function alertRuleListProblems(
             } else {
                 firstIndex.set(rule.name, i);
             }
-            if ((RESERVED_RULE_NAMES as readonly string[]).includes(rule.name)) {
+            if (RESERVED_RULE_NAMES.includes(rule.name)) {
                 problems.push(
                     problem(
                         `${prefix}.name`,
@@ -554,7 +609,11 @@ function uniqueRegionProblems(
 }
 
 export function alertingRuleProblems(args: AlertingRuleArgs): ArgProblem[] {
-    return [...stackNameProblems("stack", args.stack), ...alertRuleProblems("rule", args.rule, args.fields)];
+    return [
+        ...stackNameProblems("stack", args.stack),
+        ...regionProblems("region", args.region),
+        ...alertRuleProblems("rule", args.rule, args.fields),
+    ];
 }
 
 export function alarmTopicProblems(args: AlarmTopicArgs): ArgProblem[] {
@@ -651,7 +710,8 @@ export function vpcFlowMonitorProblems(args: VpcFlowMonitorArgs): ArgProblem[] {
     });
 
     if (args.providers !== undefined) {
-        const given = Object.keys(args.providers);
+        const providers: Readonly<Record<string, unknown>> = args.providers;
+        const given = Object.keys(providers).filter((region) => providers[region] !== undefined);
         const needed = [
             { region: args.homeRegion, usedAt: "homeRegion" },
             ...regions.map((r, i) => ({ region: r?.region, usedAt: `regions[${i}].region` })),

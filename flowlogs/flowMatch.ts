@@ -4,6 +4,7 @@
  * field table, never from a hand-written list), and evaluated directly on a parsed record. The
  * rendered pattern and `evaluateMatch` must agree: a property test holds them to it.
  */
+import * as ipaddr from "ipaddr.js";
 import { DEFAULT_FORMAT_FIELDS, FLOW_LOG_FIELDS, FlowLogField, FlowLogRecord, columnName, fieldNamed } from "./fields";
 import { MAX_FILTER_PATTERN_LENGTH } from "./patternSyntax";
 
@@ -94,9 +95,24 @@ const IPV4_OCTET = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
 const IPV4_EXACT = new RegExp(`^${IPV4_OCTET}(\\.${IPV4_OCTET}){3}$`);
 /** Whole octets then `.*`: the wildcard cannot stop mid-octet, so `10.0.*` never catches `10.01.x.x`. */
 const IPV4_PREFIX = new RegExp(`^${IPV4_OCTET}(\\.${IPV4_OCTET}){0,2}\\.\\*$`);
-/** Flow logs write IPv6 in lower case; a prefix ends at a `:` then `*`. */
-const IPV6_EXACT = /^(?=.*:)[0-9a-f:]+$/;
-const IPV6_PREFIX = /^[0-9a-f:]*:\*$/;
+/** Flow logs write IPv6 in lower case, hexadecimal groups only; a prefix ends at a `:` then `*`. */
+const IPV6_CHARACTERS = /^[0-9a-f:]+$/;
+
+/** A whole IPv6 address (`2001:db8::1`); ipaddr.js refuses `:::::`, `::1::` and nine groups. */
+function isIpv6Address(value: string): boolean {
+    return value.includes(":") && IPV6_CHARACTERS.test(value) && ipaddr.IPv6.isValid(value);
+}
+
+/**
+ * `2001:db8:*` or `2001:db8::*`: the beginning of some IPv6 address, cut after a `:`. It is one when
+ * a last group, or `:` and a last group, completes it into an address (`2001:db8:` + `:0`,
+ * `2001:db8::` + `0`, `1:2:3:4:5:6:7:` + `0`); `:::*`, `12345:*` and nine groups are none.
+ */
+function isIpv6Prefix(value: string): boolean {
+    if (!value.endsWith(":*")) return false;
+    const head = value.slice(0, -1);
+    return IPV6_CHARACTERS.test(head) && (isIpv6Address(`${head}0`) || isIpv6Address(`${head}:0`));
+}
 const ENI_ID = /^eni-[0-9a-f]+$/;
 
 /** Every problem with a match, each naming the property, what was given and what is allowed. */
@@ -141,7 +157,8 @@ function checkAddress(problems: string[], key: string, value: unknown): void {
         return;
     }
     const ok =
-        typeof value === "string" && [IPV4_EXACT, IPV4_PREFIX, IPV6_EXACT, IPV6_PREFIX].some((re) => re.test(value));
+        typeof value === "string" &&
+        (IPV4_EXACT.test(value) || IPV4_PREFIX.test(value) || isIpv6Address(value) || isIpv6Prefix(value));
     if (!ok) {
         problems.push(
             `${key} is ${JSON.stringify(value)}: use an exact address ("10.0.0.155", lower-case IPv6) or a prefix of whole octets ending in ".*" ("10.0.*") or ":*" for IPv6`,

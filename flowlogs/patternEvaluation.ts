@@ -2,7 +2,19 @@
  * Evaluates a parsed filter pattern against one log event the way CloudWatch does, so the offline
  * tools can say which alarms a file of records would fire.
  */
-import { Condition, ConditionGroup, NUMBER, Operator, ParsedPattern, Slot, SlotKind } from "./patternSyntax";
+import {
+    Condition,
+    ConditionGroup,
+    FilterPattern,
+    NUMBER,
+    Operator,
+    ParsedPattern,
+    PatternKind,
+    Slot,
+    SlotKind,
+    Term,
+    TermPattern,
+} from "./patternSyntax";
 
 export interface MatchResult {
     readonly matched: boolean;
@@ -45,8 +57,15 @@ export function splitEventFields(line: string): string[] {
     return fields;
 }
 
-/** Evaluates a parsed pattern against one log event. */
-export function matchesPattern(pattern: ParsedPattern, line: string): MatchResult {
+/** Evaluates a parsed pattern (space-delimited or unstructured) against one log event. */
+export function matchesPattern(pattern: FilterPattern, line: string): MatchResult {
+    if (pattern.kind === PatternKind.TERMS) {
+        return { matched: matchesTerms(pattern, line), values: {} };
+    }
+    return matchesSpaceDelimited(pattern, line);
+}
+
+function matchesSpaceDelimited(pattern: ParsedPattern, line: string): MatchResult {
     const fields = splitEventFields(line);
     const aligned = alignSlots(pattern.slots, fields.length);
     if (aligned === undefined) {
@@ -86,7 +105,8 @@ function extractValues(aligned: readonly Slot[], fields: readonly string[]): Rec
     );
 }
 
-function holds(anyOf: readonly ConditionGroup[], value: string): boolean {
+/** Whether one slot's conditions (in disjunctive normal form) hold for a field value. */
+export function holds(anyOf: readonly ConditionGroup[], value: string): boolean {
     return anyOf.some((group) => group.every((condition) => compare(condition, value)));
 }
 
@@ -98,7 +118,11 @@ const ORDER: Readonly<Record<string, (a: number, b: number) => boolean>> = {
 };
 
 /** A `-` (no value, as in NODATA records) is not a number, so it fails every order comparison. */
-function compare(condition: Condition, actual: string): boolean {
+export function compare(condition: Condition, actual: string): boolean {
+    if (condition.regex) {
+        // The parser allows only = and != with a regular expression.
+        return condition.regex.test(actual) === (condition.operator === Operator.EQ);
+    }
     switch (condition.operator) {
         case Operator.EQ:
             return equals(condition.value, actual);
@@ -143,4 +167,42 @@ function wildcardRegExp(glob: string): RegExp {
         wildcardCache.set(glob, re);
     }
     return re;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Unstructured (term) patterns
+// ---------------------------------------------------------------------------------------------
+
+/** Characters that make up a word; a term starts where a word starts (or at the event's start). */
+const WORD_CHAR = /[A-Za-z0-9_]/;
+
+/**
+ * Whether a term occurs in `text`. CloudWatch documents terms as case-sensitive and gives `ERROR`
+ * matching both "[ERROR] A fatal exception" and "Exiting with ERRORCODE: -1": a term matches at
+ * the start of a word and may run into the rest of it. We read that as "the text contains the term
+ * at a position not preceded by a letter, digit or `_`" (a prefix of a word, never its middle),
+ * the narrowest reading the documented examples allow. A regular expression finds a match anywhere.
+ */
+export function containsTerm(term: Term, text: string): boolean {
+    if (term.kind === "regex") {
+        return term.regex.test(text);
+    }
+    if (term.text === "") {
+        return true;
+    }
+    for (let i = text.indexOf(term.text); i >= 0; i = text.indexOf(term.text, i + 1)) {
+        if (i === 0 || !WORD_CHAR.test(text[i - 1])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/** An event matches when some group has every included term and no excluded one. */
+export function matchesTerms(pattern: TermPattern, line: string): boolean {
+    return pattern.groups.some(
+        (group) =>
+            group.include.every((term) => containsTerm(term, line)) &&
+            !group.exclude.some((term) => containsTerm(term, line)),
+    );
 }

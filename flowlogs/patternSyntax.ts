@@ -33,10 +33,15 @@ export interface Condition {
     /** The field the condition names; always the name of the slot it sits in. */
     readonly field: string;
     readonly operator: Operator;
-    /** The value as written, without quotes and with `\"`/`\\` unescaped; `*` is a wildcard. */
+    /**
+     * The value as written, without quotes and with `\"`/`\\` unescaped; `*` is a wildcard. For a
+     * regular expression (`%...%`), the expression between the percent signs.
+     */
     readonly value: string;
     /** Whether the value was written in double quotes (quoting changes tokenising, not meaning). */
     readonly quoted: boolean;
+    /** Set when the value is a regular expression (`status = %^4[0-9]{2}$%`): `=` means "the expression finds a match". */
+    readonly regex?: RegExp;
     /** Offset of the condition's field name in the pattern source. */
     readonly position: number;
 }
@@ -74,7 +79,37 @@ export interface BlankSlot {
 
 export type Slot = FieldSlot | EllipsisSlot | BlankSlot;
 
+/** The two pattern forms that apply to flow log records (JSON patterns need JSON events). */
+export const PatternKind = { SPACE_DELIMITED: "space-delimited", TERMS: "terms" } as const;
+export type PatternKind = (typeof PatternKind)[keyof typeof PatternKind];
+
+/** A term of an unstructured pattern: a word or quoted phrase, or a regular expression (`%...%`). */
+export type Term =
+    | { readonly kind: "text"; readonly text: string; readonly quoted: boolean; readonly position: number }
+    | { readonly kind: "regex"; readonly source: string; readonly regex: RegExp; readonly position: number };
+
+/** Terms that must all appear (`include`) and none of which may appear (`exclude`, written `-term`). */
+export interface TermGroup {
+    readonly include: readonly Term[];
+    readonly exclude: readonly Term[];
+}
+
+/**
+ * An unstructured ("term") pattern: `ERROR`, `ERROR -WARN`, `?ERROR ?WARN`, `"REJECT"`, `%REJ[A-Z]+%`.
+ * It matches an event when any group matches (groups are the `?` alternatives; a pattern without
+ * `?` is one group). The empty pattern is one empty group: it matches every event.
+ */
+export interface TermPattern {
+    readonly kind: typeof PatternKind.TERMS;
+    readonly source: string;
+    readonly groups: readonly TermGroup[];
+}
+
+/** Any filter pattern the kernel can evaluate on flow log records. */
+export type FilterPattern = ParsedPattern | TermPattern;
+
 export interface ParsedPattern {
+    readonly kind: typeof PatternKind.SPACE_DELIMITED;
     readonly source: string;
     readonly slots: readonly Slot[];
     /** The names of the named fields, in pattern order (the ellipsis and blank slots have none). */
@@ -179,7 +214,12 @@ export function parsePattern(source: string): ParsedPattern {
     }
     checkSingleEllipsis(slots, c);
     checkUniqueNames(slots, c);
-    return { source, slots, columns: slots.flatMap((slot) => (slot.kind === SlotKind.FIELD ? [slot.name] : [])) };
+    return {
+        kind: PatternKind.SPACE_DELIMITED,
+        source,
+        slots,
+        columns: slots.flatMap((slot) => (slot.kind === SlotKind.FIELD ? [slot.name] : [])),
+    };
 }
 
 /** Reads slots up to and including the closing `]`. */
@@ -318,11 +358,139 @@ function parseComparison(c: Cursor, field: string, position: number): Condition 
     const operator = readOperator(c, field);
     c.skipSpace();
     const valuePosition = c.pos;
+    if (c.peek() === "%") {
+        const { source, regex } = readRegex(c);
+        if (ORDER_OPERATORS.has(operator)) {
+            c.fail(`"${operator}" compares numbers; a regular expression takes "=" or "!="`, valuePosition);
+        }
+        return { field, operator, value: source, quoted: false, position, regex };
+    }
     const { value, quoted } = readValue(c, `${field} ${operator}`);
     if (ORDER_OPERATORS.has(operator) && !NUMBER.test(value)) {
         c.fail(`"${operator}" compares numbers, and ${JSON.stringify(value)} is not a number`, valuePosition);
     }
     return { field, operator, value, quoted, position };
+}
+
+/**
+ * `%regex%`. AWS documents the subset it accepts (letters, digits, `_ # = @ / ; , -` and the
+ * operators `^ $ ? [ ] { } | \\ * + .`) and refuses parentheses; JavaScript's RegExp reads that
+ * subset as RE2 does. The expression runs to the next `%`.
+ */
+function readRegex(c: Cursor): { source: string; regex: RegExp } {
+    const open = c.pos;
+    const close = c.source.indexOf("%", open + 1);
+    if (close < 0) {
+        c.fail(`the regular expression opened here has no closing "%"`, open);
+    }
+    const source = c.source.slice(open + 1, close);
+    if (source === "") {
+        c.fail(`the regular expression between "%%" is empty`, open);
+    }
+    const paren = /[()]/.exec(source);
+    if (paren) {
+        c.fail(
+            `CloudWatch regular expressions cannot use "(" or ")" (no groups); use [...] and | instead`,
+            open + 1 + paren.index,
+        );
+    }
+    let regex: RegExp;
+    try {
+        regex = new RegExp(source);
+    } catch (err) {
+        c.fail(`${JSON.stringify(source)} is not a regular expression (${(err as Error).message})`, open + 1);
+    }
+    c.pos = close + 1;
+    return { source, regex };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Unstructured (term) patterns
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Parses any filter pattern that applies to flow log records: a space-delimited pattern (`[...]`)
+ * or an unstructured one (terms, `?` alternatives, `-` exclusions, `%regex%`). JSON patterns
+ * (`{ $.x = 1 }`) are refused: flow log records are not JSON, so such a filter matches nothing.
+ */
+export function parseFilterPattern(source: string): FilterPattern {
+    const trimmed = source.trimStart();
+    if (trimmed.startsWith("[")) {
+        return parsePattern(source);
+    }
+    if (trimmed.startsWith("{")) {
+        throw new PatternSyntaxError(
+            "a JSON pattern ({ $.field ... }) matches JSON log events only, and flow log records are space-delimited text",
+            source.length - trimmed.length,
+            source,
+        );
+    }
+    return parseTermPattern(source);
+}
+
+/**
+ * `ERROR Exception` (all terms), `ERROR -Exiting` (exclusion), `?ERROR ?WARN` (any group; a group
+ * is a `?` term and the terms after it, as CDK's anyTermGroup writes them: `?"A" "B" ?"C"`).
+ * Plain terms before the first `?` of a pattern that has `?` are refused: AWS does not say how
+ * they combine.
+ */
+export function parseTermPattern(source: string): TermPattern {
+    const c = new Cursor(source);
+    const groups: { include: Term[]; exclude: Term[] }[] = [];
+    let sawPlainFirst = false;
+    for (;;) {
+        c.skipSpace();
+        if (c.atEnd()) {
+            break;
+        }
+        let exclude = false;
+        let alternative = false;
+        const position = c.pos;
+        if (c.peek() === "?") {
+            alternative = true;
+            c.pos++;
+        } else if (c.peek() === "-") {
+            exclude = true;
+            c.pos++;
+            // AWS's own example writes `"ERROR" - "Exiting"`.
+            c.skipSpace();
+        }
+        if (alternative) {
+            if (sawPlainFirst) {
+                c.fail(
+                    `a "?" alternative after plain terms: AWS does not define how they combine; start every alternative with "?"`,
+                    position,
+                );
+            }
+            groups.push({ include: [], exclude: [] });
+        } else if (groups.length === 0) {
+            sawPlainFirst = true;
+            groups.push({ include: [], exclude: [] });
+        }
+        const term = readTerm(c);
+        const group = groups[groups.length - 1];
+        (exclude ? group.exclude : group.include).push(term);
+    }
+    return { kind: PatternKind.TERMS, source, groups: groups.length > 0 ? groups : [{ include: [], exclude: [] }] };
+}
+
+function readTerm(c: Cursor): Term {
+    const position = c.pos;
+    if (c.atEnd()) {
+        c.fail(`expected a term after "${c.source[c.pos - 1]}", found the end of the pattern`);
+    }
+    if (c.peek() === '"') {
+        return { kind: "text", text: readQuoted(c), quoted: true, position };
+    }
+    if (c.peek() === "%") {
+        const { source, regex } = readRegex(c);
+        return { kind: "regex", source, regex, position };
+    }
+    const text = c.readWhile((ch) => !/[\s"]/.test(ch));
+    if (text === "" || text === "?" || text === "-") {
+        c.failExpected("a term");
+    }
+    return { kind: "text", text, quoted: false, position };
 }
 
 function readOperator(c: Cursor, field: string): Operator {

@@ -38,13 +38,17 @@ export function statementsOf(document: unknown): readonly Statement[] | Unknown 
     }));
 }
 
-/** The Allow actions (and NotAction, which grants everything else) that contain a wildcard, minus the allowed ones. */
+/**
+ * The Allow actions (and NotAction, which grants everything else) that contain a wildcard, minus
+ * the allowed ones. IAM action names take two wildcards: `*` (any run) and `?` (any one character,
+ * as in `logs:PutLog?vents`).
+ */
 export function wildcardGrants(statements: readonly Statement[], allowed: readonly string[] = []): string[] {
     const found: string[] = [];
     for (const statement of statements) {
         if (statement.effect !== "Allow") continue;
         for (const action of statement.actions)
-            if (action.includes("*") && !allowed.includes(action)) found.push(action);
+            if (/[*?]/.test(action) && !allowed.includes(action)) found.push(action);
         for (const action of statement.notActions) found.push(`NotAction ${action}`);
     }
     return [...new Set(found)];

@@ -22,7 +22,7 @@
  * `resources` array, so the policies of one run share it.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { Maybe, UNKNOWN, readString, unproxied } from "./values";
+import { Maybe, UNKNOWN, read, readString, toPlain, unproxied } from "./values";
 
 const graphs = new WeakMap<readonly PolicyResource[], StackGraph>();
 
@@ -43,6 +43,9 @@ export class StackGraph {
     private readonly subtrees = new Map<string, Map<string, readonly PolicyResource[]>>();
     private readonly cache = new Map<string, unknown>();
     private readonly emptyProps = new Map<PolicyResource, boolean>();
+    private readonly regions = new Map<PolicyResource, string | undefined>();
+    private readonly accounts = new Map<PolicyResource, string | undefined>();
+    private readonly providerAccounts = new Map<string, string | undefined>();
 
     /** The graph of a resource list, built once per list. */
     static of(resources: readonly PolicyResource[]): StackGraph {
@@ -75,7 +78,13 @@ export class StackGraph {
         return this.childrenOf.get(resource.urn) ?? [];
     }
 
-    /** The resources of `type` among `resource` and all its descendants. */
+    /**
+     * The resources of `type` among `resource` and all its descendants. Walked with a stack of
+     * its own, not by recursion: 10,000 nested components must not overflow the call stack. A
+     * parent cycle (which the engine never produces; the offline audit refuses an export with
+     * one) must not loop either: a resource already being walked is not entered again, and what
+     * was found below it on that walk is not remembered (it lacks the part of the cycle above).
+     */
     inSubtree(resource: PolicyResource, type: string): readonly PolicyResource[] {
         let memo = this.subtrees.get(type);
         if (!memo) {
@@ -84,18 +93,47 @@ export class StackGraph {
         }
         const known = memo.get(resource.urn);
         if (known) return known;
-        // Leaves are the common case: no allocation for them.
-        const children = this.childrenOf.get(resource.urn);
-        let found: readonly PolicyResource[];
-        if (!children) {
-            found = resource.type === type ? [resource] : EMPTY;
-        } else {
-            const list: PolicyResource[] = resource.type === type ? [resource] : [];
-            for (const child of children) list.push(...this.inSubtree(child, type));
-            found = list;
+        /** Results of this walk that met a cycle below them: used here, never remembered. */
+        const partial = new Map<string, readonly PolicyResource[]>();
+        const walking = new Set<string>([resource.urn]);
+        const stack: { node: PolicyResource; next: number; cyclic: boolean }[] = [
+            { node: resource, next: 0, cyclic: false },
+        ];
+        let result: readonly PolicyResource[] = EMPTY;
+        while (stack.length > 0) {
+            const top = stack[stack.length - 1];
+            const children = this.childrenOf.get(top.node.urn);
+            if (children && top.next < children.length) {
+                const child = children[top.next++];
+                if (walking.has(child.urn)) top.cyclic = true;
+                else if (!memo.has(child.urn)) {
+                    walking.add(child.urn);
+                    stack.push({ node: child, next: 0, cyclic: false });
+                }
+                continue;
+            }
+            stack.pop();
+            walking.delete(top.node.urn);
+            // Leaves are the common case: no allocation for them.
+            const own = top.node.type === type;
+            let found: readonly PolicyResource[];
+            if (!children) {
+                found = own ? [top.node] : EMPTY;
+            } else {
+                const list: PolicyResource[] = own ? [top.node] : [];
+                // A loop, not push(...): spreading a large subtree would overflow the call stack.
+                for (const child of children) {
+                    for (const r of memo.get(child.urn) ?? partial.get(child.urn) ?? EMPTY) list.push(r);
+                }
+                found = list.length > 0 ? list : EMPTY;
+            }
+            if (top.cyclic) {
+                partial.set(top.node.urn, found);
+                if (stack.length > 0) stack[stack.length - 1].cyclic = true;
+            } else memo.set(top.node.urn, found);
+            result = found;
         }
-        memo.set(resource.urn, found);
-        return found;
+        return result;
     }
 
     /**
@@ -182,10 +220,47 @@ export class StackGraph {
 
     /** The region a resource lives in: its own `region` (aws v7), else its provider's; undefined if not known. */
     region(resource: PolicyResource): string | undefined {
+        // Asked for every candidate of every name-based link: computed once per resource.
+        if (this.regions.has(resource)) return this.regions.get(resource);
+        const region = this.computeRegion(resource);
+        this.regions.set(resource, region);
+        return region;
+    }
+
+    private computeRegion(resource: PolicyResource): string | undefined {
         const own = readString(resource.props, "region");
         if (typeof own === "string" && own !== "") return own;
         const fromProvider = resource.provider ? readString(resource.provider.props, "region") : undefined;
         return typeof fromProvider === "string" && fromProvider !== "" ? fromProvider : undefined;
+    }
+
+    /**
+     * The account a resource lives in: the account of its own ARN (or a VPC's `ownerId`), else
+     * its provider's: the one account of `allowedAccountIds`, or the account of the role it
+     * assumes (`assumeRole.roleArn`, `assumeRoles[0].roleArn`). Undefined when none of them says.
+     */
+    account(resource: PolicyResource): string | undefined {
+        if (this.accounts.has(resource)) return this.accounts.get(resource);
+        const arn = readString(resource.props, "arn");
+        const owner = readString(resource.props, "ownerId");
+        const account =
+            (typeof arn === "string" ? accountOfArn(arn) : undefined) ??
+            (typeof owner === "string" && /^\d{12}$/.test(owner) ? owner : undefined) ??
+            (resource.provider ? this.providerAccountOf(resource.provider) : undefined);
+        this.accounts.set(resource, account);
+        return account;
+    }
+
+    private providerAccountOf(provider: NonNullable<PolicyResource["provider"]>): string | undefined {
+        // Provider objects are built per resource; their URN names the provider.
+        if (!this.providerAccounts.has(provider.urn))
+            this.providerAccounts.set(provider.urn, providerAccount(provider.props));
+        return this.providerAccounts.get(provider.urn);
+    }
+
+    /** Account and region for messages: `account 111122223333, us-east-1` (what is known of them). */
+    placement(resource: PolicyResource): string {
+        return placementLabel(this.account(resource), this.region(resource));
     }
 
     /** A name for messages: `name` plus the known id, e.g. `web-vpc (vpc-0abc...)`. */
@@ -211,6 +286,51 @@ function isEmptyPreviewProps(resource: PolicyResource): boolean {
     if (props === undefined || props === null) return true;
     for (const _key in props) return false;
     return true;
+}
+
+/** `account 111122223333, us-east-1`; either part left out when not known. */
+export function placementLabel(account: string | undefined, region: string | undefined): string {
+    return [account ? `account ${account}` : undefined, region].filter(Boolean).join(", ");
+}
+
+/** Two accounts are compatible when they are equal or either is not known. */
+export function sameAccount(a: string | undefined, b: string | undefined): boolean {
+    return a === undefined || b === undefined || a === b;
+}
+
+/** The account of an ARN (`arn:aws:logs:us-east-1:111122223333:...` -> 111122223333). */
+export function accountOfArn(arn: string): string | undefined {
+    const account = /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(arn)?.[1];
+    return account;
+}
+
+/**
+ * The account a provider works in, from its inputs. Provider inputs in state and on the wire hold
+ * lists and objects as JSON text (`"allowedAccountIds": "[\"111122223333\"]"`), so both forms are read.
+ */
+export function providerAccount(props: unknown): string | undefined {
+    const allowed = jsonish(read(props, "allowedAccountIds"));
+    if (Array.isArray(allowed) && allowed.length === 1 && typeof allowed[0] === "string") return allowed[0];
+    const single = jsonish(read(props, "assumeRole"));
+    const list = jsonish(read(props, "assumeRoles"));
+    const role = isObject(single) ? single : Array.isArray(list) && isObject(list[0]) ? list[0] : undefined;
+    const roleArn = role ? role.roleArn : undefined;
+    return typeof roleArn === "string" ? accountOfArn(roleArn) : undefined;
+}
+
+function jsonish(value: unknown): unknown {
+    if (typeof value !== "string") return toPlain(value);
+    const text = value.trim();
+    if (!text.startsWith("[") && !text.startsWith("{")) return value;
+    try {
+        return JSON.parse(text);
+    } catch {
+        return value;
+    }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Two regions are compatible when they are equal or either is not known. */

@@ -21,18 +21,22 @@ import {
 import { StackGraph, bucketNameFromArn, parseLogGroupArn, sameRegion } from "./graph";
 import { BUCKET_TYPES, DestinationType, TYPES } from "./types";
 import { Maybe, UNKNOWN, readArray, readBoolean, readString, unproxied } from "./values";
+import { FilterPattern, TermPattern, analyzeSelection, parseFilterPattern } from "@vpc-flow-monitor/flowlogs";
+import { sameAccount } from "./graph";
+import { VPC_TYPES } from "./types";
+import { read } from "./values";
 
 // ---------------------------------------------------------------------------------------------
 // VPC <- flow log
 // ---------------------------------------------------------------------------------------------
 
-/** Every flow log of each VPC (by URN): `vpcId` == the VPC's id, or the VPC it depends on for `vpcId`. */
+/** Every flow log of each VPC or default VPC (by URN): `vpcId` == the VPC's id, or the VPC it depends on for `vpcId`. */
 export function flowLogsByVpc(graph: StackGraph): ReadonlyMap<string, readonly PolicyResource[]> {
     return graph.memo("flowLogsByVpc", () => {
-        const vpcsById = graph.indexBy("vpcById", [TYPES.Vpc], (vpc) => [known(readString(vpc.props, "id"))]);
+        const vpcsById = graph.indexBy("vpcById", VPC_TYPES, (vpc) => [known(readString(vpc.props, "id"))]);
         const out = new Map<string, PolicyResource[]>();
         for (const flowLog of graph.ofType(TYPES.FlowLog)) {
-            const { targets } = graph.resolve(flowLog, "vpcId", (id) => vpcsById.get(id) ?? [], [TYPES.Vpc]);
+            const { targets } = graph.resolve(flowLog, "vpcId", (id) => vpcsById.get(id) ?? [], VPC_TYPES);
             for (const vpc of targets) add(out, vpc.urn, flowLog);
         }
         return out;
@@ -61,14 +65,25 @@ export interface LogGroupRef {
     readonly key: string;
     readonly name?: string;
     readonly region?: string;
+    readonly account?: string;
     readonly resource?: PolicyResource;
 }
 
 function refOfLogGroup(graph: StackGraph, logGroup: PolicyResource): LogGroupRef {
     const name = graph.value(logGroup, "name");
+    const placement = { region: graph.region(logGroup), account: graph.account(logGroup), resource: logGroup };
     return typeof name === "string"
-        ? { key: `name:${name}`, name, region: graph.region(logGroup), resource: logGroup }
-        : { key: `urn:${logGroup.urn}`, region: graph.region(logGroup), resource: logGroup };
+        ? { key: `name:${name}`, name, ...placement }
+        : { key: `urn:${logGroup.urn}`, ...placement };
+}
+
+/** Log group names are unique per account and region only: a match by name must agree on both. */
+function samePlace(
+    graph: StackGraph,
+    resource: PolicyResource,
+    place: { readonly region?: string; readonly account?: string },
+): boolean {
+    return sameRegion(graph.region(resource), place.region) && sameAccount(graph.account(resource), place.account);
 }
 
 function logGroupsByName(graph: StackGraph): Map<string, PolicyResource[]> {
@@ -81,24 +96,19 @@ export function logGroupOfFlowLog(graph: StackGraph, flowLog: PolicyResource): L
     if (typeof destination === "string") {
         const parsed = parseLogGroupArn(destination);
         if (!parsed) return undefined;
-        const resource = (logGroupsByName(graph).get(parsed.name) ?? []).find((lg) =>
-            sameRegion(graph.region(lg), parsed.region),
-        );
-        return {
-            key: `name:${parsed.name}`,
-            name: parsed.name,
+        const place = {
             region: parsed.region || graph.region(flowLog),
-            resource,
+            account: accountOfLogGroupArn(destination) ?? graph.account(flowLog),
         };
+        const resource = (logGroupsByName(graph).get(parsed.name) ?? []).find((lg) => samePlace(graph, lg, place));
+        return { key: `name:${parsed.name}`, name: parsed.name, ...place, resource };
     }
     // `logGroupName`: the pre-v6 way to name the destination; still in old stack exports.
     const legacyName = graph.value(flowLog, "logGroupName");
     if (typeof legacyName === "string") {
-        const region = graph.region(flowLog);
-        const resource = (logGroupsByName(graph).get(legacyName) ?? []).find((lg) =>
-            sameRegion(graph.region(lg), region),
-        );
-        return { key: `name:${legacyName}`, name: legacyName, region, resource };
+        const place = { region: graph.region(flowLog), account: graph.account(flowLog) };
+        const resource = (logGroupsByName(graph).get(legacyName) ?? []).find((lg) => samePlace(graph, lg, place));
+        return { key: `name:${legacyName}`, name: legacyName, ...place, resource };
     }
     if (destination === UNKNOWN || legacyName === UNKNOWN) {
         const logGroup = graph.soleDependency(flowLog, ["logDestination", "logGroupName"], [TYPES.LogGroup]);
@@ -110,7 +120,8 @@ export function logGroupOfFlowLog(graph: StackGraph, flowLog: PolicyResource): L
 /** The log group a metric filter reads. */
 function logGroupOfFilter(graph: StackGraph, filter: PolicyResource): LogGroupRef | undefined {
     const name = graph.value(filter, "logGroupName");
-    if (typeof name === "string") return { key: `name:${name}`, name, region: graph.region(filter) };
+    if (typeof name === "string")
+        return { key: `name:${name}`, name, region: graph.region(filter), account: graph.account(filter) };
     if (name === UNKNOWN) {
         const logGroup = graph.soleDependency(filter, ["logGroupName"], [TYPES.LogGroup]);
         return logGroup ? refOfLogGroup(graph, logGroup) : undefined;
@@ -121,16 +132,16 @@ function logGroupOfFilter(graph: StackGraph, filter: PolicyResource): LogGroupRe
 /** The metric filters on a log group. */
 export function filtersOn(graph: StackGraph, ref: LogGroupRef): readonly PolicyResource[] {
     const byKey = graph.memo("filtersByLogGroup", () => {
-        const index = new Map<string, { filter: PolicyResource; region?: string }[]>();
+        const index = new Map<string, { filter: PolicyResource; region?: string; account?: string }[]>();
         for (const filter of graph.ofType(TYPES.LogMetricFilter)) {
             const group = logGroupOfFilter(graph, filter);
             if (!group) continue;
-            add(index, group.key, { filter, region: group.region });
+            add(index, group.key, { filter, region: group.region, account: group.account });
         }
         return index;
     });
     return (byKey.get(ref.key) ?? [])
-        .filter((entry) => sameRegion(entry.region, ref.region))
+        .filter((entry) => sameRegion(entry.region, ref.region) && sameAccount(entry.account, ref.account))
         .map((entry) => entry.filter);
 }
 
@@ -139,16 +150,23 @@ export function filtersOn(graph: StackGraph, ref: LogGroupRef): readonly PolicyR
 // ---------------------------------------------------------------------------------------------
 
 export type Verdict =
-    { readonly selects: true; readonly unknown: boolean } | { readonly selects: false; readonly reason: string };
+    | {
+          readonly selects: true;
+          /** Set when the pattern or the format is not known (preview, a secret): nothing was decided. */
+          readonly unknown?: "pattern" | "logFormat";
+          readonly pattern?: FilterPattern;
+          readonly fields?: readonly FlowLogField[];
+      }
+    | { readonly selects: false; readonly reason: string };
 
-const parsedPatterns = new Map<string, ParsedPattern | Error>();
+const parsedPatterns = new Map<string, ParsedPattern | TermPattern | Error>();
 const parsedFormats = new Map<string, readonly FlowLogField[] | Error>();
-const selections = new Map<string, boolean>();
 
 /**
- * Whether `filter` counts only `action` records of the format `flowLog` delivers, decided by the
- * pattern engine (flowlogs/filterPattern.ts), not by looking for the word in the pattern. A
- * pattern that does not parse selects nothing; an unknown pattern or format is left to `up`.
+ * Whether `filter` counts exactly the `action` records of the format `flowLog` delivers: its
+ * pattern can match such a record and matches no other (REJECT, ACCEPT, NODATA, SKIPDATA), decided
+ * by the kernel over the fields' value domains (flowlogs/patternAnalysis.ts), not by looking for
+ * the word in the pattern. A pattern that does not parse selects nothing.
  */
 export function filterSelects(
     graph: StackGraph,
@@ -158,23 +176,30 @@ export function filterSelects(
 ): Verdict {
     const pattern = graph.value(filter, "pattern");
     const format = graph.value(flowLog, "logFormat");
-    if (pattern === UNKNOWN || format === UNKNOWN) return { selects: true, unknown: true };
+    if (pattern === UNKNOWN) return { selects: true, unknown: "pattern" };
+    if (format === UNKNOWN) return { selects: true, unknown: "logFormat" };
     if (pattern === undefined) return { selects: false, reason: "it has no pattern" };
-    const parsed = cached(parsedPatterns, pattern, () => parsePattern(pattern));
+    const parsed = cached(parsedPatterns, pattern, () =>
+        pattern.trimStart().startsWith("[") ? parsePattern(pattern) : parseFilterPattern(pattern),
+    );
     if (parsed instanceof Error) return { selects: false, reason: `its pattern does not parse (${parsed.message})` };
     const fields =
-        format === undefined ? DEFAULT_FORMAT_FIELDS : cached(parsedFormats, format, () => parseLogFormat(format));
+        format === undefined || format === ""
+            ? DEFAULT_FORMAT_FIELDS
+            : cached(parsedFormats, format, () => parseLogFormat(format));
     if (fields instanceof Error)
         return { selects: false, reason: `the flow log's format does not parse (${fields.message})` };
-    const key = `${action}\u0000${pattern}\u0000${format ?? ""}`;
-    let selects = selections.get(key);
-    if (selects === undefined) {
-        selects = selectsAction(parsed, action, fields);
-        selections.set(key, selects);
-    }
-    return selects
-        ? { selects: true, unknown: false }
-        : { selects: false, reason: `its pattern ${JSON.stringify(pattern)} does not select only ${action} records` };
+    if (selectsAction(parsed, action, fields)) return { selects: true, pattern: parsed, fields };
+    const selection = analyzeSelection(parsed, action, fields);
+    const detail = selection.leak
+        ? selection.reason
+        : selection.unanalysable
+          ? `the pack cannot judge it: ${selection.reason}`
+          : `it can never match a ${action} record of the format flow log "${flowLog.name}" delivers: ${selection.reason}`;
+    return {
+        selects: false,
+        reason: `its pattern ${JSON.stringify(pattern)} does not select only ${action} records: ${detail}`,
+    };
 }
 
 function cached<T>(map: Map<string, T | Error>, key: string, compute: () => T): T | Error {
@@ -198,6 +223,13 @@ function cached<T>(map: Map<string, T | Error>, key: string, compute: () => T): 
 export interface MetricRef {
     readonly namespace: Maybe<string>;
     readonly name: Maybe<string>;
+}
+
+/** The filter's whole metric transformation (the fields the judging reads), UNKNOWN when it is unknown as a whole. */
+export function transformationOf(graph: StackGraph, filter: PolicyResource): unknown {
+    return graph.value(filter, "metricTransformation") === UNKNOWN
+        ? UNKNOWN
+        : read(filter.props, "metricTransformation");
 }
 
 export function metricOfFilter(graph: StackGraph, filter: PolicyResource): MetricRef {
@@ -253,10 +285,11 @@ export function alarmsOn(graph: StackGraph, filter: PolicyResource): readonly Po
     const dependents = byFilter.get(filter.urn) ?? [];
     if (metric.namespace === UNKNOWN || metric.name === UNKNOWN) return dependents;
     if (metric.namespace === undefined || metric.name === undefined) return [];
-    const region = graph.region(filter);
+    // Metrics, like log groups, are per account and region.
+    const place = { region: graph.region(filter), account: graph.account(filter) };
     const found = new Set(
         (byMetric.get(metricKey(metric.namespace, metric.name)) ?? []).filter((alarm) =>
-            sameRegion(graph.region(alarm), region),
+            samePlace(graph, alarm, place),
         ),
     );
     // An alarm whose metric is not known yet counts when it depends on this very filter.
@@ -264,7 +297,75 @@ export function alarmsOn(graph: StackGraph, filter: PolicyResource): readonly Po
     return [...found];
 }
 
-/** Whether an alarm notifies anyone: alarm actions set (unknown ARNs count) and actions not disabled. */
+/** What an alarm action does when the alarm goes to ALARM. */
+export const ActionKind = { NOTIFY: "notify", ACT: "act", INVALID: "invalid", UNKNOWN: "unknown" } as const;
+export type ActionKind = (typeof ActionKind)[keyof typeof ActionKind];
+
+const PARTITION = "arn:aws(?:-[a-z]+)*";
+/**
+ * The alarm actions CloudWatch accepts (PutMetricAlarm AlarmActions), and which of them reach a
+ * person: an SNS topic (email, SMS, chat, paging), a Lambda function (code of your own; the pack
+ * cannot see what it does, and counts it), a Systems Manager OpsItem or an Incident Manager
+ * response plan. EC2 actions (stop, terminate, reboot, recover) and Auto Scaling policies act on
+ * resources and tell no one.
+ */
+const ACTION_FORMS: readonly { readonly re: RegExp; readonly kind: ActionKind; readonly what: string }[] = [
+    {
+        re: new RegExp(`^${PARTITION}:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]{1,256}(\\.fifo)?$`),
+        kind: "notify",
+        what: "an SNS topic",
+    },
+    {
+        re: new RegExp(`^${PARTITION}:lambda:[a-z0-9-]+:\\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?$`),
+        kind: "notify",
+        what: "a Lambda function",
+    },
+    {
+        re: new RegExp(`^${PARTITION}:ssm:[a-z0-9-]+:\\d{12}:opsitem:\\d+(#CATEGORY=[A-Za-z]+)?$`),
+        kind: "notify",
+        what: "a Systems Manager OpsItem",
+    },
+    {
+        re: new RegExp(`^${PARTITION}:ssm-incidents::\\d{12}:response-plan/[A-Za-z0-9_-]+$`),
+        kind: "notify",
+        what: "an Incident Manager response plan",
+    },
+    {
+        re: new RegExp(`^${PARTITION}:automate:[a-z0-9-]+:ec2:(stop|terminate|reboot|recover)$`),
+        kind: "act",
+        what: "an EC2 action, which acts on the instance and tells no one",
+    },
+    {
+        re: new RegExp(`^${PARTITION}:swf:[a-z0-9-]+:\\d{12}:action/actions/AWS_EC2\\.InstanceId\\.[A-Za-z]+/1\\.0$`),
+        kind: "act",
+        what: "an EC2 action, which acts on the instance and tells no one",
+    },
+    {
+        re: new RegExp(`^${PARTITION}:autoscaling:[a-z0-9-]+:\\d{12}:scalingPolicy:`),
+        kind: "act",
+        what: "an Auto Scaling policy, which scales and tells no one",
+    },
+];
+
+/** What one alarm action is. */
+export function classifyAction(action: unknown): { readonly kind: ActionKind; readonly what: string } {
+    if (action === UNKNOWN) return { kind: ActionKind.UNKNOWN, what: "not known yet" };
+    if (typeof action !== "string")
+        return { kind: ActionKind.INVALID, what: `${JSON.stringify(action)} (not a string)` };
+    if (action.trim() === "") return { kind: ActionKind.INVALID, what: `${JSON.stringify(action)} (an empty string)` };
+    const form = ACTION_FORMS.find((f) => f.re.test(action));
+    return form
+        ? { kind: form.kind, what: form.what }
+        : {
+              kind: ActionKind.INVALID,
+              what: `${JSON.stringify(action)} (not the ARN of an SNS topic, Lambda function, OpsItem or response plan)`,
+          };
+}
+
+/**
+ * Whether an alarm notifies anyone: actions enabled and at least one alarm action that reaches a
+ * person (./links.ts ACTION_FORMS), or one not known yet.
+ */
 export function alarmActionsOf(props: unknown): { has: boolean; unknown: boolean; reason?: string } {
     // No properties at all: an older engine's preview of a resource being created.
     const plain = unproxied(props);
@@ -275,8 +376,15 @@ export function alarmActionsOf(props: unknown): { has: boolean; unknown: boolean
         return { has: false, unknown: false, reason: "its actions are disabled (actionsEnabled: false)" };
     const actions = readArray(props, "alarmActions");
     if (actions === UNKNOWN) return { has: true, unknown: true };
-    if (actions && actions.length > 0) return { has: true, unknown: actions.includes(UNKNOWN) };
-    return { has: false, unknown: false, reason: "it has no alarm actions" };
+    if (!actions || actions.length === 0) return { has: false, unknown: false, reason: "it has no alarm actions" };
+    const kinds = actions.map(classifyAction);
+    if (kinds.some((k) => k.kind === ActionKind.NOTIFY)) return { has: true, unknown: false };
+    if (kinds.some((k) => k.kind === ActionKind.UNKNOWN)) return { has: true, unknown: true };
+    return {
+        has: false,
+        unknown: false,
+        reason: `none of its alarm actions reaches a person: ${kinds.map((k) => k.what).join("; ")}`,
+    };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -337,7 +445,7 @@ export function roleOfFlowLog(graph: StackGraph, flowLog: PolicyResource): Polic
     return graph.resolve(flowLog, "iamRoleArn", (arn) => byRef.get(arn) ?? [], [TYPES.Role]).targets[0];
 }
 
-/** The RolePolicy and RolePolicyAttachment resources on a role. */
+/** The RolePolicy, RolePolicyAttachment and PolicyAttachment resources on a role. */
 export function policiesOnRole(graph: StackGraph, role: PolicyResource): readonly PolicyResource[] {
     const index = graph.memo("policiesOnRole", () => {
         const byRef = rolesByRef(graph);
@@ -346,9 +454,29 @@ export function policiesOnRole(graph: StackGraph, role: PolicyResource): readonl
             const { targets } = graph.resolve(attached, "role", (ref) => byRef.get(ref) ?? [], [TYPES.Role]);
             for (const target of targets) add(out, target.urn, attached);
         }
+        // aws.iam.PolicyAttachment attaches one policy to many roles (and users, groups): `roles` is a list of names.
+        for (const attached of graph.ofType(TYPES.PolicyAttachment)) {
+            const roles = readArray(attached.props, "roles");
+            const targets = new Set<PolicyResource>();
+            const unknown = roles === UNKNOWN || (Array.isArray(roles) && roles.includes(UNKNOWN));
+            if (Array.isArray(roles))
+                for (const ref of roles)
+                    if (typeof ref === "string") for (const r of byRef.get(ref) ?? []) targets.add(r);
+            if (unknown) for (const r of graph.dependedOn(attached, ["roles"], [TYPES.Role])) targets.add(r);
+            for (const target of targets) add(out, target.urn, attached);
+        }
         return out;
     });
     return index.get(role.urn) ?? [];
+}
+
+/** The customer-managed policy (aws.iam.Policy in the stack) with this ARN. */
+export function policyByArn(graph: StackGraph, arn: string): PolicyResource | undefined {
+    const byArn = graph.indexBy("iamPolicyByArn", [TYPES.IamPolicy], (policy) => [
+        known(graph.value(policy, "arn")),
+        known(graph.value(policy, "id")),
+    ]);
+    return byArn.get(arn)?.[0];
 }
 
 /** The customer-managed policy a RolePolicyAttachment attaches, when it is in the stack. */
@@ -358,6 +486,11 @@ export function attachedPolicy(graph: StackGraph, attachment: PolicyResource): P
         known(graph.value(policy, "id")),
     ]);
     return graph.resolve(attachment, "policyArn", (arn) => byArn.get(arn) ?? [], [TYPES.IamPolicy]).targets[0];
+}
+
+/** The account of a log group ARN (`arn:aws:logs:us-east-1:111122223333:log-group:/a/b`). */
+function accountOfLogGroupArn(arn: string): string | undefined {
+    return /^arn:[^:]+:logs:[^:]*:(\d{12}):log-group:/.exec(arn)?.[1];
 }
 
 function known(value: Maybe<string>): string | undefined {

@@ -5,6 +5,7 @@
  */
 export const TYPES = {
     Vpc: "aws:ec2/vpc:Vpc",
+    DefaultVpc: "aws:ec2/defaultVpc:DefaultVpc",
     FlowLog: "aws:ec2/flowLog:FlowLog",
     LogGroup: "aws:cloudwatch/logGroup:LogGroup",
     LogMetricFilter: "aws:cloudwatch/logMetricFilter:LogMetricFilter",
@@ -21,11 +22,19 @@ export const TYPES = {
     Role: "aws:iam/role:Role",
     RolePolicy: "aws:iam/rolePolicy:RolePolicy",
     RolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    PolicyAttachment: "aws:iam/policyAttachment:PolicyAttachment",
     IamPolicy: "aws:iam/policy:Policy",
     AthenaWorkgroup: "aws:athena/workgroup:Workgroup",
     AwsxVpc: "awsx:ec2:Vpc",
 } as const;
 export type ResourceType = (typeof TYPES)[keyof typeof TYPES];
+
+/**
+ * Every resource that is a VPC: one the stack creates or reads (`Vpc`), and the region's default
+ * VPC a stack adopts (`DefaultVpc`, which manages it without creating it). The every-VPC policies
+ * cover both.
+ */
+export const VPC_TYPES: readonly string[] = [TYPES.Vpc, TYPES.DefaultVpc];
 
 /** Both S3 bucket resources of @pulumi/aws v7 (BucketV2 is the deprecated alias). */
 export const BUCKET_TYPES: readonly string[] = [TYPES.Bucket, TYPES.BucketV2];

@@ -84,22 +84,28 @@ export async function deployStack(config: StackConfig, hooks: DeployHooks = {}):
     return deployVpcFlowMonitor(args, hooks);
 }
 
+/**
+ * What the engine should print for an error: a refused configuration or refused library args as
+ * a RunError, which the engine prints as the message alone, without a stack trace; anything else as is.
+ */
+export function asReport(err: unknown): unknown {
+    if (err instanceof ConfigError || isInputPropertiesError(err)) return new pulumi.RunError(err.message);
+    return err;
+}
+
 /** The whole program; a bad configuration ends it with the report and no resource registered. */
 export async function runProgram(): Promise<StackOutputs> {
     let config: StackConfig;
     try {
         config = readStackConfig();
     } catch (err) {
-        // RunError: the engine prints the message alone, without a stack trace.
-        if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
-        throw err;
+        throw asReport(err);
     }
     try {
         return await deployStack(config);
     } catch (err) {
-        // A config the schema accepts should never be refused by the library; if it is, the report
-        // (every problem, in the library's terms) is still worth more than a stack trace.
-        if (isInputPropertiesError(err)) throw new pulumi.RunError(err.message);
-        throw err;
+        // A config the schema accepts is one the library accepts (tests/program/main.spec.ts); should
+        // that ever break, the library's report is still worth more than a stack trace.
+        throw asReport(err);
     }
 }

@@ -2,23 +2,26 @@
  * The stack configuration contract: what a `Pulumi.<stack>.yaml` may say, checked before any
  * resource is registered.
  *
- * zod checks the shape (types, ranges, unknown keys) and reports every issue at once; the few rules
- * that relate two values (exactly one of cidrBlock and vpcId, names unique across regions, expiry
- * after the transition) run on the raw
- * input afterwards so they are reported even when something else in the file is wrong. Every
- * problem names its key path, the value given and what is allowed.
+ * zod checks the shape (types, ranges, unknown keys) and reports every issue at once; the rules
+ * that relate two values (exactly one of cidrBlock and vpcId, names and adopted VPCs unique across
+ * regions, expiry after the transition) and those a deployment would break on (alarm names two VPCs
+ * would share, more metric filters than a log group takes) run on the raw input afterwards, so they
+ * are reported even when something else in the file is wrong. Every problem names its key path, the
+ * value given and what is allowed.
  */
 import { z } from "zod";
 import { AlertRule } from "../components/alerting/rules";
 import {
+    alertingProblems,
     AlertsConfig,
     alertsSchema,
     normaliseAlerts,
     normaliseRules,
     ruleListProblems,
     ruleListSchema,
+    VpcRulesEntry,
 } from "./alertConfig";
-import { isRecord, isWholeNumberIn, show, wholeNumber } from "./configKit";
+import { isRecord, isWholeNumberIn, numberSchema, show, wholeNumber } from "./configKit";
 import { AWS_REGIONS, AwsRegion, isAwsRegion } from "./regions";
 import { CloudWatchTrafficType, DEFAULTS, LakeFieldsChoice } from "../components/defaults";
 import { lakeFieldsProblems, resolveLakeFields } from "../components/lake/layout";
@@ -150,8 +153,7 @@ const projectSchema = z.strictObject({
                     error: "not a traffic type for the alarm log group. Allowed: REJECT or ALL",
                 })
                 .optional(),
-            logRetentionDays: z
-                .number({ error: `not a number. Allowed: ${ALLOWED.retention}` })
+            logRetentionDays: numberSchema(ALLOWED.retention)
                 .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
                     error: `not a retention CloudWatch Logs accepts. Allowed: ${ALLOWED.retention}`,
                 })
@@ -290,6 +292,8 @@ function crossFieldProblems(values: Record<string, unknown>): ConfigProblem[] {
 
     const firstPathOfName = new Map<string, string>();
     const firstPathOfRegion = new Map<string, string>();
+    const firstAdoption = new Map<string, { path: string; region: unknown }>();
+    const alertingVpcs: VpcRulesEntry[] = [];
     regions.forEach((region: unknown, ri: number) => {
         if (!isRecord(region)) return;
         if (typeof region.region === "string") {
@@ -315,6 +319,19 @@ function crossFieldProblems(values: Record<string, unknown>): ConfigProblem[] {
                 });
             }
             problems.push(...ruleListProblems(vpc.rules, `regions[${ri}].vpcs[${vi}].rules`, trafficType));
+            if (typeof vpc.vpcId === "string" && VPC_ID.test(vpc.vpcId)) {
+                const path = `regions[${ri}].vpcs[${vi}].vpcId`;
+                const earlier = firstAdoption.get(vpc.vpcId);
+                if (earlier) {
+                    const where = earlier.region === region.region ? "" : ` in ${show(earlier.region)}`;
+                    problems.push({
+                        path,
+                        message: `VPC adopted twice; given ${show(vpc.vpcId)}, already adopted at ${earlier.path}${where}. Allowed: each existing VPC once in the stack (two monitors of one VPC would give it four flow logs, put every record in the lake twice and raise every alarm twice)`,
+                    });
+                } else {
+                    firstAdoption.set(vpc.vpcId, { path, region: region.region });
+                }
+            }
             if (typeof vpc.name !== "string") return;
             const path = `regions[${ri}].vpcs[${vi}].name`;
             const earlier = firstPathOfName.get(vpc.name);
@@ -325,9 +342,18 @@ function crossFieldProblems(values: Record<string, unknown>): ConfigProblem[] {
                 });
             } else {
                 firstPathOfName.set(vpc.name, path);
+                if (VPC_NAME.test(vpc.name))
+                    alertingVpcs.push({
+                        path: `regions[${ri}].vpcs[${vi}]`,
+                        name: vpc.name,
+                        rules: vpc.rules,
+                        region: typeof region.region === "string" ? region.region : undefined,
+                    });
             }
         });
     });
+
+    problems.push(...alertingProblems(values.alerts, alertingVpcs));
 
     const lake = values.lake;
     if (isRecord(lake)) {

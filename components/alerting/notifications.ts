@@ -5,6 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { alarmTopicPolicy, chatbotNotificationsPolicy, chatbotTrustPolicy } from "../policyDocuments";
+import { alarmTopicDisplayName, alarmTopicName, chatbotConfigurationName } from "../naming";
 import { throwIfInvalid } from "../invalidArgs";
 import { alarmTopicProblems, slackChannelProblems } from "../validation";
 
@@ -35,10 +36,7 @@ export class AlarmTopic extends pulumi.ComponentResource {
         const topic = new aws.sns.Topic(
             `${name}-topic`,
             // Not encrypted with the AWS-managed SNS key: CloudWatch alarms cannot publish to such a topic.
-            {
-                name: `vpc-flow-monitor-${args.stack}-alarms`,
-                displayName: `vpc-flow-monitor ${args.stack} ${args.region}`,
-            },
+            { name: alarmTopicName(args.stack), displayName: alarmTopicDisplayName(args.stack, args.region) },
             { parent: this },
         );
         new aws.sns.TopicPolicy(
@@ -95,7 +93,7 @@ export class SlackChannel extends pulumi.ComponentResource {
             `${name}-configuration`,
             {
                 region: CHATBOT_API_REGION,
-                configurationName: `vpc-flow-monitor-${args.stack}`,
+                configurationName: chatbotConfigurationName(args.stack),
                 slackTeamId: args.workspaceId,
                 slackChannelId: args.channelId,
                 iamRoleArn: role.arn,

@@ -4,7 +4,9 @@
  * A rule counts the flow log records its match selects in the VPC's CloudWatch log group and
  * alarms when the sum over a period reaches a threshold (CloudWatch: Sum >= threshold).
  */
+import { AGGREGATE_FILTERS } from "../naming";
 import { FlowAction, FlowMatch, LogStatus, PROTOCOL_NUMBERS } from "../../flowlogs";
+import { ContributorKey, ContributorStatistic } from "./contributorRule";
 
 export interface AlertRule {
     /** kebab-case, unique per VPC; part of the alarm and metric names. */
@@ -15,6 +17,22 @@ export interface AlertRule {
     readonly periodSeconds: number;
     readonly evaluationPeriods: number;
     readonly description?: string;
+    /**
+     * Count per value of this field instead of over the whole log group: a Contributor Insights
+     * rule keyed by it, and an alarm on its busiest key (or on the number of distinct keys).
+     * @default not per key: a metric filter counts every matching record
+     */
+    readonly by?: ContributorKey;
+    /**
+     * With `by`: what reaches `threshold`.
+     * @default "maxContributorValue" (one key's record count)
+     */
+    readonly statistic?: ContributorStatistic;
+}
+
+/** A rule that counts the whole log group through a metric filter (no `by`): what the REJECT baseline is. */
+export function isThresholdRule(rule: AlertRule): boolean {
+    return rule.by === undefined;
 }
 
 /**
@@ -22,7 +40,7 @@ export interface AlertRule {
  * `<vpc>-flow-records` in the same log group as `<vpc>-<rule>`, and PutMetricFilter would silently
  * overwrite one with the other.
  */
-export const RESERVED_RULE_NAMES = ["rejected-packets", "flow-records"] as const;
+export const RESERVED_RULE_NAMES: readonly string[] = Object.values(AGGREGATE_FILTERS);
 
 /** The classic tutorial alarm: 3 rejected attempts within 5 minutes. */
 const FIVE_MINUTES = 300;
@@ -92,7 +110,9 @@ export function effectiveRules(sources: RuleSources): AlertRule[] {
     sources.stackRules.forEach(add);
     sources.vpcRules.forEach(add);
     const rules = [...byName.values()];
-    if (!rules.some((rule) => rule.match.action === FlowAction.REJECT)) rules.unshift(BASELINE_REJECT_RULE);
+    // Only a metric-filter rule stands in for the baseline: the policy pack links REJECT alarms through a filter.
+    if (!rules.some((rule) => isThresholdRule(rule) && rule.match.action === FlowAction.REJECT))
+        rules.unshift(BASELINE_REJECT_RULE);
     if (!byName.has(SKIPDATA_RULE.name)) rules.push(SKIPDATA_RULE);
     return rules;
 }

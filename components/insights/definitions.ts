@@ -12,7 +12,13 @@ import {
     inTableOrder,
     logsInsightsParse,
 } from "../../flowlogs/fields";
-import { AGGREGATE_METRICS, logGroupPrefix, metricNamespace } from "../naming";
+import {
+    AGGREGATE_METRICS,
+    athenaWorkgroupName,
+    contributorInsightRuleName,
+    logGroupPrefix,
+    metricNamespace,
+} from "../naming";
 
 export interface InsightsQuery {
     readonly name: string;
@@ -76,7 +82,7 @@ export function insightsFields(): FlowLogField[] {
 export function contributorInsightsRules(
     stack: string,
     fields: readonly FlowLogField[],
-): { name: string; definition: object }[] {
+): { key: string; name: string; definition: object }[] {
     const rule = (key: string) => ({
         Schema: { Name: "CloudWatchLogRule", Version: 1 },
         AggregateOn: "Count",
@@ -89,7 +95,8 @@ export function contributorInsightsRules(
         Fields: clfPositions(fields, [key, CONTRIBUTOR_FILTER_FIELD]),
     });
     return CONTRIBUTOR_KEYS.map(({ suffix, key }) => ({
-        name: `vpc-flow-monitor-${stack}-${suffix}`,
+        key: suffix,
+        name: contributorInsightRuleName(stack, suffix),
         definition: rule(key),
     }));
 }
@@ -121,7 +128,7 @@ export function dashboardBody(stack: string, regions: readonly DashboardRegion[]
             width: FULL,
             height: 2,
             properties: {
-                markdown: `# vpc-flow-monitor: ${stack}\nREJECT flow log records from CloudWatch Logs, per region. History and every field: Athena workgroup \`vpc-flow-monitor-${stack}\`.`,
+                markdown: `# vpc-flow-monitor: ${stack}\nREJECT flow log records from CloudWatch Logs, per region. History and every field: Athena workgroup \`${athenaWorkgroupName(stack)}\`.`,
             },
         },
     ];

@@ -6,6 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { FlowLogField } from "../../flowlogs/fields";
 import { contributorInsightsRules, dashboardBody, DashboardRegion, logsInsightsQueries } from "./definitions";
+import { dashboardName, queryDefinitionName } from "../naming";
 
 const REGION_TYPE = "vpc-flow-monitor:monitoring:RegionInsights";
 const DASHBOARD_TYPE = "vpc-flow-monitor:monitoring:Dashboard";
@@ -29,9 +30,8 @@ export class RegionInsights extends pulumi.ComponentResource {
         for (const query of logsInsightsQueries(args.fields)) {
             new aws.cloudwatch.QueryDefinition(
                 `${name}-query-${query.name}`,
-                // The slash makes a folder in the console's saved-queries list.
                 {
-                    name: `vpc-flow-monitor/${args.stack}/${query.name}`,
+                    name: queryDefinitionName(args.stack, query.name),
                     logGroupNames: args.logGroupNames,
                     queryString: query.query,
                 },
@@ -41,7 +41,7 @@ export class RegionInsights extends pulumi.ComponentResource {
         const rules = args.contributorInsights === false ? [] : contributorInsightsRules(args.stack, args.fields);
         for (const rule of rules) {
             new aws.cloudwatch.ContributorInsightRule(
-                `${name}-${rule.name.slice(`vpc-flow-monitor-${args.stack}-`.length)}`,
+                `${name}-${rule.key}`,
                 { ruleName: rule.name, ruleState: "ENABLED", ruleDefinition: JSON.stringify(rule.definition) },
                 { parent: this },
             );
@@ -64,7 +64,7 @@ export class Dashboard extends pulumi.ComponentResource {
         const dashboard = new aws.cloudwatch.Dashboard(
             `${name}-dashboard`,
             {
-                dashboardName: `vpc-flow-monitor-${args.stack}`,
+                dashboardName: dashboardName(args.stack),
                 dashboardBody: pulumi
                     .output(args.regions)
                     .apply((regions) => JSON.stringify(dashboardBody(args.stack, regions))),

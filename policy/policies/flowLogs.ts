@@ -9,18 +9,17 @@ import type { PolicyResource, StackValidationArgs, StackValidationPolicy } from 
 import { StackGraph } from "../graph";
 import {
     LogGroupRef,
-    alarmActionsOf,
     alarmsOn,
     destinationType,
-    filterSelects,
     filtersOn,
     flowLogsByVpc,
     logGroupOfFlowLog,
-    metricOfFilter,
     trafficType,
 } from "../links";
 import { DestinationType, TYPES, TrafficType } from "../types";
 import { UNKNOWN, readNumber, readString, show } from "../values";
+import { rejectAlarmVerdict } from "../rejectAlarm";
+import { VPC_TYPES } from "../types";
 
 export interface VpcFlowLogsConfig {
     /** Traffic types that count as "flow logs on": a flow log of any of them satisfies the policy. */
@@ -70,7 +69,7 @@ export const vpcFlowLogsRequired: StackValidationPolicy = {
         const wanted = new Set(config.trafficTypes ?? DEFAULT_TRAFFIC_TYPES);
         const graph = StackGraph.of(args.resources);
         const flowLogs = flowLogsByVpc(graph);
-        for (const vpc of graph.ofType(TYPES.Vpc)) {
+        for (const vpc of graph.ofType(...VPC_TYPES)) {
             if (isExempt(vpc, config.exemptVpcs)) continue;
             const own = flowLogs.get(vpc.urn) ?? [];
             const captures = own.some((flowLog) => {
@@ -83,8 +82,9 @@ export const vpcFlowLogsRequired: StackValidationPolicy = {
                 own.length === 0
                     ? "no flow log refers to it"
                     : `its flow logs capture other traffic only: ${own.map((f) => `"${f.name}" (${show(readString(f.props, "trafficType"))})`).join(", ")}`;
+            const id = readString(vpc.props, "id");
             reportViolation(
-                `VPC ${graph.label(vpc)} has no flow log capturing ${[...wanted].join(" or ")} traffic: ${detail}.`,
+                `VPC ${vpcLabel(graph, vpc)} has no flow log capturing ${[...wanted].join(" or ")} traffic: ${detail}; add a flow log (aws.ec2.FlowLog) with vpcId ${typeof id === "string" ? id : `the id of "${vpc.name}"`} and trafficType ${[...wanted].join(" or ")}.`,
                 vpc.urn,
             );
         }
@@ -94,98 +94,52 @@ export const vpcFlowLogsRequired: StackValidationPolicy = {
 export const vpcRejectAlarmRequired: StackValidationPolicy = {
     name: "vpc-reject-alarm-required",
     description:
-        "Every VPC in the stack has a REJECT alarm: a flow log into a CloudWatch log group, a metric filter on that group whose pattern selects REJECT records, and a metric alarm on that filter's metric with at least one alarm action.",
+        "Every VPC in the stack has a REJECT alarm a rejected packet can set off: a flow log into a CloudWatch log group, a metric filter on that group whose pattern can match a REJECT record of the format delivered and matches no other, and a metric alarm on exactly that metric whose comparison can hold, with an action that reaches a person.",
     enforcementLevel: "mandatory",
     configSchema: { properties: { exemptVpcs: EXEMPT_VPCS_SCHEMA } },
     validateStack: (args: StackValidationArgs, reportViolation) => {
         const config = args.getConfig<RejectAlarmConfig>();
         const graph = StackGraph.of(args.resources);
-        for (const vpc of graph.ofType(TYPES.Vpc)) {
+        for (const vpc of graph.ofType(...VPC_TYPES)) {
             if (isExempt(vpc, config.exemptVpcs)) continue;
-            const problem = rejectAlarmProblem(graph, vpc);
-            if (problem) reportViolation(`VPC ${graph.label(vpc)} has no REJECT alarm: ${problem}.`, vpc.urn);
+            const verdict = rejectAlarmVerdict(graph, vpc);
+            if (verdict.status === "missing")
+                reportViolation(
+                    `VPC ${vpcLabel(graph, vpc)} has no REJECT alarm: ${verdict.problem}; ${verdict.fix}.`,
+                    vpc.urn,
+                );
+        }
+    },
+};
+
+export const vpcRejectAlarmVerifiable: StackValidationPolicy = {
+    name: "vpc-reject-alarm-verifiable",
+    description:
+        "Every VPC's REJECT alarm can be judged from the values the pack sees: none of the values it depends on is an encrypted secret or left unknown in the stack's state.",
+    enforcementLevel: "advisory",
+    configSchema: { properties: { exemptVpcs: EXEMPT_VPCS_SCHEMA } },
+    validateStack: (args: StackValidationArgs, reportViolation) => {
+        const config = args.getConfig<RejectAlarmConfig>();
+        const graph = StackGraph.of(args.resources);
+        for (const vpc of graph.ofType(...VPC_TYPES)) {
+            if (isExempt(vpc, config.exemptVpcs)) continue;
+            const verdict = rejectAlarmVerdict(graph, vpc);
+            if (verdict.status === "unjudged")
+                reportViolation(
+                    `VPC ${vpcLabel(graph, vpc)}: whether a rejected packet reaches anyone could not be judged: ${verdict.reasons.join("; ")}. vpc-reject-alarm-required let it pass.`,
+                    vpc.urn,
+                );
         }
     },
 };
 
 /**
- * Why a VPC has no working REJECT alarm, or undefined when it has one. Follows every candidate
- * chain and reports the one that got furthest, so the message names the link that is missing.
+ * Why a VPC has no working REJECT alarm, or undefined when it has one (or it cannot be judged).
+ * Follows every candidate chain and reports the one that got furthest, with what to add.
  */
 export function rejectAlarmProblem(graph: StackGraph, vpc: PolicyResource): string | undefined {
-    const flowLogs = flowLogsByVpc(graph).get(vpc.urn) ?? [];
-    if (flowLogs.length === 0) return "no flow log refers to it";
-    const toCloudWatch = flowLogs.filter((f) => {
-        const destination = destinationType(graph, f);
-        return destination === UNKNOWN || destination === DestinationType.CLOUDWATCH;
-    });
-    if (toCloudWatch.length === 0) {
-        const where = flowLogs
-            .map((f) => `"${f.name}" -> ${show(readString(f.props, "logDestinationType"))}`)
-            .join(", ");
-        return `its flow logs do not deliver to CloudWatch Logs (${where}); an alarm needs a flow log into a CloudWatch log group`;
-    }
-    const capturing = toCloudWatch.filter((f) => {
-        const traffic = trafficType(graph, f);
-        return traffic === UNKNOWN || traffic === TrafficType.REJECT || traffic === TrafficType.ALL;
-    });
-    if (capturing.length === 0) {
-        const what = toCloudWatch
-            .map((f) => `"${f.name}" captures ${show(readString(f.props, "trafficType"))}`)
-            .join(", ");
-        return `its CloudWatch flow logs capture no REJECT records (${what})`;
-    }
-
-    let best: { stage: number; message: string } = { stage: 0, message: "" };
-    const note = (stage: number, message: string) => {
-        if (stage > best.stage) best = { stage, message };
-    };
-    for (const flowLog of capturing) {
-        const group = logGroupOfFlowLog(graph, flowLog);
-        if (!group) {
-            note(
-                1,
-                `the log group flow log "${flowLog.name}" delivers to cannot be told from ${JSON.stringify(readString(flowLog.props, "logDestination") ?? null)}`,
-            );
-            continue;
-        }
-        const filters = filtersOn(graph, group);
-        if (filters.length === 0) {
-            note(
-                2,
-                `no metric filter reads log group ${groupLabel(group)}, which flow log "${flowLog.name}" delivers to`,
-            );
-            continue;
-        }
-        const verdicts = filters.map((filter) => ({ filter, verdict: filterSelects(graph, filter, flowLog) }));
-        const selecting = verdicts.filter((v) => v.verdict.selects).map((v) => v.filter);
-        if (selecting.length === 0) {
-            const reasons = verdicts
-                .map((v) => `"${v.filter.name}": ${v.verdict.selects ? "" : v.verdict.reason}`)
-                .join("; ");
-            note(3, `no metric filter on log group ${groupLabel(group)} selects REJECT records (${reasons})`);
-            continue;
-        }
-        for (const filter of selecting) {
-            const alarms = alarmsOn(graph, filter);
-            if (alarms.length === 0) {
-                note(
-                    4,
-                    `metric filter "${filter.name}" on log group ${groupLabel(group)} selects REJECT records, but no metric alarm watches its metric ${metricLabel(graph, filter)}`,
-                );
-                continue;
-            }
-            for (const alarm of alarms) {
-                const actions = alarmActionsOf(alarm.props);
-                if (actions.has) return undefined;
-                note(
-                    5,
-                    `metric alarm "${alarm.name}" watches the REJECT metric ${metricLabel(graph, filter)} of filter "${filter.name}", but ${actions.reason}`,
-                );
-            }
-        }
-    }
-    return best.message;
+    const verdict = rejectAlarmVerdict(graph, vpc);
+    return verdict.status === "missing" ? `${verdict.problem}; ${verdict.fix}` : undefined;
 }
 
 export const alarmFlowLogAggregation: StackValidationPolicy = {
@@ -239,7 +193,12 @@ function groupLabel(group: LogGroupRef): string {
     return group.resource ? `"${group.resource.name}"` : "(unknown)";
 }
 
-function metricLabel(graph: StackGraph, filter: PolicyResource): string {
-    const { namespace, name } = metricOfFilter(graph, filter);
-    return `${JSON.stringify(show(name))} (namespace ${JSON.stringify(show(namespace))})`;
+/** `"web-vpc" (vpc-0abc, account 111122223333, us-east-1)`: what is known of the VPC and where it is. */
+function vpcLabel(graph: StackGraph, vpc: PolicyResource): string {
+    const id = readString(vpc.props, "id");
+    const parts = [
+        typeof id === "string" && id !== "" && id !== vpc.name ? id : undefined,
+        graph.placement(vpc),
+    ].filter(Boolean);
+    return parts.length > 0 ? `"${vpc.name}" (${parts.join(", ")})` : `"${vpc.name}"`;
 }

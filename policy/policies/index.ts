@@ -5,6 +5,7 @@
  */
 import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import { alarmFlowLogAggregation, vpcFlowLogsRequired, vpcRejectAlarmRequired } from "./flowLogs";
+import { vpcRejectAlarmVerifiable } from "./flowLogs";
 import {
     alarmsHaveActions,
     athenaWorkgroupEnforced,
@@ -14,6 +15,7 @@ import {
 } from "./pipeline";
 
 export { alarmFlowLogAggregation, vpcFlowLogsRequired, vpcRejectAlarmRequired } from "./flowLogs";
+export { vpcRejectAlarmVerifiable } from "./flowLogs";
 export {
     alarmsHaveActions,
     athenaWorkgroupEnforced,
@@ -32,6 +34,7 @@ export const PACK_ENFORCEMENT_LEVEL: EnforcementLevel = "advisory";
 export const ALL_POLICIES: Policies = [
     vpcFlowLogsRequired,
     vpcRejectAlarmRequired,
+    vpcRejectAlarmVerifiable,
     flowLogBucketSecure,
     logGroupRetentionSet,
     alarmsHaveActions,

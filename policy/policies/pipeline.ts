@@ -23,6 +23,7 @@ import {
     bucketsOfFlowLog,
     destinationType,
     policiesOnRole,
+    policyByArn,
     roleOfFlowLog,
 } from "../links";
 import { BUCKET_ENCRYPTION_TYPES, DestinationType, TYPES } from "../types";
@@ -305,13 +306,28 @@ export const athenaWorkgroupEnforced: ResourceValidationPolicy = {
 // flow-log-role-no-wildcard-actions
 // ---------------------------------------------------------------------------------------------
 
-/** AWS managed policies that grant wildcard actions, recognised by ARN since their documents are not in the stack. */
+/**
+ * AWS managed policies whose documents grant wildcard actions (`*`, `service:*`, `service:Get*`,
+ * or NotAction), recognised by ARN since their documents are not in the stack. A flow log
+ * delivery role needs none of them: logs:CreateLogStream, logs:PutLogEvents and
+ * logs:DescribeLogStreams on its log group are all it uses.
+ */
 export const WILDCARD_MANAGED_POLICIES = [
     "AdministratorAccess",
     "PowerUserAccess",
+    "ReadOnlyAccess",
+    "ViewOnlyAccess",
     "CloudWatchFullAccess",
     "CloudWatchFullAccessV2",
+    "CloudWatchReadOnlyAccess",
     "CloudWatchLogsFullAccess",
+    "CloudWatchLogsReadOnlyAccess",
+    "CloudWatchEventsFullAccess",
+    "AmazonEC2FullAccess",
+    "AmazonS3FullAccess",
+    "AmazonKinesisFirehoseFullAccess",
+    "AWSLambda_FullAccess",
+    "IAMFullAccess",
 ] as const;
 
 export interface RoleWildcardConfig {
@@ -356,6 +372,23 @@ export const flowLogRoleNoWildcardActions: StackValidationPolicy = {
                     ),
                 );
             }
+            // Managed policies attached in the role itself (managedPolicyArns, deprecated but still written).
+            const managedArns = readArray(role.props, "managedPolicyArns");
+            const managedHow = `managedPolicyArns of "${role.name}"`;
+            for (const arn of managedArns === UNKNOWN ? [] : (managedArns ?? [])) {
+                if (typeof arn === "string") grants.push(...managedPolicyGrants(graph, arn, managedHow, allowed));
+            }
+            // Unknown ARNs (preview): the customer policies of the stack they are computed from.
+            if (managedArns === UNKNOWN || managedArns?.includes(UNKNOWN)) {
+                for (const policy of graph.dependedOn(role, ["managedPolicyArns"], [TYPES.IamPolicy]))
+                    grants.push(
+                        ...wildcardsIn(
+                            read(policy.props, "policy"),
+                            `policy "${policy.name}" (${managedHow})`,
+                            allowed,
+                        ),
+                    );
+            }
             for (const attached of policiesOnRole(graph, role)) {
                 if (attached.type === TYPES.RolePolicy) {
                     grants.push(
@@ -364,17 +397,19 @@ export const flowLogRoleNoWildcardActions: StackValidationPolicy = {
                     continue;
                 }
                 const arn = readString(attached.props, "policyArn");
-                const managed =
-                    typeof arn === "string"
-                        ? /^arn:[^:]+:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1]
-                        : undefined;
-                if (managed && (WILDCARD_MANAGED_POLICIES as readonly string[]).includes(managed)) {
-                    grants.push(`AWS managed policy ${managed} (attached by "${attached.name}")`);
+                if (typeof arn === "string") {
+                    grants.push(...managedPolicyGrants(graph, arn, `attached by "${attached.name}"`, allowed));
                     continue;
                 }
                 const policy = attachedPolicy(graph, attached);
                 if (policy)
-                    grants.push(...wildcardsIn(read(policy.props, "policy"), `policy "${policy.name}"`, allowed));
+                    grants.push(
+                        ...wildcardsIn(
+                            read(policy.props, "policy"),
+                            `policy "${policy.name}" (attached by "${attached.name}")`,
+                            allowed,
+                        ),
+                    );
             }
             if (grants.length > 0) {
                 reportViolation(
@@ -385,6 +420,18 @@ export const flowLogRoleNoWildcardActions: StackValidationPolicy = {
         }
     },
 };
+
+/** The wildcards a managed policy grants: an AWS managed one by name, a customer one in the stack by its document. */
+function managedPolicyGrants(graph: StackGraph, arn: string, how: string, allowed: readonly string[]): string[] {
+    const managed = /^arn:[^:]+:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1];
+    if (managed !== undefined) {
+        return (WILDCARD_MANAGED_POLICIES as readonly string[]).includes(managed)
+            ? [`AWS managed policy ${managed} (${how})`]
+            : [];
+    }
+    const policy = policyByArn(graph, arn);
+    return policy ? wildcardsIn(read(policy.props, "policy"), `policy "${policy.name}" (${how})`, allowed) : [];
+}
 
 function wildcardsIn(document: unknown, where: string, allowed: readonly string[]): string[] {
     const statements = statementsOf(document);

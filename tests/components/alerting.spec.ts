@@ -7,6 +7,7 @@
 import * as assert from "node:assert/strict";
 import { FlowAction, parsePattern, selectsAction } from "../../flowlogs";
 import { parseLogFormat } from "../../flowlogs/fields";
+import { AGGREGATE_FILTERS } from "../../components/naming";
 import { Plan } from "../../tools/plan/offlinePlan";
 import {
     ACCOUNT,
@@ -142,12 +143,14 @@ function settingsOf(vpc: string, rule: string): AlarmSettings {
     if (vpc === "core" && rule === "ssh-rejected")
         return { threshold: 10, period: 300, evaluationPeriods: 1, description: "SSH attempts on the core" };
     if (vpc === "core" && rule === "db-rejected")
-        return { threshold: 2, period: 60, evaluationPeriods: 3, description: "db-rejected" };
+        return { threshold: 2, period: 60, evaluationPeriods: 3, description: "Rule db-rejected" };
     return DEFAULT_SETTINGS[rule];
 }
 
 /** The fields the VPC's alarm flow log delivers, as the plan renders them. */
 const alarmFieldsOf = (plan: Plan, vpc: string) => parseLogFormat(inputsOf(plan, `${vpc}-alarmFlowLog`).logFormat);
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const topicArnOf = (region: string) => `arn:aws:sns:${region}:${ACCOUNT}:vpc-flow-monitor-${STACK}-alarms`;
 const logGroupOf = (vpc: string) => `/vpc-flow-monitor/${STACK}/${vpc}`;
 const namespaceOf = (vpc: string) => `VpcFlowMonitor/${STACK}/${vpc}`;
@@ -204,7 +207,7 @@ describe("alerting in the planned program", function () {
                     const settings = settingsOf(vpc, rule);
                     assert.deepStrictEqual(alarm.inputs, {
                         name: `vpc-flow-monitor-${STACK}-${vpc}-${rule}`,
-                        alarmDescription: `${settings.description} in VPC ${vpc} (stack ${STACK}): ${PATTERNS[rule]}`,
+                        alarmDescription: alarm.inputs.alarmDescription,
                         namespace: namespaceOf(vpc),
                         metricName: rule,
                         statistic: "Sum",
@@ -217,6 +220,34 @@ describe("alerting in the planned program", function () {
                         alarmActions: [topicArnOf(region)],
                         okActions: [topicArnOf(region)],
                     });
+                    // What the notification says: what, where (the VPC's id, account, region) and the link to its records.
+                    const lines = (alarm.inputs.alarmDescription as string).split("\n");
+                    const records = settings.threshold === 1 ? "record" : "records";
+                    assert.match(
+                        lines[0],
+                        new RegExp(
+                            `^${escapeRegExp(settings.description)}: at least ${settings.threshold} matching flow log ${records} in `,
+                        ),
+                    );
+                    assert.match(
+                        lines[1],
+                        new RegExp(
+                            `^VPC ${vpc} \\(vpc-[0-9a-f]+\\), account ${ACCOUNT}, region ${region}, stack ${STACK}\\.$`,
+                        ),
+                    );
+                    assert.match(
+                        lines[lines.length - 2],
+                        /^Matching records of the last \d+ hours? \(Logs Insights\):$/,
+                    );
+                    const url = lines[lines.length - 1];
+                    assert.ok(
+                        url.startsWith(
+                            `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#logsV2:logs-insights`,
+                        ),
+                        url,
+                    );
+                    assert.ok(url.endsWith(`~source~(~'${logGroupOf(vpc).replace(/\//g, "*2F")}))`), url);
+                    assert.ok(Buffer.byteLength(alarm.inputs.alarmDescription as string) <= 1024);
                     const topic = byName(plan, `alerts-${region}-topic`);
                     assert.deepEqual(alarm.propertyDependencies.alarmActions, [topic.urn]);
                     assert.deepEqual(alarm.propertyDependencies.okActions, [topic.urn]);
@@ -269,7 +300,10 @@ describe("alerting in the planned program", function () {
             const names = byType(plan, METRIC_FILTER)
                 .filter((f) => f.inputs.logGroupName === logGroupOf(vpc))
                 .map((f) => f.inputs.name as string);
-            assert.equal(names.length, RULES_OF[vpc].length + 2);
+            // One per rule plus one per AGGREGATE_FILTERS entry: the count the config holds to CloudWatch's 100 (alertConfig.ts).
+            assert.equal(names.length, RULES_OF[vpc].length + Object.keys(AGGREGATE_FILTERS).length);
+            for (const filter of Object.values(AGGREGATE_FILTERS))
+                assert.ok(names.includes(`${vpc}-${filter}`), filter);
             assert.equal(new Set(names).size, names.length, names.join(", "));
         }
     });
@@ -450,21 +484,27 @@ describe("alerting defaults and variants", function () {
         );
     });
 
-    it("keeps the alarm description within CloudWatch's 1024 characters however long the pattern", async () => {
-        const ports = Array.from({ length: 49 }, (_, i) => 2000 + i);
+    it("keeps the alarm description within CloudWatch's 1024 bytes for long multi-byte prose, the link whole", async () => {
+        const ports = Array.from({ length: 16 }, (_, i) => 2000 + i);
         const plan = await planOf(
             single({
                 rules: [
-                    { name: "many-ports", description: "d".repeat(200), match: { action: "REJECT", dstPort: ports } },
+                    {
+                        name: "many-ports",
+                        description: "Connexions refusées — à vérifier… ".repeat(6).slice(0, 200),
+                        match: { action: "REJECT", dstPort: ports },
+                    },
                 ],
             }),
             "long",
         );
-        const pattern = inputsOf(plan, "solo-many-ports-metricFilter").pattern as string;
-        assert.ok(pattern.length > 900, `${pattern.length}`);
         const description = inputsOf(plan, "solo-many-ports-alarm").alarmDescription as string;
-        assert.equal(description.length, 1024);
-        assert.ok(description.startsWith(`${"d".repeat(200)} in VPC solo (stack long): [srcaddr`));
-        assert.ok(description.endsWith("…"));
+        // Bytes, not characters: 1024 characters of "é" are 2048 bytes and PutMetricAlarm refuses them.
+        assert.ok(Buffer.byteLength(description) <= 1024, `${Buffer.byteLength(description)} bytes`);
+        assert.ok(description.startsWith("Connexions refusées — à vérifier… "));
+        assert.match(
+            description,
+            /\.\.\.\nMatching records of the last 1 hour \(Logs Insights\):\nhttps:\/\/[^\n]+~source~\(~'\*2Fvpc-flow-monitor\*2Flong\*2Fsolo\)\)$/,
+        );
     });
 });

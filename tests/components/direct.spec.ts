@@ -4,6 +4,8 @@
  * program passes (another account and partition), asserting the inputs the engine would receive.
  */
 import * as assert from "node:assert/strict";
+import { logsInsightsUrl, offendingRecordsQuery } from "../../components/alerting/alarmText";
+import { DEFAULT_FORMAT_FIELDS } from "../../flowlogs";
 import * as aws from "@pulumi/aws";
 import {
     AlarmTopic,
@@ -295,10 +297,10 @@ describe("AnalyticsLake constructed directly", () => {
 
     it("catalogues a Parquet table in the stack's database, projecting the given regions", () => {
         const bucket = byName(plan, "archive-bucket").id;
-        assert.equal(byName(plan, "archive-database").inputs.name, "vpc_flow_monitor_shared_logs");
+        assert.equal(byName(plan, "archive-database").inputs.name, "vpc_flow_monitor_shared_logs_af47c107");
         const table = byName(plan, "archive-table").inputs as Record<string, any>;
         const location = `s3://${bucket}/vpc-flow-logs/AWSLogs/aws-account-id=${ACCOUNT}/aws-service=vpcflowlogs/`;
-        assert.equal(table.databaseName, "vpc_flow_monitor_shared_logs");
+        assert.equal(table.databaseName, "vpc_flow_monitor_shared_logs_af47c107");
         assert.equal(table.name, "flow_logs");
         assert.equal(table.tableType, "EXTERNAL_TABLE");
         assert.equal(table.storageDescriptor.location, location);
@@ -334,6 +336,13 @@ describe("AnalyticsLake constructed directly", () => {
     });
 });
 
+const RULE_MATCH = {
+    action: FlowAction.REJECT,
+    protocol: PROTOCOL_NUMBERS.tcp,
+    dstPort: [3306, 5432],
+    srcAddr: "192.168.*",
+};
+
 describe("AlertingRule constructed directly", () => {
     let plan: Plan;
     let pattern: string;
@@ -348,17 +357,14 @@ describe("AlertingRule constructed directly", () => {
                     rule: {
                         name: "db-from-outside",
                         description: "Rejected database connections from outside 10.0.0.0/8",
-                        match: {
-                            action: FlowAction.REJECT,
-                            protocol: PROTOCOL_NUMBERS.tcp,
-                            dstPort: [3306, 5432],
-                            srcAddr: "192.168.*",
-                        },
+                        match: RULE_MATCH,
                         threshold: 5,
                         periodSeconds: 60,
                         evaluationPeriods: 3,
                     },
                     logGroupName: "/their/web",
+                    region: REGION,
+                    accountId: ACCOUNT,
                     topicArn: TOPIC_ARN,
                 },
                 { provider },
@@ -390,7 +396,13 @@ describe("AlertingRule constructed directly", () => {
         const alarm = byName(plan, "web-db-from-outside-alarm");
         assert.deepStrictEqual(alarm.inputs, {
             name: "vpc-flow-monitor-shared-web-db-from-outside",
-            alarmDescription: `Rejected database connections from outside 10.0.0.0/8 in VPC web (stack shared): ${PATTERN}`,
+            alarmDescription: [
+                "Rejected database connections from outside 10.0.0.0/8: at least 5 matching flow log records in 1 minute, in each of 3 periods in a row.",
+                `VPC web, account ${ACCOUNT}, region ${REGION}, stack shared.`,
+                // The "Counts records where ..." line does not fit beside this link: left out whole, the link kept.
+                "Matching records of the last 1 hour (Logs Insights):",
+                logsInsightsUrl(REGION, ["/their/web"], offendingRecordsQuery(RULE_MATCH, DEFAULT_FORMAT_FIELDS), 3600),
+            ].join("\n"),
             namespace: "VpcFlowMonitor/shared/web",
             metricName: "db-from-outside",
             statistic: "Sum",
@@ -468,5 +480,113 @@ describe("AlarmTopic and SlackChannel constructed directly", () => {
         assert.equal(configuration.slackChannelId, "C0123ABCD");
         assert.deepEqual(configuration.snsTopicArns, [topicArn]);
         assert.equal(configuration.configurationName, "vpc-flow-monitor-shared");
+    });
+});
+
+describe("a per-key AlertingRule constructed directly", () => {
+    let plan: Plan;
+    before(async () => {
+        ({ plan } = await planComponents(() => {
+            const provider = new aws.Provider("gov", { region: REGION });
+            const rule = (name: string, extra: object) =>
+                new AlertingRule(
+                    `web-${name}`,
+                    {
+                        stack: "shared",
+                        vpcName: "web",
+                        rule: {
+                            name,
+                            match: { action: FlowAction.REJECT, dstPort: 22 },
+                            threshold: 50,
+                            periodSeconds: 300,
+                            evaluationPeriods: 1,
+                            by: "srcAddr",
+                            ...extra,
+                        },
+                        logGroupName: "/their/web",
+                        region: REGION,
+                        accountId: ACCOUNT,
+                        vpcId: "vpc-0123456789abcdef0",
+                        topicArn: TOPIC_ARN,
+                    },
+                    { provider },
+                );
+            return [rule("ssh-per-source", {}), rule("ssh-many-sources", { statistic: "uniqueContributors" })];
+        }));
+    });
+
+    it("creates a Contributor Insights rule keyed by the field, positions from the format, and no metric filter", () => {
+        assert.deepEqual(
+            childrenOf(plan, "web-ssh-per-source").map((r) => [r.type, r.name]),
+            [
+                ["aws:cloudwatch/contributorInsightRule:ContributorInsightRule", "web-ssh-per-source-insightRule"],
+                ["aws:cloudwatch/metricAlarm:MetricAlarm", "web-ssh-per-source-alarm"],
+            ],
+        );
+        const insight = byName(plan, "web-ssh-per-source-insightRule");
+        assert.equal(insight.inputs.ruleName, "vpc-flow-monitor-shared-web-ssh-per-source");
+        assert.equal(insight.inputs.ruleState, "ENABLED");
+        assert.deepEqual(jsonInput(insight, "ruleDefinition"), {
+            Schema: { Name: "CloudWatchLogRule", Version: 1 },
+            LogGroupNames: ["/their/web"],
+            LogFormat: "CLF",
+            Fields: { "4": "srcaddr", "7": "dstport", "13": "action" },
+            Contribution: {
+                Keys: ["srcaddr"],
+                Filters: [
+                    { Match: "action", In: ["REJECT"] },
+                    { Match: "dstport", EqualTo: 22 },
+                ],
+            },
+            AggregateOn: "Count",
+        });
+    });
+
+    it("alarms on INSIGHT_RULE_METRIC of that rule: the busiest source, or the number of distinct sources", () => {
+        const alarm = byName(plan, "web-ssh-per-source-alarm");
+        const { alarmDescription, ...inputs } = alarm.inputs;
+        assert.deepStrictEqual(inputs, {
+            name: "vpc-flow-monitor-shared-web-ssh-per-source",
+            comparisonOperator: "GreaterThanOrEqualToThreshold",
+            threshold: 50,
+            evaluationPeriods: 1,
+            datapointsToAlarm: 1,
+            treatMissingData: "notBreaching",
+            metricQueries: [
+                {
+                    id: "contributors",
+                    expression:
+                        "INSIGHT_RULE_METRIC('vpc-flow-monitor-shared-web-ssh-per-source', 'MaxContributorValue')",
+                    label: "Matching records of the busiest source address",
+                    period: 300,
+                    returnData: true,
+                },
+            ],
+            alarmActions: [TOPIC_ARN],
+            okActions: [TOPIC_ARN],
+        });
+        assert.ok(alarm.dependencies.includes(byName(plan, "web-ssh-per-source-insightRule").urn));
+        const lines = (alarmDescription as string).split("\n");
+        assert.deepEqual(lines.slice(0, 2), [
+            "Rule ssh-per-source: a single source address with at least 50 matching records in 5 minutes.",
+            `VPC web (vpc-0123456789abcdef0), account ${ACCOUNT}, region ${REGION}, stack shared.`,
+        ]);
+        assert.equal(lines[lines.length - 2], "Top source addresses of the last 1 hour (Logs Insights):");
+        // The link counts the matching records per source: the "who" the notification itself cannot carry.
+        assert.ok(lines[lines.length - 1].includes("stats*20count*28*2A*29*20as*20records*20by*20srcaddr"));
+        const unique = byName(plan, "web-ssh-many-sources-alarm").inputs.metricQueries as {
+            expression: string;
+            label: string;
+        }[];
+        assert.equal(
+            unique[0].expression,
+            "INSIGHT_RULE_METRIC('vpc-flow-monitor-shared-web-ssh-many-sources', 'UniqueContributors')",
+        );
+        assert.equal(unique[0].label, "Distinct source addresses with matching records");
+        assert.ok(
+            (byName(plan, "web-ssh-many-sources-alarm").inputs.alarmDescription as string).startsWith(
+                "Rule ssh-many-sources: at least 50 distinct source addresses with matching records in 5 minutes.\n",
+            ),
+        );
     });
 });

@@ -283,10 +283,11 @@ describe("AnalyticsLake in the planned program", () => {
 
         it("lives in the stack's Glue database", () => {
             assert.deepStrictEqual(inputsOf(plan, "lake-database"), {
-                name: "vpc_flow_monitor_lake_test",
+                // lake-test has a `-`: its database name carries the stack name's hash (naming.spec.ts).
+                name: "vpc_flow_monitor_lake_test_581d194a",
                 description: "VPC flow logs delivered by vpc-flow-monitor",
             });
-            assert.equal(table.databaseName, "vpc_flow_monitor_lake_test");
+            assert.equal(table.databaseName, "vpc_flow_monitor_lake_test_581d194a");
             assert.equal(table.name, "flow_logs");
             assert.equal(table.tableType, "EXTERNAL_TABLE");
         });
@@ -450,7 +451,7 @@ describe("AnalyticsLake in the planned program", () => {
                 assert.deepStrictEqual(resource.inputs, {
                     name: q.name,
                     description: q.description,
-                    database: "vpc_flow_monitor_lake_test",
+                    database: "vpc_flow_monitor_lake_test_581d194a",
                     workgroup: "vpc-flow-monitor-lake-test",
                     query: q.sql,
                 });
@@ -500,7 +501,7 @@ describe("AnalyticsLake in the planned program", () => {
 });
 
 describe("the SQL identifier check itself", () => {
-    const known = new Set(["srcaddr", "dstaddr", "bytes", "packets", "year", "hour"]);
+    const known = new Set(["srcaddr", "dstaddr", "bytes", "packets", "year", "hour", "end"]);
     const cases = [
         { sql: "SELECT srcaddr, sum(bytes) AS total FROM flow_logs GROUP BY srcaddr ORDER BY total DESC", unknown: [] },
         { sql: "SELECT src_addr FROM flow_logs", unknown: ["src_addr"] },
@@ -508,7 +509,10 @@ describe("the SQL identifier check itself", () => {
         { sql: "SELECT srcaddr FROM flow_logs WHERE dstaddr = 'bytes_total' AND year >= '2026'", unknown: [] },
         { sql: "SELECT md5(srcaddr) FROM flow_logs", unknown: ["md5()"] },
         { sql: "SELECT srcaddr FROM other_table", unknown: ["FROM other_table"] },
-        { sql: 'SELECT "end" FROM flow_logs', unknown: ['"end"'] },
+        { sql: 'SELECT "end" FROM flow_logs', unknown: [] },
+        { sql: "SELECT end FROM flow_logs", unknown: ["unquoted reserved word end"] },
+        { sql: 'SELECT "srcaddr" FROM flow_logs', unknown: ['"srcaddr"'] },
+        { sql: "SELECT `end` FROM flow_logs", unknown: ["`end`"] },
         {
             sql: "SELECT srcaddr FROM flow_logs WHERE (srcaddr LIKE '10.%' OR bytes IN (1, 2)) AND hour = ?",
             unknown: [],
@@ -600,7 +604,20 @@ const KEYWORDS = new Set([
     "else",
     "end",
 ]);
-const FUNCTIONS = new Set(["sum", "count", "concat", "date_format", "split_part", "from_unixtime", "cast", "strpos"]);
+const FUNCTIONS = new Set([
+    "sum",
+    "count",
+    "min",
+    "max",
+    "concat",
+    "date_format",
+    "split_part",
+    "from_unixtime",
+    "cast",
+    "strpos",
+]);
+/** Trino reserved words that are also flow log columns. */
+const RESERVED = new Set(["end"]);
 const TYPES = new Set(["integer", "bigint", "varchar", "double"]);
 const INTERVAL_UNITS = new Set(["hour", "day", "minute"]);
 
@@ -634,7 +651,7 @@ function tokenize(sql: string): Token[] {
 /**
  * Identifiers of `sql` that are neither keywords, known functions, types, interval units nor
  * known columns. Aliases (`AS x`) may be referenced in ORDER BY only, as in standard SQL.
- * Quoted identifiers are reported as such (the named queries have no need for them).
+ * Quoted identifiers are reported as such, but for a column named by a reserved word (`"end"`).
  */
 function unknownIdentifiers(sql: string, columns: ReadonlySet<string>, table: string): string[] {
     const tokens = tokenize(sql);
@@ -643,6 +660,7 @@ function unknownIdentifiers(sql: string, columns: ReadonlySet<string>, table: st
     let inOrderBy = false;
     const castDepth: number[] = [];
     let depth = 0;
+    let caseDepth = 0;
     tokens.forEach((t, i) => {
         const prev = tokens[i - 1];
         const next = tokens[i + 1];
@@ -654,8 +672,10 @@ function unknownIdentifiers(sql: string, columns: ReadonlySet<string>, table: st
             }
             return;
         }
+        // A column whose name is a reserved word (`end`) must be quoted, and only with double quotes.
         if (t.kind === "quoted") {
-            unknown.push(t.text);
+            if (!(t.text.startsWith('"') && RESERVED.has(t.text.slice(1, -1)) && columns.has(t.text.slice(1, -1))))
+                unknown.push(t.text);
             return;
         }
         if (t.kind !== "word") return;
@@ -679,6 +699,16 @@ function unknownIdentifiers(sql: string, columns: ReadonlySet<string>, table: st
         }
         if (prev?.kind === "string" && tokens[i - 2]?.text.toLowerCase() === "interval") {
             if (!INTERVAL_UNITS.has(word)) unknown.push(`interval unit ${t.text}`);
+            return;
+        }
+        // CASE ... END: the keyword, not the column.
+        if (word === "case") caseDepth++;
+        if (word === "end" && caseDepth > 0) {
+            caseDepth--;
+            return;
+        }
+        if (RESERVED.has(word)) {
+            unknown.push(`unquoted reserved word ${t.text}`);
             return;
         }
         if (word === "order" && next?.text.toLowerCase() === "by") inOrderBy = true;
@@ -712,6 +742,11 @@ describe("lake.fields: the lake format, the Glue table and the named queries fol
             "admin-port-traffic": ["srcaddr", "dstaddr", "dstport", "protocol", "bytes"],
             "bytes-by-interface": ["interface_id", "packets", "bytes", "log_status"],
             "ipv6-traffic": ["srcaddr", "bytes"],
+            "top-rejected-destination-ports": ["srcaddr", "dstport", "protocol", "action"],
+            "rejected-flows-per-5-minutes": ["protocol", "packets", "start", "action"],
+            "admin-port-flows-per-5-minutes": ["dstport", "protocol", "start", "action"],
+            "nodata-skipdata-intervals": ["interface_id", "start", "log_status"],
+            "flow-log-sources": ["interface_id", "start"],
             "traffic-from-address": [
                 "srcaddr",
                 "dstaddr",

@@ -71,6 +71,8 @@ const RULE_ARGS = {
     vpcName: "core",
     rule: RULE,
     logGroupName: "/vpc-flow-monitor/test/core",
+    region: "eu-west-1",
+    accountId: "123456789012",
     topicArn: "arn:aws:sns:eu-west-1:123456789012:alarms",
 } satisfies AlertingRuleArgs;
 
@@ -361,6 +363,16 @@ table("alertingRuleProblems", alertingRuleProblems, RULE_ARGS as AlertingRuleArg
         ],
     },
     {
+        title: "refuses a match whose every property is undefined: it renders no condition",
+        args: loose(RULE_ARGS, { rule: rule({ match: { dstPort: undefined, action: undefined } }) }),
+        problems: [
+            {
+                propertyPath: "rule.match",
+                reason: "empty: it would count every record; given {}. Allowed: a mapping with at least one of action, protocol, srcAddr, dstAddr, srcPort, dstPort, interfaceId, logStatus",
+            },
+        ],
+    },
+    {
         title: "refuses a match whose rendered pattern is longer than CloudWatch accepts",
         args: loose(RULE_ARGS, {
             rule: rule({ match: { action: "REJECT", dstPort: Array.from({ length: 100 }, (_, i) => 1000 + i) } }),
@@ -406,6 +418,45 @@ table("alertingRuleProblems", alertingRuleProblems, RULE_ARGS as AlertingRuleArg
             },
         ],
     })),
+    {
+        title: "refuses a region that is not a region name (it goes into the description's console link)",
+        args: loose(RULE_ARGS, { region: "Ireland" }),
+        problems: [
+            {
+                propertyPath: "region",
+                reason: 'not a region name; given "Ireland". Allowed: an AWS region name such as us-east-1',
+            },
+        ],
+    },
+    {
+        title: "refuses a per-key rule by an unknown field, and an unknown statistic",
+        args: loose(RULE_ARGS, { rule: rule({ by: "protocol", statistic: "sum" }) }),
+        problems: [
+            {
+                propertyPath: "rule.statistic",
+                reason: 'not a per-key statistic; given "sum". Allowed: maxContributorValue or uniqueContributors',
+            },
+            {
+                propertyPath: "rule.by",
+                reason: 'not a field to count per; given "protocol". Allowed: srcAddr, dstAddr, dstPort',
+            },
+        ],
+    },
+    {
+        title: "refuses a per-key rule whose match needs 5 Contributor Insights filters",
+        args: loose(RULE_ARGS, {
+            rule: rule({
+                by: "srcAddr",
+                match: { action: "REJECT", protocol: 6, dstAddr: "10.*", dstPort: { from: 1, to: 9 } },
+            }),
+        }),
+        problems: [
+            {
+                propertyPath: "rule.match",
+                reason: "as a Contributor Insights rule (by) the match needs 5 Contributor Insights filters (a port range takes two) and a rule allows at most 4: match on fewer fields",
+            },
+        ],
+    },
     {
         title: "refuses zero evaluation periods",
         args: loose(RULE_ARGS, { rule: rule({ evaluationPeriods: 0 }) }),
@@ -630,6 +681,16 @@ table("vpcFlowMonitorProblems", vpcFlowMonitorProblems, MONITOR_ARGS as VpcFlowM
             {
                 propertyPath: 'providers["us-west-2"]',
                 reason: `no provider for region "us-west-2" (used at regions[1].region); given providers for "eu-west-1". Allowed: ${PROVIDERS_ALLOWED}`,
+            },
+        ],
+    },
+    {
+        title: "counts a provider given as undefined as missing",
+        args: loose(MONITOR_ARGS, { providers: { "eu-west-1": undefined } }),
+        problems: [
+            {
+                propertyPath: 'providers["eu-west-1"]',
+                reason: `no provider for region "eu-west-1" (used at homeRegion); given providers for no region. Allowed: ${PROVIDERS_ALLOWED}`,
             },
         ],
     },

@@ -82,7 +82,8 @@ describe("deployVpcFlowMonitor with the caller's providers", () => {
 
     it("names the physical resources after the given stack", () => {
         assert.equal(byName(plan, "core-alarmLogGroup").inputs.name, "/vpc-flow-monitor/fleet-a/core");
-        assert.equal(byName(plan, "lake-database").inputs.name, "vpc_flow_monitor_fleet_a");
+        // `fleet-a` has a `-`, so its Glue name carries the stack name's hash (naming.ts glueDatabaseName).
+        assert.equal(byName(plan, "lake-database").inputs.name, "vpc_flow_monitor_fleet_a_f66b01e1");
         assert.equal(byName(plan, "alerts-us-east-2-topic").inputs.name, "vpc-flow-monitor-fleet-a-alarms");
         assert.equal(byName(plan, "dashboard-dashboard").inputs.dashboardName, "vpc-flow-monitor-fleet-a");
     });
@@ -121,7 +122,7 @@ describe("deployVpcFlowMonitor with the caller's providers", () => {
         const vpcs = outputs.vpcs;
         assert.equal(outputs.homeRegion, "eu-west-1");
         assert.equal(outputs.protectData, true);
-        assert.equal(outputs.glueDatabase, "vpc_flow_monitor_fleet_a");
+        assert.equal(outputs.glueDatabase, "vpc_flow_monitor_fleet_a_f66b01e1");
         assert.equal(outputs.glueTable, "flow_logs");
         assert.equal(outputs.athenaWorkgroup, "vpc-flow-monitor-fleet-a");
         assert.equal(outputs.dashboardName, "vpc-flow-monitor-fleet-a");

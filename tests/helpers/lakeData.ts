@@ -15,9 +15,10 @@ import { Parser } from "node-sql-parser";
 import { FlowLogRecord } from "../../flowlogs/fields";
 import { FLOW_LOG_TABLE, lakeColumns, PARTITION_KEYS } from "../../components/lake/layout";
 import { ADMIN_PORTS } from "../../components/lake/queries";
-import { generate, GenerateRequest, GenerateSummary } from "../../tools/cli/generate";
+import { generate, GenerateRequest, GenerateSummary } from "../../tools/lake/sampleLake";
 import { deliver, DeliveredObject, FileFormat, Partition } from "../../tools/lake/delivery";
 import { SHARED_FUNCTIONS, TRANSLATED_FUNCTIONS } from "../../tools/lake/dialect";
+import { generateLake, GeneratedLake } from "../../tools/lake/generator";
 
 /** Three days ending at a new year: the windows cross a month and a year boundary. */
 export const FIXTURE_END = new Date("2027-01-01T06:00:00Z");
@@ -29,6 +30,8 @@ export interface LakeFixture {
     readonly dir: string;
     readonly request: GenerateRequest;
     readonly summary: GenerateSummary;
+    /** Every record of the lake, generated at once (independently of what `generate` wrote). */
+    readonly lake: GeneratedLake;
     readonly parquet: readonly DeliveredObject[];
     readonly plainText: readonly DeliveredObject[];
 }
@@ -51,12 +54,15 @@ export function lakeFixture(): Promise<LakeFixture> {
             fields: LAKE_ALL_FIELDS,
         };
         const summary = await generate(request);
+        // The same lake, generated at once: what `generate` wrote a day at a time must be exactly this.
+        const lake = generateLake({ seed: FIXTURE_SEED, end: FIXTURE_END, days: FIXTURE_DAYS });
         return {
             dir,
             request,
             summary,
-            parquet: deliver(summary.lake, FileFormat.PARQUET),
-            plainText: deliver(summary.lake, FileFormat.PLAIN_TEXT),
+            lake,
+            parquet: deliver(lake, FileFormat.PARQUET),
+            plainText: deliver(lake, FileFormat.PLAIN_TEXT),
         };
     })();
     return fixture;
@@ -141,10 +147,40 @@ function athenaTimestamp(seconds: number): string {
     return `${t.getUTCFullYear()}-${p(t.getUTCMonth() + 1)}-${p(t.getUTCDate())} ${p(t.getUTCHours())}:${p(t.getUTCMinutes())}:${p(t.getUTCSeconds())}.000 UTC`;
 }
 
-type Expectation = (rows: readonly Located[], now: Date, params: Readonly<Record<string, string>>) => Row[];
+/** A query's answer over the records of its window (or of a selection). */
+type Expectation = (records: readonly FlowLogRecord[], params: Readonly<Record<string, string>>) => Row[];
 
-const window = (rows: readonly Located[], now: Date, hours: number) =>
-    rows.filter((r) => inLastHours(r.partition, now, hours)).map((r) => r.record);
+/** The window each named query promises, in hours before now (from its description). */
+const WINDOW_HOURS: Readonly<Record<string, number>> = {
+    "top-rejected-sources": 14 * 24,
+    "top-https-destinations": 7 * 24,
+};
+
+/** A record with the region partition key it is stored under (the `region` field may be absent). */
+const withRegion = (r: Located): FlowLogRecord => ({ ...r.record, aws_region: r.partition.aws_region });
+
+/** The records a named query reads when deployed: those of the partitions of its window. */
+export function inWindow(name: string, rows: readonly Located[], now: Date): FlowLogRecord[] {
+    const hours = WINDOW_HOURS[name] ?? 24;
+    return rows.filter((r) => inLastHours(r.partition, now, hours)).map(withRegion);
+}
+
+/** The records of a selection: start in [from, to), of the VPC if one is given. */
+export function inSelection(
+    rows: readonly Located[],
+    selection: { readonly from: Date; readonly to: Date; readonly vpcId?: string },
+): FlowLogRecord[] {
+    const from = selection.from.getTime() / 1000;
+    const to = selection.to.getTime() / 1000;
+    return rows
+        .map(withRegion)
+        .filter(
+            (r) =>
+                num(r.start) >= from &&
+                num(r.start) < to &&
+                (selection.vpcId === undefined || r.vpc_id === selection.vpcId),
+        );
+}
 
 const flowRows = (records: readonly FlowLogRecord[]): Row[] =>
     records.map((r) => ({
@@ -159,14 +195,16 @@ const flowRows = (records: readonly FlowLogRecord[]): Row[] =>
         bytes: r.bytes,
         start: r.start,
     }));
+/** The start of the 5-minute period a record starts in (epoch seconds). */
+const fiveMinutes = (r: FlowLogRecord) => num(r.start) - (num(r.start) % 300);
 const dropStart = (rows: Row[]) => rows.map(({ start, ...rest }) => rest);
 
 /** What each named query must return, computed without SQL. */
 export const EXPECTED: Readonly<Record<string, Expectation>> = {
-    "rejected-packets-by-protocol": (rows, now) =>
+    "rejected-packets-by-protocol": (records) =>
         orderBy(
             groupBy(
-                window(rows, now, 24).filter((r) => r.action === "REJECT"),
+                records.filter((r) => r.action === "REJECT"),
                 ["protocol"],
             ).map((g) => ({
                 protocol: g.key.protocol,
@@ -178,10 +216,10 @@ export const EXPECTED: Readonly<Record<string, Expectation>> = {
                 ["protocol", "asc"],
             ],
         ),
-    "top-rejected-sources": (rows, now) =>
+    "top-rejected-sources": (records) =>
         orderBy(
             groupBy(
-                window(rows, now, 14 * 24).filter((r) => r.action === "REJECT"),
+                records.filter((r) => r.action === "REJECT"),
                 ["srcaddr"],
             ).map((g) => ({
                 srcaddr: g.key.srcaddr,
@@ -193,10 +231,10 @@ export const EXPECTED: Readonly<Record<string, Expectation>> = {
                 ["srcaddr", "asc"],
             ],
         ).slice(0, 10),
-    "top-https-destinations": (rows, now) =>
+    "top-https-destinations": (records) =>
         orderBy(
             groupBy(
-                window(rows, now, 7 * 24).filter((r) => r.action === "ACCEPT" && r.protocol === 6 && r.dstport === 443),
+                records.filter((r) => r.action === "ACCEPT" && r.protocol === 6 && r.dstport === 443),
                 ["dstaddr"],
             ).map((g) => ({ dstaddr: g.key.dstaddr, bytes: sum(g.records, "bytes"), flows: g.records.length })),
             [
@@ -204,10 +242,10 @@ export const EXPECTED: Readonly<Record<string, Expectation>> = {
                 ["dstaddr", "asc"],
             ],
         ).slice(0, 10),
-    "top-private-source-ports": (rows, now) =>
+    "top-private-source-ports": (records) =>
         orderBy(
             groupBy(
-                window(rows, now, 24).filter((r) => isPrivateIpv4(r.srcaddr as string | null)),
+                records.filter((r) => isPrivateIpv4(r.srcaddr as string | null)),
                 ["srcport"],
             ).map((g) => ({
                 srcport: g.key.srcport,
@@ -219,10 +257,10 @@ export const EXPECTED: Readonly<Record<string, Expectation>> = {
                 ["srcport", "asc"],
             ],
         ).slice(0, 10),
-    "top-talkers": (rows, now) =>
+    "top-talkers": (records) =>
         orderBy(
             groupBy(
-                window(rows, now, 24).filter((r) => r.log_status === "OK"),
+                records.filter((r) => r.log_status === "OK"),
                 ["srcaddr", "dstaddr"],
             ).map((g) => ({
                 srcaddr: g.key.srcaddr,
@@ -236,10 +274,10 @@ export const EXPECTED: Readonly<Record<string, Expectation>> = {
                 ["dstaddr", "asc"],
             ],
         ).slice(0, 50),
-    "accepted-and-rejected-traffic": (rows, now) =>
+    "accepted-and-rejected-traffic": (records) =>
         orderBy(
             groupBy(
-                window(rows, now, 24).filter((r) => r.action !== null),
+                records.filter((r) => r.action !== null),
                 ["action"],
             ).map((g) => ({
                 action: g.key.action,
@@ -249,10 +287,10 @@ export const EXPECTED: Readonly<Record<string, Expectation>> = {
             })),
             [["action", "asc"]],
         ),
-    "ssh-rdp-traffic": (rows, now) =>
+    "ssh-rdp-traffic": (records) =>
         orderBy(
             groupBy(
-                window(rows, now, 24).filter((r) => r.protocol === 6 && (r.dstport === 22 || r.dstport === 3389)),
+                records.filter((r) => r.protocol === 6 && (r.dstport === 22 || r.dstport === 3389)),
                 ["srcaddr", "dstaddr", "dstport", "action"],
             ).map((g) => ({ ...g.key, flows: g.records.length, packets: sum(g.records, "packets") })),
             [
@@ -263,12 +301,10 @@ export const EXPECTED: Readonly<Record<string, Expectation>> = {
                 ["action", "asc"],
             ],
         ).slice(0, 100),
-    "admin-port-traffic": (rows, now) =>
+    "admin-port-traffic": (records) =>
         orderBy(
             groupBy(
-                window(rows, now, 24).filter(
-                    (r) => r.protocol === 6 && (ADMIN_PORTS as readonly number[]).includes(num(r.dstport)),
-                ),
+                records.filter((r) => r.protocol === 6 && (ADMIN_PORTS as readonly number[]).includes(num(r.dstport))),
                 ["srcaddr"],
             ).map((g) => ({
                 srcaddr: g.key.srcaddr,
@@ -281,10 +317,10 @@ export const EXPECTED: Readonly<Record<string, Expectation>> = {
                 ["srcaddr", "asc"],
             ],
         ).slice(0, 10),
-    "bytes-by-interface": (rows, now) =>
+    "bytes-by-interface": (records) =>
         orderBy(
             groupBy(
-                window(rows, now, 24).filter((r) => r.log_status === "OK"),
+                records.filter((r) => r.log_status === "OK"),
                 ["interface_id"],
             ).map((g) => ({
                 ...g.key,
@@ -296,11 +332,11 @@ export const EXPECTED: Readonly<Record<string, Expectation>> = {
                 ["interface_id", "asc"],
             ],
         ).slice(0, 50),
-    "ipv6-traffic": (rows, now) =>
+    "ipv6-traffic": (records) =>
         // The query tells IPv6 from the address; the generator's own `type` field is the reference.
         orderBy(
             groupBy(
-                window(rows, now, 24).filter((r) => r.type !== null),
+                records.filter((r) => r.type !== null),
                 ["type"],
             ).map((g) => ({
                 ip_version: g.key.type,
@@ -309,19 +345,102 @@ export const EXPECTED: Readonly<Record<string, Expectation>> = {
             })),
             [["ip_version", "asc"]],
         ),
-    "traffic-from-address": (rows, now, params) =>
+    "top-rejected-destination-ports": (records) =>
+        orderBy(
+            groupBy(
+                records.filter((r) => r.action === "REJECT"),
+                ["dstport", "protocol"],
+            ).map((g) => ({
+                dstport: g.key.dstport,
+                protocol: g.key.protocol,
+                flows: g.records.length,
+                sources: new Set(g.records.map((r) => r.srcaddr).filter((a) => a !== null)).size,
+            })),
+            [
+                ["flows", "desc"],
+                ["dstport", "asc"],
+                ["protocol", "asc"],
+            ],
+        ).slice(0, 10),
+    "rejected-flows-per-5-minutes": (records) =>
+        orderBy(
+            groupBy(
+                records.filter((r) => r.action === "REJECT").map((r) => ({ ...r, period: fiveMinutes(r) })),
+                ["period", "protocol"],
+            ).map((g) => ({
+                period: athenaTimestamp(num(g.key.period)),
+                protocol: g.key.protocol,
+                flows: g.records.length,
+                packets: sum(g.records, "packets"),
+            })),
+            [
+                ["period", "asc"],
+                ["protocol", "asc"],
+            ],
+        ),
+    "admin-port-flows-per-5-minutes": (records) =>
+        orderBy(
+            groupBy(
+                records
+                    .filter((r) => r.protocol === 6 && (ADMIN_PORTS as readonly number[]).includes(num(r.dstport)))
+                    .map((r) => ({ ...r, period: fiveMinutes(r) })),
+                ["period", "dstport", "action"],
+            ).map((g) => ({
+                period: athenaTimestamp(num(g.key.period)),
+                dstport: g.key.dstport,
+                action: g.key.action,
+                flows: g.records.length,
+            })),
+            [
+                ["period", "asc"],
+                ["dstport", "asc"],
+                ["action", "asc"],
+            ],
+        ),
+    "nodata-skipdata-intervals": (records) =>
+        orderBy(
+            records
+                .filter((r) => r.log_status === "NODATA" || r.log_status === "SKIPDATA")
+                .map((r) => ({
+                    log_status: r.log_status,
+                    interface_id: r.interface_id,
+                    started: athenaTimestamp(num(r.start)),
+                    start: r.start,
+                })),
+            [
+                ["log_status", "desc"],
+                ["start", "asc"],
+                ["interface_id", "asc"],
+            ],
+        )
+            .slice(0, 5000)
+            .map(({ start, ...rest }) => rest),
+    "flow-log-sources": (records) =>
+        orderBy(
+            groupBy(records, ["aws_region", "interface_id"]).map((g) => ({
+                ...g.key,
+                records: g.records.length,
+                first_start: athenaTimestamp(g.records.reduce((m, r) => Math.min(m, num(r.start)), Infinity)),
+                last_start: athenaTimestamp(g.records.reduce((m, r) => Math.max(m, num(r.start)), -Infinity)),
+            })),
+            [
+                ["aws_region", "asc"],
+                ["interface_id", "asc"],
+            ],
+        ),
+    "traffic-from-address": (records, params) =>
         dropStart(
             orderBy(
-                flowRows(window(rows, now, 24).filter((r) => r.srcaddr === params.address)),
+                flowRows(records.filter((r) => r.srcaddr === params.address)),
                 ["start", "dstaddr", "dstport", "srcport", "protocol", "action", "packets", "bytes"].map(
                     (k) => [k, "asc"] as const,
                 ),
             ).slice(0, 1000),
         ),
-    "traffic-to-address": (rows, now, params) =>
+    "traffic-to-address": (records, params) =>
         dropStart(
             orderBy(
-                flowRows(window(rows, now, 24).filter((r) => r.dstaddr === params.address)),
+                flowRows(records.filter((r) => r.dstaddr === params.address)),
                 ["start", "srcaddr", "srcport", "dstport", "protocol", "action", "packets", "bytes"].map(
                     (k) => [k, "asc"] as const,
                 ),

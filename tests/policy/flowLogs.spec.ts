@@ -71,7 +71,8 @@ describe("policy vpc-flow-logs-required", () => {
         const provider = addProvider(stack);
         const vpc = stack.add(aws.ec2.Vpc, "shared", { id: "vpc-0123456789abcdef0" }, { provider, read: true });
         await assertHasStackViolation(vpcFlowLogsRequired, argsFor(stack, "known"), {
-            message: 'VPC "shared" (vpc-0123456789abcdef0)',
+            message:
+                'VPC "shared" (vpc-0123456789abcdef0, us-east-1) has no flow log capturing REJECT or ALL traffic: no flow log refers to it; add a flow log (aws.ec2.FlowLog) with vpcId vpc-0123456789abcdef0 and trafficType REJECT or ALL.',
             urn: vpc,
         });
     });
@@ -143,7 +144,7 @@ describe("policy vpc-reject-alarm-required", () => {
                 );
                 assert.match(
                     reported[0].message,
-                    /^VPC "vpc-7-vpc".* has no REJECT alarm: metric filter "vpc-7-reject-any-metricFilter" on log group "\/vpc-flow-monitor\/test\/vpc-7" selects REJECT records, but no metric alarm watches its metric "reject-any" \(namespace "VpcFlowMonitor\/test\/vpc-7"\)\.$/,
+                    /^VPC "vpc-7-vpc" \((vpc-\w+, )?account 111122223333, us-east-1\) has no REJECT alarm: metric filter "vpc-7-reject-any-metricFilter" on log group "\/vpc-flow-monitor\/test\/vpc-7" selects REJECT records, but no metric alarm watches its metric "reject-any" \(namespace "VpcFlowMonitor\/test\/vpc-7"\); add a metric alarm on metric "reject-any" \(namespace "VpcFlowMonitor\/test\/vpc-7"\) in account 111122223333, us-east-1 \(Sum >= 1 over 60 s\) with an SNS topic in alarmActions\.$/,
                 );
             });
 
@@ -154,7 +155,7 @@ describe("policy vpc-reject-alarm-required", () => {
                 const vpc = addMonitoredVpc(stack, "app", { provider, topic, pattern: ACCEPT_PATTERN });
                 await assertHasStackViolation(vpcRejectAlarmRequired, argsFor(stack, view), {
                     message:
-                        /no metric filter on log group "\/vpc-flow-monitor\/test\/app" selects REJECT records \("app-reject-any-metricFilter": its pattern ".*action = ACCEPT.*" does not select only REJECT records\)/,
+                        /no metric filter on log group "\/vpc-flow-monitor\/test\/app" selects REJECT records \("app-reject-any-metricFilter": its pattern ".*action = ACCEPT.*" does not select only REJECT records: it can never match a REJECT record of the format flow log "app-alarmFlowLog" delivers: the condition on field 13 \(action: action = ACCEPT\) never holds in a REJECT record, where action is REJECT \(in a REJECT record\)\); give it a pattern that selects action = REJECT in that format, such as \[version, .*, action = REJECT, log_status\]\./,
                     urn: vpc.vpc,
                 });
             });
@@ -205,12 +206,14 @@ describe("policy vpc-reject-alarm-required", () => {
 
     it("decides by parsing the pattern, not by finding the word REJECT in it", async () => {
         const patterns = {
-            // REJECT in the wrong column, a comment-like term, an OR with ACCEPT, a wildcard, a syntax error:
+            // REJECT in the wrong column, an OR with ACCEPT, a syntax error:
             "[version, account, eni, source, destination, srcport, destport=REJECT, ...]": false,
-            REJECT: false,
             "[version, account, eni, source, destination, srcport, destport, protocol, packets, bytes, start, end, action=REJECT || action=ACCEPT, status]": false,
-            "[..., action=REJ*, status]": false,
             "[version, action=REJECT": false,
+            // A term and a wildcard decided on what they match: in the default format only the
+            // action field can hold REJECT, and REJ* matches REJECT alone of ACCEPT, REJECT and "-".
+            REJECT: true,
+            "[..., action=REJ*, status]": true,
             // Seed-style names, the ellipsis form, and a quoted value all select REJECT:
             "[version, account, eni, source, destination, srcport, destport, protocol, packets, bytes, windowstart, windowend, action=REJECT, flowlogstatus]": true,
             '[..., action="REJECT", status]': true,
@@ -268,6 +271,8 @@ describe("policy vpc-reject-alarm-required", () => {
                     },
                     { id: "e1", expression: "m1 * 2", returnData: true },
                 ],
+                comparisonOperator: "GreaterThanThreshold",
+                threshold: 10,
             },
             { provider, dependsOn: [vpc.filter!] },
         );

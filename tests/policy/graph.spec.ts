@@ -12,7 +12,7 @@ import { TYPES } from "../../policy/types";
 import { read, readArray, readNumber, readString, toPlain, UNKNOWN } from "../../policy/values";
 import { resolvePolicyConfig } from "../../tools/analyzer/policyConfig";
 import { asPreview } from "../../tools/analyzer/policyInputs";
-import { runPolicyPack } from "../../tools/analyzer/policyRunner";
+import { PolicyInputResource, runPolicyPack, toPolicyResources } from "../../tools/analyzer/policyRunner";
 import { fleet } from "../fixtures/stacks";
 import { createStackValidationArgs, StackBuilder, UNKNOWN_ARRAY, UNKNOWN_STRING } from "../helpers/policy";
 
@@ -39,6 +39,46 @@ describe("stack graph", () => {
             graph.inSubtree(graph.get(monitored)!, TYPES.Vpc).map((r) => r.urn),
             [vpc],
         );
+    });
+
+    it("finds what is under a component without recursion, and stops at a parent cycle instead of looping", () => {
+        const resource = (name: string, type: string, parent?: string): PolicyInputResource => ({
+            type,
+            name,
+            urn: `urn:pulumi:test::test::${type}::${name}`,
+            custom: type === TYPES.Vpc,
+            parent: parent && `urn:pulumi:test::test::acme:index:Nest::${parent}`,
+            inputs: {},
+            outputs: {},
+            dependencies: [],
+            propertyDependencies: {},
+        });
+        const depth = 20_000;
+        const chain = Array.from({ length: depth }, (_, i) =>
+            resource(`n${i}`, "acme:index:Nest", i === 0 ? undefined : `n${i - 1}`),
+        );
+        const deep = StackGraph.of(toPolicyResources([...chain, resource("vpc", TYPES.Vpc, `n${depth - 1}`)]));
+        assert.deepEqual(
+            deep.inSubtree(deep.get(chain[0].urn)!, TYPES.Vpc).map((r) => r.name),
+            ["vpc"],
+        );
+        // a -> parent b -> parent a, the VPC under a: each finds the VPC once.
+        const cyclic = StackGraph.of(
+            toPolicyResources([
+                resource("a", "acme:index:Nest", "b"),
+                resource("b", "acme:index:Nest", "a"),
+                resource("vpc", TYPES.Vpc, "a"),
+            ]),
+        );
+        for (const name of ["a", "b"]) {
+            assert.deepEqual(
+                cyclic
+                    .inSubtree(cyclic.get(`urn:pulumi:test::test::acme:index:Nest::${name}`)!, TYPES.Vpc)
+                    .map((r) => r.name),
+                ["vpc"],
+                name,
+            );
+        }
     });
 
     it("follows the property's own dependencies first, all dependencies when it has none recorded", () => {

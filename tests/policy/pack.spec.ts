@@ -70,6 +70,7 @@ describe("policy pack", () => {
         assert.deepEqual(levels, {
             "vpc-flow-logs-required": "mandatory",
             "vpc-reject-alarm-required": "mandatory",
+            "vpc-reject-alarm-verifiable": "advisory",
             "flow-log-bucket-secure": "mandatory",
             "log-group-retention-set": "advisory",
             "alarms-have-actions": "advisory",
@@ -82,6 +83,7 @@ describe("policy pack", () => {
     it("looks for the type tokens the resource classes carry", () => {
         const classes: Record<keyof typeof TYPES, unknown> = {
             Vpc: aws.ec2.Vpc,
+            DefaultVpc: aws.ec2.DefaultVpc,
             FlowLog: aws.ec2.FlowLog,
             LogGroup: aws.cloudwatch.LogGroup,
             LogMetricFilter: aws.cloudwatch.LogMetricFilter,
@@ -96,6 +98,7 @@ describe("policy pack", () => {
             Role: aws.iam.Role,
             RolePolicy: aws.iam.RolePolicy,
             RolePolicyAttachment: aws.iam.RolePolicyAttachment,
+            PolicyAttachment: aws.iam.PolicyAttachment,
             IamPolicy: aws.iam.Policy,
             AthenaWorkgroup: aws.athena.Workgroup,
             AwsxVpc: awsx.ec2.Vpc,

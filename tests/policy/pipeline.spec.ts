@@ -268,7 +268,9 @@ describe("policy alarms-have-actions", () => {
     it("reports none when the alarm notifies a topic (even one whose ARN is unknown yet)", async () => {
         await assertNoResourceViolations(
             alarmsHaveActions,
-            createResourceValidationArgs(aws.cloudwatch.MetricAlarm, { alarmActions: ["arn:aws:sns:us-east-1:1:t"] }),
+            createResourceValidationArgs(aws.cloudwatch.MetricAlarm, {
+                alarmActions: ["arn:aws:sns:us-east-1:111122223333:t"],
+            }),
         );
         await assertNoResourceViolations(
             alarmsHaveActions,
@@ -301,7 +303,10 @@ describe("policy alarms-have-actions", () => {
     it("reports a violation when actions are disabled, or OK actions are required and missing", async () => {
         await assertHasResourceViolation(
             alarmsHaveActions,
-            createResourceValidationArgs(aws.cloudwatch.MetricAlarm, { alarmActions: ["a"], actionsEnabled: false }),
+            createResourceValidationArgs(aws.cloudwatch.MetricAlarm, {
+                alarmActions: ["arn:aws:sns:us-east-1:111122223333:t"],
+                actionsEnabled: false,
+            }),
             {
                 message: "its actions are disabled (actionsEnabled: false)",
             },
@@ -310,7 +315,7 @@ describe("policy alarms-have-actions", () => {
             alarmsHaveActions,
             createResourceValidationArgs(
                 aws.cloudwatch.MetricAlarm,
-                { alarmActions: ["a"] },
+                { alarmActions: ["arn:aws:sns:us-east-1:111122223333:t"] },
                 { requireOkActions: true },
             ),
             {

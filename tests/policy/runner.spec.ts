@@ -268,7 +268,7 @@ describe("policy config", () => {
                     [
                         "Invalid policy config in policy-config.json: 8 problems",
                         '  - all: not an enforcement level; given "strict", allowed: advisory, mandatory, remediate, disabled',
-                        "  - no-such-policy: no policy of that name in the pack; policies: vpc-flow-logs-required, vpc-reject-alarm-required, flow-log-bucket-secure, log-group-retention-set, alarms-have-actions, alarm-flow-log-aggregation, athena-workgroup-enforced, flow-log-role-no-wildcard-actions",
+                        "  - no-such-policy: no policy of that name in the pack; policies: vpc-flow-logs-required, vpc-reject-alarm-required, vpc-reject-alarm-verifiable, flow-log-bucket-secure, log-group-retention-set, alarms-have-actions, alarm-flow-log-aggregation, athena-workgroup-enforced, flow-log-role-no-wildcard-actions",
                         '  - vpc-flow-logs-required.trafficTypes[0]: Invalid option: expected one of "ALL"|"REJECT"|"ACCEPT"',
                         "  - vpc-flow-logs-required.exemptVpc: not a setting of this policy; settings: trafficTypes, exemptVpcs",
                         '  - log-group-retention-set.enforcementLevel: not an enforcement level; given "loud", allowed: advisory, mandatory, remediate, disabled',

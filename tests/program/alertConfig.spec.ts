@@ -22,6 +22,7 @@ import { FlowAction, MAX_FILTER_PATTERN_LENGTH, parsePattern, renderPattern, sel
 import { columnName } from "../../flowlogs/fields";
 import { ALARM_LOG_FIELDS } from "../../components/defaults";
 import { ConfigError, ConfigProblem, StackConfig, validateStackConfig } from "../../program/stackConfig";
+import { planStack, toEngineConfig } from "../../tools/plan/offlinePlan";
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures and helpers
@@ -98,11 +99,11 @@ const ALLOWED = {
     ruleName: "1 to 48 characters of a-z, 0-9 and -, not starting or ending with -",
     protocol: "a protocol name (icmp, tcp, udp, icmpv6) or an IANA protocol number 0–255",
     address:
-        "an exact address (10.0.0.155, or a lower-case IPv6 address) or a prefix of whole octets ending in .* (10.0.*)",
+        "an exact address (10.0.0.155, or a lower-case IPv6 address such as 2001:db8::1) or a prefix of whole octets or groups ending in .* or :* (10.0.*, 2001:db8:*)",
     port: "a port 0–65535, a list of ports [22, 3389], or a range { from: 1024, to: 2048 }",
     match: "a mapping with at least one of action, protocol, srcAddr, dstAddr, srcPort, dstPort, interfaceId, logStatus",
     period: "a multiple of 60 seconds from 60 to 86400",
-    ruleKeys: "name, description, match, threshold, periodSeconds, evaluationPeriods",
+    ruleKeys: "name, description, match, threshold, periodSeconds, evaluationPeriods, by, statistic",
     matchKeys: "action, protocol, srcAddr, dstAddr, srcPort, dstPort, interfaceId, logStatus",
 } as const;
 const R0 = "alerts.rules[0]";
@@ -563,6 +564,79 @@ const BAD_CASES: readonly BadCase[] = [
             },
         ],
     },
+    // per-key rules
+    {
+        name: "a per-key rule by a field it cannot count per",
+        change: withRule(rule({ by: "protocol" })),
+        problems: [
+            {
+                path: `${R0}.by`,
+                message: 'not a field to count per; given "protocol". Allowed: srcAddr, dstAddr, dstPort',
+            },
+        ],
+    },
+    {
+        name: "a per-key statistic CloudWatch does not have",
+        change: withRule(rule({ by: "srcAddr", statistic: "sum" })),
+        problems: [
+            {
+                path: `${R0}.statistic`,
+                message:
+                    'not a per-key statistic; given "sum". Allowed: maxContributorValue (one key\'s record count) or uniqueContributors (the number of distinct keys), with by',
+            },
+        ],
+    },
+    {
+        name: "a statistic without by",
+        change: withRule(rule({ statistic: "uniqueContributors" })),
+        problems: [
+            {
+                path: `${R0}.statistic`,
+                message:
+                    'only a per-key rule has a statistic; given "uniqueContributors" without by. Allowed: add by (srcAddr, dstAddr, dstPort), or remove statistic',
+            },
+        ],
+    },
+    {
+        name: "the baseline reject-any made a per-key rule",
+        change: withRule(rule({ name: "reject-any", by: "srcAddr" })),
+        problems: [
+            {
+                path: `${R0}.by`,
+                message:
+                    'reject-any counts the whole log group through a metric filter, which the policy pack\'s REJECT-alarm check needs; given by "srcAddr". Allowed: no by on this rule (give a per-key rule another name)',
+            },
+        ],
+    },
+    {
+        name: "a per-key rule whose match needs 5 Contributor Insights filters",
+        change: withRule(
+            rule({
+                by: "srcAddr",
+                match: { action: "REJECT", protocol: "tcp", dstAddr: "10.0.*", dstPort: { from: 1, to: 1023 } },
+            }),
+        ),
+        problems: [
+            {
+                path: `${R0}.match`,
+                message:
+                    "as a Contributor Insights rule (by) the match needs 5 Contributor Insights filters (a port range takes two) and a rule allows at most 4: match on fewer fields",
+            },
+        ],
+    },
+    {
+        name: "a per-key rule listing 11 ports",
+        change: withRule(
+            rule({ by: "srcAddr", match: { action: "REJECT", dstPort: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] } }),
+        ),
+        problems: [
+            {
+                path: `${R0}.match`,
+                message:
+                    "as a Contributor Insights rule (by) the match dstport lists 11 values and a Contributor Insights filter allows at most 10: use a port range",
+            },
+        ],
+    },
 ];
 
 describe("alerts config: rejected configurations", () => {
@@ -607,9 +681,247 @@ describe("alerts config: rejected configurations", () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// Configurations every field of which is valid but which a deployment would break on
+
+/** A stack of the given VPCs (name, then extra keys) in us-east-1 and eu-west-1, no alerts section. */
+function stackOf(vpcs: readonly Draft[], alerts?: Draft, more: Readonly<Record<string, readonly Draft[]>> = {}): Draft {
+    let n = 0;
+    const cidr = () => `10.${n++}.0.0/16`;
+    const withSource = (vpc: Draft) => (vpc.vpcId === undefined ? { cidrBlock: cidr(), ...vpc } : vpc);
+    return {
+        "aws:region": "us-east-1",
+        [REGIONS]: [
+            { region: "us-east-1", vpcs: vpcs.map(withSource) },
+            ...Object.entries(more).map(([region, list]) => ({ region, vpcs: list.map(withSource) })),
+        ],
+        ...(alerts !== undefined ? { [ALERTS]: alerts } : {}),
+    };
+}
+/** `count` rules r0, r1, ... that count NODATA records: none counts REJECT, so the baseline is added. */
+const rulesOf = (count: number, prefix = "r"): Draft[] =>
+    Array.from({ length: count }, (_, i) => ({ name: `${prefix}${i}`, match: { logStatus: "NODATA" } }));
+
+const RENAME =
+    "Allowed: VPC and rule names that never join into the same <vpc>-<rule> (alarm names are unique per account and region, and Pulumi names each alarm's resources so): rename the VPC or the rule";
+const FILTERS_ALLOWED =
+    "Allowed: at most 100 metric filters per log group (CloudWatch Logs' limit), so at most 98 rules per VPC, whatever their source";
+
+const DEPLOY_CASES: readonly { name: string; config: Draft; problems: ConfigProblem[] }[] = [
+    {
+        name: "VPC a with a stack rule b-c and VPC a-b with its own rule c: one alarm name",
+        config: stackOf(
+            [{ name: "a" }, { name: "a-b", rules: [{ name: "c", match: { action: "REJECT", dstPort: 22 } }] }],
+            { rules: [{ name: "b-c", match: { action: "REJECT", dstPort: 23 } }] },
+        ),
+        problems: [
+            {
+                path: "regions[0].vpcs[1].name",
+                message: `the alarm of rule "c" (regions[0].vpcs[1].rules[0]) would be named vpc-flow-monitor-<stack>-a-b-c, as would VPC "a"'s alarm of rule "b-c" (alerts.rules[0]) at regions[0].vpcs[0]; given VPC name "a-b". ${RENAME}`,
+            },
+        ],
+    },
+    {
+        name: "the same collision across regions (one Pulumi name, whatever the region)",
+        config: stackOf([{ name: "a", rules: [{ name: "b-c", match: { action: "REJECT" } }] }], undefined, {
+            "eu-west-1": [{ name: "a-b", rules: [{ name: "c", match: { action: "REJECT" } }] }],
+        }),
+        problems: [
+            {
+                path: "regions[1].vpcs[0].name",
+                message: `the alarm of rule "c" (regions[1].vpcs[0].rules[0]) would be named vpc-flow-monitor-<stack>-a-b-c, as would VPC "a"'s alarm of rule "b-c" (regions[0].vpcs[0].rules[0]) at regions[0].vpcs[0]; given VPC name "a-b". ${RENAME}`,
+            },
+        ],
+    },
+    {
+        name: "a VPC whose own rule meets another VPC's default rule",
+        config: stackOf([
+            { name: "web" },
+            { name: "web-rdp", rules: [{ name: "rejected", match: { action: "REJECT" } }] },
+        ]),
+        problems: [
+            {
+                path: "regions[0].vpcs[1].name",
+                message: `the alarm of rule "rejected" (regions[0].vpcs[1].rules[0]) would be named vpc-flow-monitor-<stack>-web-rdp-rejected, as would VPC "web"'s alarm of rule "rdp-rejected" (a default rule, alerts.defaultRules) at regions[0].vpcs[0]; given VPC name "web-rdp". ${RENAME}`,
+            },
+        ],
+    },
+    {
+        name: "a VPC whose rule meets the built-in baseline of another",
+        config: stackOf(
+            [{ name: "a" }, { name: "a-reject", rules: [{ name: "any", match: { action: "REJECT", dstPort: 80 } }] }],
+            { defaultRules: false },
+        ),
+        problems: [
+            {
+                path: "regions[0].vpcs[1].name",
+                message: `the alarm of rule "any" (regions[0].vpcs[1].rules[0]) would be named vpc-flow-monitor-<stack>-a-reject-any, as would VPC "a"'s alarm of rule "reject-any" (built in: added when no rule counts REJECT records) at regions[0].vpcs[0]; given VPC name "a-reject". ${RENAME}`,
+            },
+        ],
+    },
+    {
+        name: "two collisions of one pair of VPCs, each reported",
+        config: stackOf(
+            [
+                { name: "a" },
+                {
+                    name: "a-x",
+                    rules: [
+                        { name: "y", match: { action: "REJECT" } },
+                        { name: "z", match: { action: "REJECT" } },
+                    ],
+                },
+            ],
+            {
+                rules: [
+                    { name: "x-y", match: { action: "REJECT" } },
+                    { name: "x-z", match: { action: "REJECT" } },
+                ],
+            },
+        ),
+        problems: ["y", "z"].map((r, i) => ({
+            path: "regions[0].vpcs[1].name",
+            message: `the alarm of rule "${r}" (regions[0].vpcs[1].rules[${i}]) would be named vpc-flow-monitor-<stack>-a-x-${r}, as would VPC "a"'s alarm of rule "x-${r}" (alerts.rules[${i}]) at regions[0].vpcs[0]; given VPC name "a-x". ${RENAME}`,
+        })),
+    },
+    {
+        name: "more metric filters than a log group takes, from the stack's rules",
+        config: stackOf([{ name: "a" }, { name: "b" }], { rules: rulesOf(96) }),
+        problems: [
+            {
+                path: "alerts.rules",
+                message: `every VPC's log group would hold 102 metric filters: one for each of 100 rules (3 default, 96 from alerts.rules, 1 built in) and 2 aggregate filters; given 96 rules. ${FILTERS_ALLOWED}`,
+            },
+        ],
+    },
+    {
+        name: "more metric filters than a log group takes, from one VPC's own rules",
+        config: stackOf([{ name: "a" }, { name: "b", rules: rulesOf(50, "own") }], {
+            defaultRules: false,
+            rules: rulesOf(47),
+        }),
+        problems: [
+            {
+                path: "regions[0].vpcs[1].rules",
+                message: `VPC "b"'s log group would hold 101 metric filters: one for each of 99 rules (47 from alerts.rules, 50 its own, 2 built in) and 2 aggregate filters; given 50 rules of its own. ${FILTERS_ALLOWED}`,
+            },
+        ],
+    },
+    {
+        name: "101 Contributor Insights rules in one region: 99 per-key rules over VPCs and the dashboard's 2",
+        config: stackOf(
+            Array.from({ length: 33 }, (_, i) => ({ name: `v${i}` })),
+            {
+                rules: ["a", "b", "c"].map((name) => ({ name, by: "srcAddr", match: { action: "REJECT" } })),
+            },
+        ),
+        problems: [
+            {
+                path: "regions[0]",
+                message:
+                    "region us-east-1 would hold 101 Contributor Insights rules: 99 per-key rules (one per VPC and rule with by) and 2 for the dashboard. Allowed: at most 100 per region and account (CloudWatch's quota, adjustable on request): fewer per-key rules or VPCs in this region",
+            },
+        ],
+    },
+];
+
+describe("alerts config: malformed addresses", () => {
+    for (const address of [":::::", "::1::", "1:2:3:4:5:6:7:8:9", "1.2.3.4.5", ":::*"]) {
+        it(`refuses srcAddr ${JSON.stringify(address)}`, () => {
+            const c = draft();
+            c[ALERTS].rules[0].match.srcAddr = address;
+            assert.deepStrictEqual(problemsOf(c), [
+                {
+                    path: "alerts.rules[0].match.srcAddr",
+                    message: `not an address; given ${JSON.stringify(address)}. Allowed: ${ALLOWED.address}`,
+                },
+            ]);
+        });
+    }
+});
+
+describe("alerts config: names and counts a deployment needs", () => {
+    for (const { name, config, problems } of DEPLOY_CASES) {
+        it(`rejects ${name}`, () => {
+            assert.deepStrictEqual(problemsOf(config), problems);
+        });
+    }
+
+    it("accepts VPC and rule names that only look alike, and a VPC's rule replacing the stack's", () => {
+        const config = validateStackConfig(
+            stackOf(
+                [{ name: "a" }, { name: "a-b", rules: [{ name: "b-c", match: { action: "REJECT", dstPort: 1 } }] }],
+                { rules: [{ name: "b-c", match: { action: "REJECT" } }] },
+            ),
+        );
+        assert.deepEqual(
+            config.regions[0].vpcs.map((v) => v.name),
+            ["a", "a-b"],
+        );
+    });
+
+    it("accepts exactly 98 rules per VPC (100 metric filters with the 2 aggregate ones) and refuses 99", () => {
+        // 96 rules that count no REJECT record: the baseline and the SKIPDATA rule are added, 98 in all.
+        const at = (count: number) => stackOf([{ name: "a" }], { defaultRules: false, rules: rulesOf(count) });
+        const config = validateStackConfig(at(96));
+        assert.equal(
+            effectiveRules({ defaultRules: false, stackRules: config.alerts.rules, vpcRules: [] }).length + 2,
+            100,
+        );
+        assert.deepStrictEqual(problemsOf(at(97)), [
+            {
+                path: "alerts.rules",
+                message: `every VPC's log group would hold 101 metric filters: one for each of 99 rules (97 from alerts.rules, 2 built in) and 2 aggregate filters; given 97 rules. ${FILTERS_ALLOWED}`,
+            },
+        ]);
+    });
+
+    it("counts and compares only rule lists that are valid on their own (their own problems are reported instead)", () => {
+        const config = stackOf(
+            [{ name: "a" }, { name: "a-b", rules: [{ name: "c", match: { action: "REJECT", dstPort: "ssh" } }] }],
+            { rules: [{ name: "b-c", match: { action: "REJECT" } }, ...rulesOf(96)] },
+        );
+        config[ALERTS].rules[1].threshold = 0;
+        assert.deepStrictEqual(problemsOf(config), [
+            {
+                path: "regions[0].vpcs[1].rules[0].match.dstPort",
+                message: `not a port match; given "ssh". Allowed: ${ALLOWED.port}`,
+            },
+            {
+                path: "alerts.rules[1].threshold",
+                message: "out of range; given 0. Allowed: a whole number of records from 1 to 1000000",
+            },
+        ]);
+    });
+
+    it("are checked where `pulumi up` reads its config too: the program refuses them before registering anything", async () => {
+        await assert.rejects(planStack("collide", toEngineConfig(DEPLOY_CASES[0].config)), (err: unknown) => {
+            assert.ok(err instanceof ConfigError);
+            assert.deepStrictEqual(err.problems, DEPLOY_CASES[0].problems);
+            return true;
+        });
+    });
+});
+
+// ---------------------------------------------------------------------------------------------
 // Accepted configurations
 
 describe("alerts config: valid configurations", () => {
+    it("accepts exactly 100 Contributor Insights rules in one region (98 per-key rules and the dashboard's 2)", () => {
+        const config = validateStackConfig(
+            stackOf(
+                Array.from({ length: 49 }, (_, i) => ({ name: `v${i}` })),
+                { rules: ["a", "b"].map((name) => ({ name, by: "dstPort", match: { action: "REJECT" } })) },
+            ),
+        );
+        assert.deepEqual(
+            config.alerts.rules.map((r) => [r.name, r.by]),
+            [
+                ["a", "dstPort"],
+                ["b", "dstPort"],
+            ],
+        );
+    });
+
     it("normalises the example: protocol names to IANA numbers, the defaults applied, VPC rules on their VPC", () => {
         const config = validateStackConfig(draft());
         assert.deepStrictEqual(config.alerts, {
@@ -933,7 +1245,8 @@ describe("alerts config: properties", () => {
                 assert.deepStrictEqual(parsed.columns, ALARM_LOG_FIELDS.map(columnName));
                 assert.equal(
                     selectsAction(parsed, FlowAction.REJECT, ALARM_LOG_FIELDS),
-                    match.action === FlowAction.REJECT,
+                    // NODATA and SKIPDATA records carry "-" in action: REJECT with such a status matches nothing.
+                    match.action === FlowAction.REJECT && (match.logStatus ?? "OK") === "OK",
                     pattern,
                 );
             }),

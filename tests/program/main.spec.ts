@@ -6,10 +6,11 @@
  */
 import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
+import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import { vpcFlowMonitorProblems } from "../../components";
+import { MonitoredVpc, vpcFlowMonitorProblems } from "../../components";
 import { regionProblems } from "../../components/validation";
-import { toLibraryArgs } from "../../program/main";
+import { asReport, toLibraryArgs } from "../../program/main";
 import { AWS_REGIONS } from "../../program/regions";
 import { ConfigError, StackConfig, validateStackConfig } from "../../program/stackConfig";
 import { loadStackFile, stackFilesIn } from "../../tools/files/stackFile";
@@ -232,5 +233,52 @@ describe("the stack config and the library agree", () => {
         );
         // Both outcomes must be exercised, or the property says little.
         assert.ok(accepted > 40 && rejected > 40, `accepted ${accepted}, rejected ${rejected}`);
+    });
+});
+
+describe("program/main.ts asReport", () => {
+    it("turns a refused config into a RunError with the config's report", () => {
+        let configError: unknown;
+        try {
+            validateStackConfig({ "aws:region": "mars-1" });
+        } catch (err) {
+            configError = err;
+        }
+        assert.ok(configError instanceof ConfigError);
+        const report = asReport(configError);
+        assert.ok(pulumi.RunError.isInstance(report));
+        assert.equal(report.message, configError.message);
+    });
+
+    it("turns refused library args into a RunError with every problem in its message", () => {
+        let refused: unknown;
+        try {
+            new MonitoredVpc("core", {
+                vpc: { vpcId: "vpc-1" },
+                region: "us-east-1",
+                accountId: "123456789012",
+                partition: "aws",
+                lakeBucketArn: "arn:aws:s3:::lake",
+                logGroupName: "",
+            });
+        } catch (err) {
+            refused = err;
+        }
+        assert.ok(pulumi.InputPropertiesError.isInstance(refused));
+        const report = asReport(refused);
+        assert.ok(pulumi.RunError.isInstance(report));
+        assert.equal(
+            report.message,
+            [
+                'Invalid arguments for MonitoredVpc "core": 2 problems',
+                '  - vpc.vpcId: not a VPC id; given "vpc-1". Allowed: vpc- followed by 8 or 17 hexadecimal digits, such as vpc-0123456789abcdef0',
+                '  - logGroupName: empty; given "". Allowed: 1 to 512 characters of a-z, A-Z, 0-9, _, -, /, . and #',
+            ].join("\n"),
+        );
+    });
+
+    it("leaves any other error alone", () => {
+        const other = new TypeError("boom");
+        assert.equal(asReport(other), other);
     });
 });

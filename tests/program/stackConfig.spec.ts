@@ -15,6 +15,7 @@ import {
     LOG_RETENTION_DAYS,
     StackConfig,
     formatProblems,
+    show,
     validateStackConfig,
 } from "../../program/stackConfig";
 import { AWS_REGIONS, isAwsRegion } from "../../program/regions";
@@ -687,12 +688,12 @@ const BAD_CASES: readonly BadCase[] = [
         ],
     },
     {
-        name: "logRetentionDays .inf (shown as Infinity, not as JSON's null)",
+        name: "logRetentionDays .inf (shown as YAML spells it, not as JSON's null)",
         change: (c) => (c[FLOW_LOGS].logRetentionDays = Infinity),
         problems: [
             {
                 path: "flowLogs.logRetentionDays",
-                message: `not a number; given Infinity. Allowed: ${ALLOWED_RETENTION}`,
+                message: `not a finite number; given .inf (infinity). Allowed: ${ALLOWED_RETENTION}`,
             },
         ],
     },
@@ -955,6 +956,96 @@ const BAD_CASES: readonly BadCase[] = [
     },
 ];
 
+/** YAML's `.inf`, `-.inf` and `.nan` wherever the stack config expects a number. */
+const NON_FINITE = [
+    [Infinity, ".inf (infinity)"],
+    [-Infinity, "-.inf (negative infinity)"],
+    [NaN, ".nan (not a number)"],
+] as const;
+const NUMBER_KEYS = [
+    [FLOW_LOGS, "logRetentionDays", "flowLogs.logRetentionDays", ALLOWED_RETENTION],
+    [LAKE, "expireAfterDays", "lake.expireAfterDays", ALLOWED_EXPIRE],
+    [LAKE, "transitionToInfrequentAccessDays", "lake.transitionToInfrequentAccessDays", ALLOWED_TRANSITION],
+    [LAKE, "bytesScannedCutoffGb", "lake.bytesScannedCutoffGb", ALLOWED_CUTOFF],
+] as const;
+
+describe("validateStackConfig: .inf and .nan", () => {
+    for (const [section, key, path, allowed] of NUMBER_KEYS) {
+        for (const [value, shown] of NON_FINITE) {
+            it(`reports ${path} ${shown} as what it is`, () => {
+                assert.deepStrictEqual(problemsOf(exampleWith((c) => (c[section][key] = value))), [
+                    { path, message: `not a finite number; given ${shown}. Allowed: ${allowed}` },
+                ]);
+            });
+        }
+    }
+
+    it("shows them as YAML spells them inside a value too", () => {
+        assert.deepStrictEqual(
+            problemsOf(
+                exampleWith((c) => (c[REGIONS][0].vpcs[0] = { name: "sandbox", cidrBlock: NaN, size: Infinity })),
+            ),
+            [
+                {
+                    path: "regions[0].vpcs[0].cidrBlock",
+                    message: `not a string; given .nan (not a number). Allowed: ${ALLOWED_CIDR}`,
+                },
+                {
+                    path: "regions[0].vpcs[0].size",
+                    message: "unknown key. Allowed keys here: name, cidrBlock, vpcId, rules",
+                },
+            ],
+        );
+        assert.equal(show({ a: Infinity, b: [-Infinity, NaN] }), '{"a":".inf","b":["-.inf",".nan"]}');
+    });
+});
+
+describe("validateStackConfig: a VPC adopted twice", () => {
+    const ADOPTED_TWICE =
+        "Allowed: each existing VPC once in the stack (two monitors of one VPC would give it four flow logs, put every record in the lake twice and raise every alarm twice)";
+    it("refuses the same vpcId twice in one region", () => {
+        const raw = exampleWith((c) =>
+            c[REGIONS][0].vpcs.push({ name: "shared-again", vpcId: "vpc-0123456789abcdef0" }),
+        );
+        assert.deepStrictEqual(problemsOf(raw), [
+            {
+                path: "regions[0].vpcs[2].vpcId",
+                message: `VPC adopted twice; given "vpc-0123456789abcdef0", already adopted at regions[0].vpcs[1].vpcId. ${ADOPTED_TWICE}`,
+            },
+        ]);
+    });
+
+    it("refuses it across regions too, naming the region of the first", () => {
+        const raw = exampleWith((c) =>
+            c[REGIONS].push({ region: "eu-west-1", vpcs: [{ name: "elsewhere", vpcId: "vpc-0123456789abcdef0" }] }),
+        );
+        assert.deepStrictEqual(problemsOf(raw), [
+            {
+                path: "regions[1].vpcs[0].vpcId",
+                message: `VPC adopted twice; given "vpc-0123456789abcdef0", already adopted at regions[0].vpcs[1].vpcId in "us-east-1". ${ADOPTED_TWICE}`,
+            },
+        ]);
+    });
+
+    it("compares only valid ids, and reports each further adoption against the first", () => {
+        const raw = exampleWith((c) =>
+            c[REGIONS][0].vpcs.push(
+                { name: "bad-1", vpcId: "vpc-1" },
+                { name: "bad-2", vpcId: "vpc-1" },
+                { name: "third", vpcId: "vpc-0123456789abcdef0" },
+            ),
+        );
+        assert.deepStrictEqual(problemsOf(raw), [
+            { path: "regions[0].vpcs[2].vpcId", message: `not a VPC id; given "vpc-1". Allowed: ${ALLOWED_VPC_ID}` },
+            { path: "regions[0].vpcs[3].vpcId", message: `not a VPC id; given "vpc-1". Allowed: ${ALLOWED_VPC_ID}` },
+            {
+                path: "regions[0].vpcs[4].vpcId",
+                message: `VPC adopted twice; given "vpc-0123456789abcdef0", already adopted at regions[0].vpcs[1].vpcId. ${ADOPTED_TWICE}`,
+            },
+        ]);
+    });
+});
+
 describe("validateStackConfig: rejected configurations", () => {
     it("has at least 35 distinct rejected-configuration cases", () => {
         assert.ok(BAD_CASES.length >= 35, `only ${BAD_CASES.length} cases`);
@@ -1171,7 +1262,12 @@ const validConfigArb: fc.Arbitrary<RawConfig> = fc
         home: fc.constantFrom(...AWS_REGIONS),
         regions: fc.shuffledSubarray([...AWS_REGIONS], { minLength: 1, maxLength: 3 }),
         names: fc.uniqueArray(vpcNameArb, { minLength: 9, maxLength: 9 }),
-        sources: fc.array(vpcSourceArb, { minLength: 9, maxLength: 9 }),
+        // Unique ids: the same VPC adopted twice is refused.
+        sources: fc.uniqueArray(vpcSourceArb, {
+            minLength: 9,
+            maxLength: 9,
+            selector: (source) => ("vpcId" in source ? source.vpcId : source),
+        }),
         vpcCounts: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 3, maxLength: 3 }),
         flowLogs: fc.option(
             fc.record(

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { main, USAGE } from "../../tools/cli/audit";
-import { checkPlan } from "../../tools/cli/check";
+import { checkPlan } from "../../tools/analyzer/planCheck";
 import { Plan } from "../../tools/plan/offlinePlan";
 import { fromPlan, toStackExport } from "../../tools/analyzer/policyInputs";
 import { captureOutput } from "../helpers/io";
@@ -58,7 +58,7 @@ describe("npm run audit", function () {
             "",
             "No policy violations.",
             "",
-            "Policy verdict: PASSED (0 mandatory, 0 advisory violations; 8 policies)",
+            "Policy verdict: PASSED (0 mandatory, 0 advisory violations; 9 policies)",
         ]);
     });
 
@@ -69,10 +69,10 @@ describe("npm run audit", function () {
             stdout.split("\n").slice(2).join("\n"),
             [
                 "POLICY                     LEVEL      RESOURCE                MESSAGE",
-                'vpc-flow-logs-required     mandatory  main (aws:ec2/vpc:Vpc)  VPC "main" (vpc-0f3c9a1b2d4e5f607) has no flow log capturing REJECT or ALL traffic: no flow log refers to it.',
-                'vpc-reject-alarm-required  mandatory  main (aws:ec2/vpc:Vpc)  VPC "main" (vpc-0f3c9a1b2d4e5f607) has no REJECT alarm: no flow log refers to it.',
+                'vpc-flow-logs-required     mandatory  main (aws:ec2/vpc:Vpc)  VPC "main" (vpc-0f3c9a1b2d4e5f607, account 444455556666, eu-central-1) has no flow log capturing REJECT or ALL traffic: no flow log refers to it; add a flow log (aws.ec2.FlowLog) with vpcId vpc-0f3c9a1b2d4e5f607 and trafficType REJECT or ALL.',
+                'vpc-reject-alarm-required  mandatory  main (aws:ec2/vpc:Vpc)  VPC "main" (vpc-0f3c9a1b2d4e5f607, account 444455556666, eu-central-1) has no REJECT alarm: no flow log refers to it; add a flow log (aws.ec2.FlowLog) with vpcId vpc-0f3c9a1b2d4e5f607 and trafficType REJECT into a CloudWatch log group, a metric filter on that group selecting action = REJECT, and a metric alarm on its metric with an SNS topic in alarmActions.',
                 "",
-                "Policy verdict: FAILED (2 mandatory, 0 advisory violations; 8 policies)",
+                "Policy verdict: FAILED (2 mandatory, 0 advisory violations; 9 policies)",
                 "",
             ].join("\n"),
         );
@@ -103,7 +103,7 @@ describe("npm run audit", function () {
             "an alarm with no actions",
             (r) => both(r["rejected-burst"], { alarmActions: [] }),
             [
-                /vpc-reject-alarm-required +mandatory +app .*metric alarm "rejected-burst" watches the REJECT metric "RejectedPackets" \(namespace "Custom\/VPC"\) of filter "rejected", but it has no alarm actions\./,
+                /vpc-reject-alarm-required +mandatory +app .*metric alarm "rejected-burst" watches the REJECT metric "RejectedPackets" \(namespace "Custom\/VPC"\) of filter "rejected", but it has no alarm actions; add an SNS topic's ARN to its alarmActions\./,
                 /alarms-have-actions +advisory +rejected-burst/,
             ],
         ],
@@ -111,7 +111,7 @@ describe("npm run audit", function () {
             "a filter that matches ACCEPT records only",
             (r) => both(r.rejected, { pattern: r.rejected.outputs.pattern.replace("action=REJECT", "action=ACCEPT") }),
             [
-                /no metric filter on log group "\/flowlogs\/app" selects REJECT records \("rejected": its pattern ".*action=ACCEPT.*" does not select only REJECT records\)/,
+                /no metric filter on log group "\/flowlogs\/app" selects REJECT records \("rejected": its pattern ".*action=ACCEPT.*" does not select only REJECT records: it can never match a REJECT record/,
             ],
         ],
         [
@@ -201,6 +201,51 @@ describe("npm run audit", function () {
         }
     });
 
+    describe("the shape of the parent tree", () => {
+        const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "AAAB" };
+        const nest = (i: number) => `urn:pulumi:prod::edge-network::acme:index:Nest::n${i}`;
+        /** The monitored export with `depth` components nested under the stack, the VPC under the innermost. */
+        function nestedExport(name: string, depth: number, edit: (doc: any) => void = () => {}): string {
+            return monitoredWith(name, (r, doc) => {
+                const chain = Array.from({ length: depth }, (_, i) => ({
+                    urn: nest(i),
+                    custom: false,
+                    type: "acme:index:Nest",
+                    parent: i === 0 ? r.app.parent : nest(i - 1),
+                }));
+                doc.deployment.resources.splice(2, 0, ...chain);
+                r.app.parent = nest(depth - 1);
+                edit(doc);
+            });
+        }
+
+        it("judges a VPC under 10,000 nested components, linked through the outermost one (no recursion limit)", async () => {
+            // The flow log's vpcId is an encrypted secret: the pack links it through its dependency
+            // on the outermost component, so it looks for the VPC 10,000 levels down.
+            const file = nestedExport("deep.json", 10_000, (doc) => {
+                const flowLog = doc.deployment.resources.find((x: any) => x.urn.endsWith("::app-rejects"));
+                flowLog.outputs.vpcId = SECRET;
+                flowLog.propertyDependencies = { vpcId: [nest(0)] };
+            });
+            const { result, stdout, stderr } = await audit([file]);
+            assert.equal(stderr, "");
+            assert.match(stdout, /: 10010 resources from the stack export\n/);
+            assert.match(stdout, /\nNo policy violations\.\n/);
+            assert.equal(result, 0);
+        });
+
+        it("judges an export whose dependencies form a cycle (nothing follows dependencies further than one step)", async () => {
+            const file = monitoredWith("dependency-cycle.json", (r) => {
+                r["app-rejects"].dependencies = [r["app-flow-logs"].urn];
+                r["app-flow-logs"].dependencies = [r["app-rejects"].urn];
+                r.app.dependencies = [r.app.urn];
+            });
+            const { result, stdout } = await audit([file]);
+            assert.match(stdout, /\nNo policy violations\.\n/);
+            assert.equal(result, 0);
+        });
+    });
+
     describe("refuses bad input with exit 2", () => {
         const cases: [string, () => string[], string | RegExp][] = [
             ["no file", () => [], `give the stack export file to audit\n${USAGE}\n`],
@@ -210,6 +255,15 @@ describe("npm run audit", function () {
                 "a missing file",
                 () => [path.join(tmp, "none.json")],
                 `cannot read stack export ${path.join(tmp, "none.json")}: ENOENT\n`,
+            ],
+            [
+                "a file too large to hold as text (600 MiB, sparse)",
+                () => {
+                    const file = write("huge.json", "");
+                    fs.truncateSync(file, 600 * 2 ** 20);
+                    return [file];
+                },
+                `cannot read stack export ${path.join(tmp, "huge.json")}: it is 600 MiB; a JSON file read here is at most 512 MiB\n`,
             ],
             [
                 "a file that is not JSON",
@@ -252,6 +306,76 @@ describe("npm run audit", function () {
                     write("nourn.json", { version: 3, deployment: { resources: [{ type: "pulumi:pulumi:Stack" }] } }),
                 ],
                 `${path.join(tmp, "nourn.json")}: deployment.resources[0] has no "urn" (or it is not a Pulumi URN)\n`,
+            ],
+            [
+                "two resources that are each other's parent",
+                () => [
+                    monitoredWith("cycle.json", (r) => {
+                        r.app.parent = r["app-flow-logs"].urn;
+                        r["app-flow-logs"].parent = r.app.urn;
+                    }),
+                ],
+                `${path.join(tmp, "cycle.json")}: the parents of 2 resources form a cycle: ` +
+                    "deployment.resources[2] (urn:pulumi:prod::edge-network::aws:ec2/vpc:Vpc::app) -> parent " +
+                    "deployment.resources[3] (urn:pulumi:prod::edge-network::aws:cloudwatch/logGroup:LogGroup::app-flow-logs) -> parent deployment.resources[2]; " +
+                    "the Pulumi engine never writes such a file (a parent is registered before its children), so it was edited or is damaged: " +
+                    'fix the "parent" of one of them, or export the stack again\n',
+            ],
+            [
+                "a resource that is its own parent",
+                () => [
+                    monitoredWith("self.json", (r) => {
+                        r["rejected-burst"].parent = r["rejected-burst"].urn;
+                    }),
+                ],
+                `${path.join(tmp, "self.json")}: deployment.resources[9] (urn:pulumi:prod::edge-network::aws:cloudwatch/metricAlarm:MetricAlarm::rejected-burst) is its own parent; ` +
+                    "the Pulumi engine never writes such a file (a parent is registered before its children), so it was edited or is damaged: " +
+                    'fix its "parent", or export the stack again\n',
+            ],
+            [
+                "a cycle of 10,000 parents, naming the first 8",
+                () => [
+                    monitoredWith("long-cycle.json", (_r, doc) => {
+                        const urn = (i: number) => `urn:pulumi:prod::edge-network::acme:index:Nest::n${i}`;
+                        for (let i = 0; i < 10_000; i++) {
+                            doc.deployment.resources.push({
+                                urn: urn(i),
+                                custom: false,
+                                type: "acme:index:Nest",
+                                parent: urn((i + 1) % 10_000),
+                            });
+                        }
+                    }),
+                ],
+                `${path.join(tmp, "long-cycle.json")}: the parents of 10000 resources form a cycle: ` +
+                    Array.from(
+                        { length: 8 },
+                        (_, i) =>
+                            `deployment.resources[${10 + i}] (urn:pulumi:prod::edge-network::acme:index:Nest::n${i})`,
+                    ).join(" -> parent ") +
+                    " -> parent ... (9992 more) -> parent deployment.resources[10]; " +
+                    "the Pulumi engine never writes such a file (a parent is registered before its children), so it was edited or is damaged: " +
+                    'fix the "parent" of one of them, or export the stack again\n',
+            ],
+            [
+                "a property value nested 50,000 levels deep",
+                () => [
+                    write(
+                        "deep.json",
+                        `{"version": 3, "deployment": {"resources": [{"urn": "urn:pulumi:prod::p::aws:ec2/vpc:Vpc::v", "type": "aws:ec2/vpc:Vpc", "custom": true, "inputs": {"x": ${"[".repeat(50_000)}${"]".repeat(50_000)}}}]}}`,
+                    ),
+                ],
+                `${path.join(tmp, "deep.json")}: deployment.resources[0] (urn:pulumi:prod::p::aws:ec2/vpc:Vpc::v) inputs nest deeper than 256 levels; no resource property does, so the file was damaged or made up: export the stack again\n`,
+            ],
+            [
+                "two live resources with one URN",
+                () => [
+                    monitoredWith("twice.json", (r, doc) => {
+                        doc.deployment.resources.push({ ...r.app });
+                    }),
+                ],
+                `${path.join(tmp, "twice.json")}: deployment.resources[10] has the URN of deployment.resources[2] (urn:pulumi:prod::edge-network::aws:ec2/vpc:Vpc::app); ` +
+                    'a stack has one resource per URN (others only when marked "delete": true): remove one of them, or export the stack again\n',
             ],
             [
                 "a bad policy config",

@@ -490,11 +490,12 @@ describe("npm run cost", function () {
     it("prints the table, the totals, per TB, the seeds beside it and the estimated prices", async () => {
         const { result, stdout } = await run(["--stack", "dev", "--gb-per-vpc-month", "1024"]);
         assert.equal(result, 0);
-        assert.match(stdout, /^Cost estimate for stack "dev" \(offline plan of Pulumi\.dev\.yaml\)/);
+        assert.match(stdout, /^Cost of stack "dev" \(offline plan of Pulumi\.dev\.yaml\): US dollars a month/);
         assert.match(stdout, /Traffic: 1 VPC x 1024 GB\/VPC-month of ALL traffic/);
-        assert.match(stdout, /^item +for +quantity +unit +unit price +monthly$/m);
+        assert.match(stdout, /^item +for +count +unit +unit price +monthly$/m);
         assert.match(stdout, /^Total +\$[\d,]+\.\d\d$/m);
-        assert.match(stdout, /^Per TB of version-2-format traffic \(1,024 GB\): \$[\d,.]+ variable\. Fixed: /m);
+        assert.match(stdout, /^Per TB of version-2-format traffic \(1,024 GB\): \$[\d,.]+ variable\.$/m);
+        assert.match(stdout, /^Fixed: \$[\d.]+ per VPC x 1 \+ \$[\d.]+ per region x 1 \+ \$[\d.]+ per stack = /m);
         assert.match(stdout, /^ {2}A: CloudWatch Logs ALL \+ S3 plain text ALL +\$/m);
         assert.match(stdout, /^ {2}B: CloudWatch Logs -> Lambda -> Firehose Parquet \+ KDA +\$/m);
         assert.match(

@@ -55,8 +55,8 @@ describe("record size model against generated records", function () {
     const formats: [string, readonly FlowLogField[]][] = [
         ["the default version-2 format", DEFAULT_FORMAT_FIELDS],
         ["all 40 fields", FLOW_LOG_FIELDS],
-        ["the alarm stream's format today", ALARM_LOG_FIELDS],
-        ["the lake's format today", LAKE_LOG_FIELDS],
+        ["the alarm stream's configured format", ALARM_LOG_FIELDS],
+        ["the lake's configured format", LAKE_LOG_FIELDS],
         [
             "a query-field format",
             parseLogFormat(

@@ -13,7 +13,13 @@ import { LAKE_ALL_FIELDS as LAKE_FORMAT_FIELDS, LAKE_DEFAULT_FIELDS } from "../.
 import { projectionParameters } from "../../components/lake/layout";
 import { currentHour, main, parseRequest, USAGE } from "../../tools/cli/generate";
 import { FileFormat } from "../../tools/lake/delivery";
-import { CAPTURE_WINDOW_SECONDS, checkOptions, generateLake, GeneratedLake } from "../../tools/lake/generator";
+import {
+    CAPTURE_WINDOW_SECONDS,
+    checkOptions,
+    generateLake,
+    GeneratedLake,
+    streamLake,
+} from "../../tools/lake/generator";
 import { findFlowLogFiles, OBJECT_NAME } from "../../tools/lake/localLake";
 import { plainText } from "../../tools/lake/writer";
 import { captureOutput } from "../helpers/io";
@@ -48,7 +54,7 @@ describe("flow log generator", function () {
     const lastDay = (r: FlowLogRecord) => Number(r.start) >= lake.endSeconds - 86_400;
     before(async () => {
         fx = await lakeFixture();
-        lake = fx.summary.lake;
+        lake = fx.lake;
         ok = lake.records.filter((r) => r.log_status === "OK");
     });
 
@@ -57,6 +63,20 @@ describe("flow log generator", function () {
             const options = { seed: 9, end: FIXTURE_END, days: 1 };
             assert.deepStrictEqual(generateLake(options).records, generateLake(options).records);
             assert.notDeepStrictEqual(generateLake({ ...options, seed: 10 }).records, generateLake(options).records);
+        });
+
+        it("streams one day at a time: each day's records start and end in that day, and together they are the lake", () => {
+            const options = { seed: 3, end: FIXTURE_END, days: 3 };
+            const stream = streamLake(options);
+            const days = [...stream.days()];
+            assert.equal(days.length, 3);
+            days.forEach((records, i) => {
+                const dayStart = stream.startSeconds + i * 86_400;
+                const outside = records.filter((r) => Number(r.start) < dayStart || Number(r.end) >= dayStart + 86_400);
+                assert.deepEqual(outside, [], `day ${i + 1}`);
+            });
+            assert.deepStrictEqual(days.flat(), generateLake(options).records);
+            assert.throws(() => [...stream.days()], /a LakeStream's days can be iterated once/);
         });
 
         it("reports every bad option at once", () => {
@@ -283,6 +303,15 @@ describe("flow log generator", function () {
             assert.deepEqual(rel(found.parquet), fx.parquet.map((o) => o.key).sort());
             assert.deepEqual(rel(found.plainText), fx.plainText.map((o) => o.key).sort());
             assert.deepEqual(fs.readdirSync(fx.dir), ["vpc-flow-logs"], "no staging folder is left behind");
+            // Written a day at a time, counted as the lake generated at once.
+            assert.equal(fx.summary.records, fx.lake.records.length);
+            assert.deepEqual(
+                fx.summary.written.map((w) => [w.format, w.objects]),
+                [
+                    [FileFormat.PARQUET, fx.parquet.length],
+                    [FileFormat.PLAIN_TEXT, fx.plainText.length],
+                ],
+            );
         });
 
         it("Parquet: GZIP-compressed, one column per field with AWS's types, nulls for `-`", async () => {
@@ -415,8 +444,7 @@ describe("npm run generate (tools/cli/generate.ts main)", function () {
         },
         {
             argv: ["--out", "x", "--color"],
-            message:
-                "Unknown option '--color'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--color\"",
+            message: `Unknown option '--color'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- "--color"\n${USAGE}`,
         },
     ];
     for (const { argv, message } of refused) {
@@ -499,6 +527,75 @@ describe("npm run generate (tools/cli/generate.ts main)", function () {
         const second = await run(["--out", file]);
         assert.equal(second.result, 2);
         assert.equal(second.stderr, `--out ${file} is a file, not a directory\n`);
+    });
+
+    describe("checks --out before generating anything", () => {
+        const refusedOut: { name: string; out: () => string; message: (out: string) => string }[] = [
+            {
+                name: "a folder under a file",
+                out: () => {
+                    fs.writeFileSync(path.join(dir, "plain.txt"), "x");
+                    return path.join(dir, "plain.txt", "lake");
+                },
+                message: (out) =>
+                    `--out ${out}: ${path.join(dir, "plain.txt")} is a file, not a directory, so no folder can be created in it`,
+            },
+            {
+                name: "a folder two levels under a file",
+                out: () => {
+                    fs.writeFileSync(path.join(dir, "plain2.txt"), "x");
+                    return path.join(dir, "plain2.txt", "a", "b");
+                },
+                message: (out) =>
+                    `--out ${out}: ${path.join(dir, "plain2.txt")} is a file, not a directory, so no folder can be created in it`,
+            },
+            {
+                // Node's recursive mkdir never returns there.
+                name: "a new folder under /proc",
+                out: () => "/proc/vpc-flow-monitor-lake",
+                message: (out) =>
+                    `--out ${out} is on /proc, a proc file system (the kernel's view of the system, not storage): choose a directory on a disk`,
+            },
+            {
+                // Checking it for flow logs used to walk all of /proc.
+                name: "/proc itself",
+                out: () => "/proc",
+                message: (out) =>
+                    `--out ${out} is on /proc, a proc file system (the kernel's view of the system, not storage): choose a directory on a disk`,
+            },
+            {
+                name: "a folder under /sys",
+                out: () => "/sys/kernel/vpc-flow-monitor",
+                message: (out) =>
+                    `--out ${out} is on /sys, a sysfs file system (the kernel's view of the system, not storage): choose a directory on a disk`,
+            },
+            {
+                name: "a folder whose name is too long",
+                out: () => path.join(dir, "x".repeat(300)),
+                message: (out) => `--out ${out}: a name in the path is too long (ENAMETOOLONG)`,
+            },
+        ];
+        for (const { name, out, message } of refusedOut) {
+            it(`refuses ${name} with exit 2, before any work`, async () => {
+                const target = out();
+                const started = Date.now();
+                const { result, stdout, stderr } = await run(["--out", target, "--days", "31"]);
+                assert.equal(stderr, `${message(target)}\n`);
+                assert.equal(stdout, "");
+                assert.equal(result, 2);
+                assert.ok(Date.now() - started < 5000, "refused before generating 31 days");
+                assert.equal(fs.existsSync(target), target === "/proc", "nothing created");
+            });
+        }
+
+        it("creates a missing --out with its parents", async () => {
+            const out = path.join(dir, "new", "deeper", "lake");
+            const { result, stderr } = await run(["--out", out, "--days", "1", "--file-format", "plain-text"]);
+            assert.equal(stderr, "");
+            assert.equal(result, 0);
+            assert.ok(findFlowLogFiles(out).plainText.length > 500);
+            assert.deepEqual(fs.readdirSync(out), ["vpc-flow-logs"], "the write probe is gone");
+        });
     });
 
     it("writes plain text only when asked", async () => {

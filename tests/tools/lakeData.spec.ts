@@ -9,7 +9,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { lakeColumns, PARTITION_KEYS } from "../../components/lake/layout";
 import { LAKE_ALL_FIELDS } from "../../components/defaults";
-import { lastHoursPredicate, NAMED_QUERIES, NamedQuery } from "../../components/lake/queries";
+import {
+    lastHoursPredicate,
+    NAMED_QUERIES,
+    NamedQuery,
+    Selection,
+    selectionPredicate,
+} from "../../components/lake/queries";
 import { Partition } from "../../tools/lake/delivery";
 import { DialectError, toDuckDb } from "../../tools/lake/dialect";
 import { LocalLake } from "../../tools/lake/localLake";
@@ -18,6 +24,8 @@ import {
     EXPECTED,
     FIXTURE_END,
     hourOf,
+    inSelection,
+    inWindow,
     lakeFixture,
     LakeFixture,
     located,
@@ -151,7 +159,7 @@ describe("named queries run by DuckDB over the generated lake", function () {
                     const expected = located(objects)
                         .map(({ record, partition }) => key({ ...record, ...partition }))
                         .sort();
-                    assert.equal(actual.length, fx.summary.lake.records.length);
+                    assert.equal(actual.length, fx.lake.records.length);
                     assert.ok(
                         actual.every((row, i) => row === expected[i]),
                         "the view's rows differ from the generated records",
@@ -174,9 +182,9 @@ describe("named queries run by DuckDB over the generated lake", function () {
                 label: q.name,
                 params: () => ({}),
             }));
-        const scan = (fx: LakeFixture) => fx.summary.lake.scenario.portScan;
+        const scan = (fx: LakeFixture) => fx.lake.scenario.portScan;
         const host = (fx: LakeFixture, role: string) =>
-            fx.summary.lake.vpcs[0].interfaces.find((eni) => eni.role === role)!.privateIp;
+            fx.lake.vpcs[0].interfaces.find((eni) => eni.role === role)!.privateIp;
         cases.push(
             // The scanner sends more than 1000 flows: LIMIT cuts them.
             {
@@ -208,7 +216,7 @@ describe("named queries run by DuckDB over the generated lake", function () {
                 const q = NAMED_QUERIES.find((x) => x.name === c.name)!;
                 const params = c.params(fx);
                 const actual = await parquet.query(q, params, NOW);
-                const expected = EXPECTED[q.name](located(fx.parquet), NOW, params);
+                const expected = EXPECTED[q.name](inWindow(q.name, located(fx.parquet), NOW), params);
                 assert.ok(expected.length > 0, "the fixture should give this query something to find");
                 assert.deepEqual(actual.columns, Object.keys(expected[0]));
                 assert.deepStrictEqual(actual.rows, expected);
@@ -216,7 +224,7 @@ describe("named queries run by DuckDB over the generated lake", function () {
         }
 
         it("finds what the generator staged", async () => {
-            const lake = fx.summary.lake;
+            const lake = fx.lake;
             const run = (name: string) =>
                 parquet.query(
                     NAMED_QUERIES.find((q) => q.name === name)!,
@@ -243,6 +251,85 @@ describe("named queries run by DuckDB over the generated lake", function () {
                 "database answers from 10.x and 172.31.x sources",
             );
         });
+    });
+
+    describe("the same queries over a selection (a span of time, a VPC), as npm run report asks them", () => {
+        // Not on the hour, across the year's end: the partition bounds and the start filter both matter.
+        const across = { from: new Date("2026-12-31T20:17:30Z"), to: new Date("2027-01-01T03:41:00Z") };
+        const selections: { label: string; selection: (fx: LakeFixture) => Selection }[] = [
+            { label: "7 h 23 min across the new year", selection: () => across },
+            {
+                label: "the whole span, one VPC",
+                selection: (fx) => ({
+                    from: new Date(fx.summary.lake.startSeconds * 1000),
+                    to: new Date(fx.summary.lake.endSeconds * 1000),
+                    vpcId: fx.summary.lake.vpcs[2].id,
+                }),
+            },
+        ];
+        for (const { label, selection } of selections) {
+            for (const q of NAMED_QUERIES) {
+                it(`${q.name}, ${label}: equals the TypeScript computation over the selected records`, async () => {
+                    const chosen = selection(fx);
+                    const params: Record<string, string> = q.parameters.length
+                        ? { address: fx.summary.lake.scenario.portScan.target }
+                        : {};
+                    const actual = await parquet.query(q, params, NOW, selectionPredicate(chosen));
+                    const expected = EXPECTED[q.name](inSelection(located(fx.parquet), chosen), params);
+                    if (q.parameters.length === 0)
+                        assert.ok(expected.length > 0, "the selection should give this query something to find");
+                    assert.deepStrictEqual(actual.rows, expected);
+                });
+            }
+        }
+
+        it("reads only the files of the selected hours and the hour after", async () => {
+            const q = NAMED_QUERIES.find((x) => x.name === "accepted-and-rejected-traffic")!;
+            const first = Date.UTC(2026, 11, 31, 20);
+            const last = Date.UTC(2027, 0, 1, 4);
+            const wanted = fx.parquet.filter((o) => hourOf(o.partition) >= first && hourOf(o.partition) <= last).length;
+            const read = await parquet.filesRead(toDuckDb(q.over(selectionPredicate(across)), NOW));
+            assert.deepEqual(read, { scanned: wanted, of: fx.parquet.length, read: wanted });
+        });
+
+        it("is Athena SQL naming only the table's columns (vpc_id only when a VPC is selected)", () => {
+            const everyColumn = new Set([
+                ...lakeColumns(LAKE_ALL_FIELDS).map((c) => c.name),
+                ...PARTITION_KEYS.map((k) => k.name),
+            ]);
+            for (const q of NAMED_QUERIES) {
+                // A span of time alone: the default format's table has every column it names.
+                assert.deepEqual(nameProblems(q.over(selectionPredicate(across))), [], q.name);
+                // One VPC too: vpc_id, which a lake whose lake.fields include vpc-id has.
+                const sql = q.over(selectionPredicate({ ...across, vpcId: "vpc-0123456789abcdef0" }));
+                assert.deepEqual(nameProblems(sql), ["column vpc_id"], q.name);
+                assert.deepEqual(nameProblems(sql, everyColumn), [], q.name);
+            }
+        });
+
+        it("spells the window as partition bounds, a start range and the VPC", () => {
+            assert.equal(
+                selectionPredicate({ ...across, vpcId: "vpc-0123456789abcdef0" }),
+                "year IN ('2026', '2027') AND month IN ('12', '01') AND concat(year, month, day, hour) BETWEEN '2026123120' AND '2027010104' " +
+                    "AND start >= 1798748250 AND start < 1798774860 AND vpc_id = 'vpc-0123456789abcdef0'",
+            );
+        });
+
+        const refused: [Selection, string][] = [
+            [
+                { from: across.to, to: across.from },
+                "a selection runs from an earlier time to a later one; given 2027-01-01T03:41:00.000Z to 2026-12-31T20:17:30.000Z",
+            ],
+            [
+                { ...across, vpcId: "vpc-'; DROP TABLE x" },
+                `a selection's VPC is a VPC id (vpc- and hex digits); given "vpc-'; DROP TABLE x"`,
+            ],
+        ];
+        for (const [selection, message] of refused) {
+            it(`refuses ${message.split(";")[0]}: ${JSON.stringify(selection.vpcId ?? "reversed")}`, () => {
+                assert.throws(() => selectionPredicate(selection), { message });
+            });
+        }
     });
 
     describe("partition pruning", () => {

@@ -6,7 +6,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { planStack, toEngineConfig } from "../../tools/plan/offlinePlan";
-import { main, PROJECT_DIR } from "../../tools/cli/plan";
+import { main } from "../../tools/cli/plan";
+import { PROJECT_DIR } from "../../tools/cli/kit";
 import { loadStackFile } from "../../tools/files/stackFile";
 import { captureOutput } from "../helpers/io";
 
@@ -179,22 +180,23 @@ describe("tools/cli/plan.ts main()", () => {
             {
                 label: "an unknown flag",
                 argv: () => ["--stack", "dev", "--verbose"],
-                stderr: () => "Unknown option '--verbose'\n",
+                stderr: () => `Unknown option '--verbose'\n${USAGE}\n`,
             },
             {
                 label: "--stack without a value",
                 argv: () => ["--stack"],
-                stderr: () => "Option '--stack <value>' argument missing\n",
+                stderr: () => `Option '--stack <value>' argument missing\n${USAGE}\n`,
             },
             {
                 label: "a positional argument",
                 argv: () => ["--stack", "dev", "prod"],
-                stderr: () => "Unexpected argument 'prod'. This command does not take positional arguments\n",
+                stderr: () => `Unexpected argument 'prod'. This command does not take positional arguments\n${USAGE}\n`,
             },
             {
                 label: "a stack name that is a path",
                 argv: () => ["--stack", "../dev"],
-                stderr: () => `--stack "../dev" is not a stack name (letters, digits, - and _)\n${USAGE}\n`,
+                stderr: () =>
+                    `--stack: not a stack name; given "../dev". Allowed: 1 to 100 characters of letters, digits, -, _ and . (Pulumi's rule for stack names)\n${USAGE}\n`,
             },
             {
                 label: "a stack without a stack file",
@@ -219,6 +221,24 @@ describe("tools/cli/plan.ts main()", () => {
                 argv: () => ["--config", file("Pulumi.tab.yaml", "# comment\nconfig:\n\taws:region: us-east-1\n")],
                 stderr: () =>
                     `${path.join(dir, "Pulumi.tab.yaml")}:3:1: not valid YAML: Tabs are not allowed as indentation\n`,
+            },
+            {
+                // "Billion laughs": nine aliases of nine aliases ... expand to 387 million nodes.
+                label: "YAML aliases that expand past the parser's limit",
+                argv: () => [
+                    "--config",
+                    file(
+                        "Pulumi.laughs.yaml",
+                        "config:\n" +
+                            '  a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n' +
+                            Array.from({ length: 8 }, (_, i) => {
+                                const [name, previous] = [String.fromCharCode(98 + i), String.fromCharCode(97 + i)];
+                                return `  ${name}: &${name} [${Array(9).fill(`*${previous}`).join(", ")}]\n`;
+                            }).join(""),
+                    ),
+                ],
+                stderr: () =>
+                    `${path.join(dir, "Pulumi.laughs.yaml")}: not usable YAML: Excessive alias count indicates a resource exhaustion attack\n`,
             },
             {
                 label: "a file without config:",

@@ -6,16 +6,23 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { LAKE_DEFAULT_FIELDS } from "../../components/defaults";
+import * as zlib from "zlib";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { NAMED_QUERIES } from "../../components/lake/queries";
 import { main, parseRequest, USAGE } from "../../tools/cli/query";
 import { main as generateMain } from "../../tools/cli/generate";
+import { deliver, FileFormat } from "../../tools/lake/delivery";
+import { generateLake } from "../../tools/lake/generator";
 import { renderCsv, renderTable } from "../../tools/lake/render";
+import { writeParquetObjects, writePlainTextObjects } from "../../tools/lake/writer";
 import { captureOutput } from "../helpers/io";
-import { EXPECTED, FIXTURE_END, lakeFixture, LakeFixture, located } from "../helpers/lakeData";
+import { EXPECTED, FIXTURE_END, inWindow, lakeFixture, LakeFixture, located } from "../helpers/lakeData";
 
 const NOW = "2027-01-01T06:25:00Z";
 const run = (argv: string[]) => captureOutput(() => main(argv, () => new Date(NOW)));
 const known = NAMED_QUERIES.map((q) => q.name).join(", ");
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 describe("npm run query (tools/cli/query.ts main)", function () {
     this.timeout(180_000);
@@ -28,7 +35,7 @@ describe("npm run query (tools/cli/query.ts main)", function () {
     });
     after(() => fs.rmSync(empty, { recursive: true, force: true }));
     const expected = (name: string, params: Record<string, string> = {}) =>
-        EXPECTED[name](located(fx.parquet), new Date(NOW), params);
+        EXPECTED[name](inWindow(name, located(fx.parquet), new Date(NOW)), params);
 
     it("--list prints every query with its parameters and description", async () => {
         const { result, stdout, stderr } = await run(["--list"]);
@@ -58,7 +65,7 @@ describe("npm run query (tools/cli/query.ts main)", function () {
         assert.equal(stdout, renderTable(["srcaddr", "flows", "packets"], rows));
         const lines = stdout.split("\n");
         assert.match(lines[0], /^srcaddr +flows +packets$/);
-        assert.ok(lines[2].startsWith(fx.summary.lake.scenario.portScan.source + " "), "the scanner comes first");
+        assert.ok(lines[2].startsWith(fx.lake.scenario.portScan.source + " "), "the scanner comes first");
         assert.equal(lines[12], "(10 rows)");
         assert.equal(
             stderr,
@@ -79,7 +86,7 @@ describe("npm run query (tools/cli/query.ts main)", function () {
     });
 
     it("--format csv and json", async () => {
-        const rows = expected("traffic-to-address", { address: fx.summary.lake.scenario.portScan.source });
+        const rows = expected("traffic-to-address", { address: fx.lake.scenario.portScan.source });
         const args = [
             "traffic-to-address",
             "--data",
@@ -87,7 +94,7 @@ describe("npm run query (tools/cli/query.ts main)", function () {
             "--file-format",
             "parquet",
             "--param",
-            `address=${fx.summary.lake.scenario.portScan.source}`,
+            `address=${fx.lake.scenario.portScan.source}`,
         ];
         const csv = await run([...args, "--format", "csv"]);
         assert.equal(csv.result, 0, csv.stderr);
@@ -116,7 +123,10 @@ describe("npm run query (tools/cli/query.ts main)", function () {
         assert.equal(result, 0);
         assert.deepStrictEqual(
             JSON.parse(stdout),
-            EXPECTED["accepted-and-rejected-traffic"](located(fx.parquet), later, {}),
+            EXPECTED["accepted-and-rejected-traffic"](
+                inWindow("accepted-and-rejected-traffic", located(fx.parquet), later),
+                {},
+            ),
         );
         const flows = (rows: { flows: number }[]) => rows.reduce((n, r) => n + r.flows, 0);
         assert.ok(flows(JSON.parse(stdout)) < flows(expected("accepted-and-rejected-traffic") as { flows: number }[]));
@@ -269,7 +279,7 @@ describe("npm run query (tools/cli/query.ts main)", function () {
             label: "an unknown option",
             argv: () => ["top-talkers", "--dir", "x"],
             message: () =>
-                "Unknown option '--dir'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--dir\"",
+                `Unknown option '--dir'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- "--dir"\n${USAGE}`,
         },
     ];
     for (const c of refused) {
@@ -292,6 +302,139 @@ describe("npm run query (tools/cli/query.ts main)", function () {
         const { result, stderr } = await run(["top-talkers", "--data", dir]);
         assert.equal(result, 2);
         assert.equal(stderr.split(" (")[0], `${file}: not a gzip-compressed flow log`);
+    });
+
+    describe("exits 2 for a damaged file, naming it (and the line, for plain text)", () => {
+        const REPLACE_IT = "copy the object again from the bucket (aws s3 cp), or move the file out of the folder";
+        const lake = generateLake({ seed: 5, end: new Date("2026-11-05T07:00:00Z"), days: 1 });
+        const parquet = deliver(lake, FileFormat.PARQUET).slice(0, 4);
+        const plainText = deliver(lake, FileFormat.PLAIN_TEXT).slice(0, 4);
+        let root: string;
+        before(() => {
+            root = fs.mkdtempSync(path.join(os.tmpdir(), "vpc-flow-monitor-damaged-"));
+        });
+        after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+        /** A tree of four good objects in one format, the second then changed by `damage`; returns the data dir and that file. */
+        async function tree(name: string, format: FileFormat, damage: (file: string) => void | Promise<void>) {
+            const dir = path.join(root, name);
+            fs.mkdirSync(dir);
+            const objects = format === FileFormat.PARQUET ? parquet : plainText;
+            if (format === FileFormat.PARQUET) await writeParquetObjects(dir, objects);
+            else writePlainTextObjects(dir, objects);
+            const file = path.join(dir, ...objects[1].key.split("/"));
+            await damage(file);
+            return { dir, file };
+        }
+        const gzipLines = (file: string, edit: (lines: string[]) => string[]) => {
+            const text = zlib.gunzipSync(new Uint8Array(fs.readFileSync(file))).toString("utf8");
+            fs.writeFileSync(file, new Uint8Array(zlib.gzipSync(edit(text.trimEnd().split("\n")).join("\n") + "\n")));
+        };
+        const parquetOf = async (file: string, select: string) => {
+            const instance = await DuckDBInstance.create(":memory:");
+            const connection = await instance.connect();
+            await connection.run(`COPY (${select}) TO '${file}' (FORMAT parquet)`);
+            connection.closeSync();
+            instance.closeSync();
+        };
+
+        const cases: {
+            name: string;
+            format: FileFormat;
+            query?: string;
+            damage: (file: string) => void | Promise<void>;
+            message: (file: string) => string | RegExp;
+        }[] = [
+            {
+                name: "an empty Parquet file",
+                format: FileFormat.PARQUET,
+                damage: (file) => fs.writeFileSync(file, ""),
+                message: (file) =>
+                    `${file}: not a readable Parquet file: it is too small to be one (0 bytes); ${REPLACE_IT}`,
+            },
+            {
+                name: "a Parquet file cut short",
+                format: FileFormat.PARQUET,
+                damage: (file) => fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2)),
+                message: (file) =>
+                    `${file}: not a readable Parquet file: it has no Parquet footer at its end (cut short, or not Parquet); ${REPLACE_IT}`,
+            },
+            {
+                name: "a Parquet file whose metadata is garbled (DuckDB does not name the file: each is tried alone)",
+                format: FileFormat.PARQUET,
+                damage: (file) => {
+                    const bytes = new Uint8Array(fs.readFileSync(file));
+                    const metadataLength = Buffer.from(
+                        bytes.subarray(bytes.length - 8, bytes.length - 4),
+                    ).readUInt32LE();
+                    for (let i = bytes.length - 8 - metadataLength; i < bytes.length - 8; i += 3) bytes[i] ^= 0x5a;
+                    fs.writeFileSync(file, bytes);
+                },
+                message: (file) =>
+                    new RegExp(
+                        `^${escape(file)}: not a readable Parquet file: (its metadata cannot be decoded \\(DuckDB says: .+\\)|DuckDB says: .+); ${escape(REPLACE_IT)}$`,
+                    ),
+            },
+            {
+                name: "a Parquet file of other data",
+                format: FileFormat.PARQUET,
+                damage: (file) => parquetOf(file, "SELECT 1 AS id, 'x' AS note"),
+                message: (file) =>
+                    `${file}: not a flow log Parquet file: it has none of the flow log columns (version, account_id, interface_id, srcaddr, ...); ${REPLACE_IT}`,
+            },
+            {
+                name: "a Parquet file with a text column where a number belongs",
+                format: FileFormat.PARQUET,
+                damage: (file) => parquetOf(file, "SELECT 2 AS version, '10.0.0.1' AS srcaddr, 'abc' AS srcport"),
+                message: (file) =>
+                    `${file}: not a flow log Parquet file: column srcport is BYTE_ARRAY, where the table's int column takes INT32 or INT64; ${REPLACE_IT}`,
+            },
+            {
+                name: "a plain-text line with too few fields",
+                format: FileFormat.PLAIN_TEXT,
+                damage: (file) =>
+                    gzipLines(file, (lines) => [
+                        lines[0],
+                        lines[1],
+                        "2 123456789012 eni-1 10.0.0.1",
+                        ...lines.slice(2),
+                    ]),
+                message: (file) =>
+                    `${file}: line 3: not a flow log record of the header's fields: 4 fields where the header names ${LAKE_DEFAULT_FIELDS.length}: "2 123456789012 eni-1 10.0.0.1"; ${REPLACE_IT}`,
+            },
+            {
+                name: "a plain-text line with a word where a port belongs",
+                format: FileFormat.PLAIN_TEXT,
+                query: "top-private-source-ports",
+                damage: (file) =>
+                    gzipLines(file, (lines) => {
+                        const fields = lines[2].split(" ");
+                        fields[lines[0].split(" ").indexOf("srcport")] = "ssh";
+                        return [lines[0], lines[1], fields.join(" "), ...lines.slice(3)];
+                    }),
+                message: (file) =>
+                    new RegExp(
+                        `^${escape(file)}: line 3: not a flow log record of the header's fields: field srcport: Could not convert string "ssh" to 'INTEGER': "[^"]* ssh [^"]*"; ${escape(REPLACE_IT)}$`,
+                    ),
+            },
+        ];
+        for (const c of cases) {
+            it(c.name, async () => {
+                const { dir, file } = await tree(c.name.replace(/\W+/g, "-"), c.format, c.damage);
+                const { result, stdout, stderr } = await run([
+                    c.query ?? "top-talkers",
+                    "--data",
+                    dir,
+                    "--now",
+                    "2026-11-05T07:00:00Z",
+                ]);
+                assert.equal(stdout, "");
+                const expected = c.message(file);
+                if (typeof expected === "string") assert.equal(stderr, `${expected}\n`);
+                else assert.match(stderr.trimEnd(), expected);
+                assert.equal(result, 2);
+            });
+        }
     });
 
     it("checks the arguments before reading any file", () => {

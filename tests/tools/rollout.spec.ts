@@ -276,7 +276,7 @@ describe("rollout", () => {
                 name: "a bad stack name",
                 argv: ["--stacks", "dev,prod/eu"],
                 err: () =>
-                    '--stacks: "prod/eu" is not a stack name; give names separated by commas, such as dev,staging,prod',
+                    '--stacks: not a stack name; given "prod/eu". Allowed: 1 to 100 characters of letters, digits, -, _ and . (Pulumi\'s rule for stack names), separated by commas, such as dev,staging,prod',
             },
             {
                 name: "both --waves and --stacks",
@@ -332,6 +332,89 @@ describe("rollout", () => {
                 assert.deepEqual(runner.calls, []);
             });
         }
+
+        describe("--resume with a damaged state file: says what is wrong and how to go on, and leaves the file as it is", () => {
+            const saved = {
+                version: 1,
+                plan: { waves: [{ name: "dev", stacks: ["dev"] }] },
+                completed: [],
+                status: "failed",
+                failures: [],
+                updatedAt: "2026-11-05T07:00:00.000Z",
+            };
+            const START_OVER =
+                "Run without --resume to start the rollout over (that replaces the file; stacks already up to date update with no changes), or delete the file.";
+            const damaged: { name: string; content: string; problem: string }[] = [
+                {
+                    name: "cut short",
+                    content: JSON.stringify(saved, null, 2).slice(0, 60),
+                    problem: "it is not valid JSON (line 6, column 8: unexpected end of file)",
+                },
+                { name: "empty", content: "", problem: "it is empty" },
+                {
+                    name: "binary garbage",
+                    content: "\u0000\u0001PK\u0003\u0004",
+                    problem: 'it is not valid JSON (line 1, column 1: unexpected "\\u0000")',
+                },
+                {
+                    name: "JSON of another shape",
+                    content: JSON.stringify({ ...saved, completed: [3] }),
+                    problem: "it is not a rollout state: completed[0]: invalid input: expected string, received number",
+                },
+                {
+                    name: "missing its plan",
+                    content: JSON.stringify({ ...saved, plan: undefined }),
+                    problem: "it is not a rollout state: plan: missing (expected object)",
+                },
+                {
+                    name: "an unknown status",
+                    content: JSON.stringify({ ...saved, status: "done" }),
+                    problem:
+                        'it is not a rollout state: status: invalid option: expected one of "running"|"completed"|"failed"|"interrupted"',
+                },
+                {
+                    name: "from another version",
+                    content: JSON.stringify({ ...saved, version: 2 }),
+                    problem:
+                        "it was written by another version of the rollout tool (state version 2; this one reads version 1)",
+                },
+            ];
+            for (const { name, content, problem } of damaged) {
+                it(name, async () => {
+                    const file = path.join(dir, STATE_FILE);
+                    fs.writeFileSync(file, content);
+                    const runner = new FakeRunner(dir);
+                    const { code, out, err } = await run(["--resume", "--stacks", "dev"], dir, runner);
+                    assert.deepEqual(err, [
+                        `cannot resume: the saved rollout state ${file} is unusable: ${problem}. ${START_OVER}`,
+                    ]);
+                    assert.equal(code, 2);
+                    assert.deepEqual(out, []);
+                    assert.deepEqual(runner.calls, []);
+                    assert.equal(fs.readFileSync(file, "utf8"), content, "the state file is left as it was");
+                });
+            }
+
+            it("a directory in its place", async () => {
+                const file = path.join(dir, STATE_FILE);
+                fs.mkdirSync(file);
+                const runner = new FakeRunner(dir);
+                const { code, err } = await run(["--resume", "--stacks", "dev"], dir, runner);
+                assert.deepEqual(err, [
+                    `cannot resume: the saved rollout state ${file} is unusable: it is a directory, not a file. Remove it, then run without --resume to start over.`,
+                ]);
+                assert.equal(code, 2);
+                assert.deepEqual(runner.calls, []);
+            });
+
+            it("a damaged file is replaced by a run without --resume", async () => {
+                const file = path.join(dir, STATE_FILE);
+                fs.writeFileSync(file, "{");
+                const { code } = await run(["--stacks", "dev"], dir, new FakeRunner(dir));
+                assert.equal(code, 0);
+                assert.equal(stateOf(dir).status, "completed");
+            });
+        });
 
         it("no Pulumi CLI: says how to install it", async () => {
             const { code, err } = await run(["--stacks", "dev"], dir, undefined, { cliAvailable: () => false });

@@ -15,6 +15,7 @@
  */
 import type { EnforcementLevel, Policies, PolicyConfigSchema } from "@pulumi/policy";
 import { z } from "zod";
+import { InputError } from "../files/inputError";
 
 export type PolicyConfigEntry = { readonly enforcementLevel?: EnforcementLevel } & Readonly<Record<string, unknown>>;
 export type PolicyConfig = Readonly<Record<string, PolicyConfigEntry>>;
@@ -27,7 +28,7 @@ export interface PolicyConfigProblem {
 }
 
 /** A config file that does not fit the pack: every problem, reported at once; the CLIs exit 2. */
-export class PolicyConfigError extends Error {
+export class PolicyConfigError extends InputError {
     constructor(
         readonly problems: readonly PolicyConfigProblem[],
         readonly source: string,

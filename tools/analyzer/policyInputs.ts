@@ -7,6 +7,7 @@
  * - `fromStackExport`: a `pulumi stack export` file of any stack;
  * - `asPreview`: what `pulumi preview` would show instead of the plan's known values.
  */
+import { InputError } from "../files/inputError";
 import { Plan, PlannedResource } from "../plan/offlinePlan";
 import { PolicyInputResource } from "./policyRunner";
 
@@ -140,7 +141,7 @@ export function unknownLike(value: unknown): unknown {
 // ---------------------------------------------------------------------------------------------
 
 /** Not a `pulumi stack export` file (or one this tool cannot read); the CLI exits 2 with the message. */
-export class StackExportError extends Error {}
+export class StackExportError extends InputError {}
 
 /** The secret envelope of Pulumi state: `{ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ... }`. */
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -184,8 +185,10 @@ export function fromStackExport(json: unknown, file: string): StackExport {
     if (!Array.isArray(deployment.resources))
         throw new StackExportError(`${file}: "deployment.resources" is not a list`);
 
-    const secrets = { encrypted: 0 };
+    const secrets: Secrets = { encrypted: 0, lastKeys: [] };
     const resources: PolicyInputResource[] = [];
+    /** Where each resource is in the file, for messages. */
+    const indexOf = new Map<string, number>();
     deployment.resources.forEach((raw, i) => {
         const where = `${file}: deployment.resources[${i}]`;
         if (!isRecord(raw)) throw new StackExportError(`${where} is not an object`);
@@ -194,6 +197,19 @@ export function fromStackExport(json: unknown, file: string): StackExport {
         if (typeof raw.type !== "string") throw new StackExportError(`${where} (${raw.urn}) has no "type"`);
         if (raw.delete === true) return;
         const urn = raw.urn;
+        // The engine keeps one live resource per URN (only those pending deletion may repeat it);
+        // with two, every link by URN would pick one of them at random.
+        const first = indexOf.get(urn);
+        if (first !== undefined)
+            throw new StackExportError(
+                `${where} has the URN of deployment.resources[${first}] (${urn}); a stack has one resource per URN (others only when marked "delete": true): remove one of them, or export the stack again`,
+            );
+        indexOf.set(urn, i);
+        const encryptedBefore = secrets.encrypted;
+        const outputs = (
+            isRecord(raw.outputs) ? revealedByKey(raw.outputs, secrets, `${where} (${urn}) outputs`) : {}
+        ) as Record<string, unknown>;
+        const encryptedOutputs = secrets.encrypted > encryptedBefore ? secrets.lastKeys : [];
         resources.push({
             type: raw.type,
             name: urn.split("::").slice(3).join("::"),
@@ -203,15 +219,20 @@ export function fromStackExport(json: unknown, file: string): StackExport {
             id: typeof raw.id === "string" && raw.id !== "" ? raw.id : undefined,
             parent: typeof raw.parent === "string" && raw.parent !== "" ? raw.parent : undefined,
             provider: typeof raw.provider === "string" && raw.provider !== "" ? providerUrn(raw.provider) : undefined,
-            inputs: (isRecord(raw.inputs) ? revealed(raw.inputs, secrets) : {}) as Record<string, unknown>,
-            outputs: (isRecord(raw.outputs) ? revealed(raw.outputs, secrets) : {}) as Record<string, unknown>,
+            inputs: (isRecord(raw.inputs) ? revealedAt(raw.inputs, secrets, `${where} (${urn}) inputs`) : {}) as Record<
+                string,
+                unknown
+            >,
+            outputs,
             dependencies: stringList(raw.dependencies),
             propertyDependencies: isRecord(raw.propertyDependencies)
                 ? Object.fromEntries(Object.entries(raw.propertyDependencies).map(([k, v]) => [k, stringList(v)]))
                 : {},
             protect: raw.protect === true,
+            additionalSecretOutputs: [...new Set([...stringList(raw.additionalSecretOutputs), ...encryptedOutputs])],
         });
     });
+    checkParents(resources, indexOf, file);
     const stackUrn = resources[0]?.urn.split("::");
     return {
         stack: stackUrn?.[0]?.replace(/^urn:pulumi:/, ""),
@@ -221,28 +242,121 @@ export function fromStackExport(json: unknown, file: string): StackExport {
     };
 }
 
+/** How many resources of a parent cycle a message lists before it says how many more. */
+const CYCLE_SHOWN = 8;
+
+/**
+ * Refuses parents that form a cycle (A's parent is B, B's is A; or a resource its own parent).
+ * The engine never writes one: a parent is registered before its children, and the engine's
+ * integrity check of a snapshot requires every parent to come before its children in the list
+ * (`VerifyIntegrity` in https://github.com/pulumi/pulumi/blob/master/pkg/resource/deploy/snapshot.go),
+ * so `pulumi stack import` would refuse such a file too. It cannot be judged either: the pack
+ * reads a dependency on a component as a dependency on everything under it (policy/graph.ts),
+ * and a cycle has no "under". So it is refused, naming the resources, rather than judged.
+ *
+ * Dependencies are not checked for cycles: the engine would refuse those as well, but nothing
+ * here walks dependencies transitively (a policy follows a resource's own dependencies one step,
+ * then the parent tree below them), so a dependency cycle cannot loop, and the verdict is the one
+ * the same links give without it.
+ *
+ * A parent that is not in the export is left dangling, as the policy runner leaves it. Each
+ * resource is visited once, without recursion: chains of 10,000 nested components are fine.
+ */
+function checkParents(resources: readonly PolicyInputResource[], indexOf: ReadonlyMap<string, number>, file: string) {
+    const parentOf = new Map(resources.map((r) => [r.urn, r.parent]));
+    /** 1: on the chain being followed; 2: its chain of parents is known to end. */
+    const state = new Map<string, 1 | 2>();
+    for (const start of resources) {
+        const chain: string[] = [];
+        let urn: string | undefined = start.urn;
+        while (urn !== undefined && parentOf.has(urn) && !state.has(urn)) {
+            state.set(urn, 1);
+            chain.push(urn);
+            urn = parentOf.get(urn);
+        }
+        if (urn !== undefined && state.get(urn) === 1) {
+            throw new StackExportError(cycleMessage(chain.slice(chain.indexOf(urn)), indexOf, file));
+        }
+        for (const done of chain) state.set(done, 2);
+    }
+}
+
+function cycleMessage(cycle: readonly string[], indexOf: ReadonlyMap<string, number>, file: string): string {
+    const at = (urn: string) => `deployment.resources[${indexOf.get(urn)}]`;
+    const why =
+        "the Pulumi engine never writes such a file (a parent is registered before its children), so it was edited or is damaged";
+    if (cycle.length === 1) {
+        return `${file}: ${at(cycle[0])} (${cycle[0]}) is its own parent; ${why}: fix its "parent", or export the stack again`;
+    }
+    const shown = cycle.slice(0, CYCLE_SHOWN).map((urn) => `${at(urn)} (${urn})`);
+    const more = cycle.length > CYCLE_SHOWN ? ` -> parent ... (${cycle.length - CYCLE_SHOWN} more)` : "";
+    return `${file}: the parents of ${cycle.length} resources form a cycle: ${shown.join(" -> parent ")}${more} -> parent ${at(cycle[0])}; ${why}: fix the "parent" of one of them, or export the stack again`;
+}
+
 /** `urn:...::aws-us-east-1::1f2c...` -> the provider's URN. */
 function providerUrn(reference: string): string {
     const parts = reference.split("::");
     return parts.length > 4 ? parts.slice(0, -1).join("::") : reference;
 }
 
+/**
+ * How deep a property value may nest. Real resource properties nest a few levels (an IAM policy
+ * document is about six); the policies read values recursively, so a value nested thousands of
+ * levels deep (a damaged or made-up file) would overflow the call stack there, or here.
+ */
+export const MAX_VALUE_DEPTH = 256;
+
+class TooDeep extends Error {}
+
+interface Secrets {
+    encrypted: number;
+    /** The top-level keys of the last object read by revealedByKey that held an encrypted secret. */
+    lastKeys: string[];
+}
+
+/** `revealedAt` for each top-level property, noting which ones held an encrypted secret. */
+function revealedByKey(value: Record<string, unknown>, secrets: Secrets, where: string): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const keys: string[] = [];
+    for (const [key, v] of Object.entries(value)) {
+        const before = secrets.encrypted;
+        out[key] = revealedAt(v, secrets, where);
+        if (secrets.encrypted > before) keys.push(key);
+    }
+    secrets.lastKeys = keys;
+    return out;
+}
+
+function revealedAt(value: unknown, secrets: { encrypted: number }, where: string): unknown {
+    try {
+        return revealed(value, secrets, 0);
+    } catch (err) {
+        if (!(err instanceof TooDeep)) throw err;
+        throw new StackExportError(
+            `${where} nest deeper than ${MAX_VALUE_DEPTH} levels; no resource property does, so the file was damaged or made up: export the stack again`,
+        );
+    }
+}
+
 /** Plain values for secrets: `--show-secrets` exports carry the plaintext; encrypted ones become unknown. */
-function revealed(value: unknown, secrets: { encrypted: number }): unknown {
-    if (Array.isArray(value)) return value.map((v) => revealed(v, secrets));
+function revealed(value: unknown, secrets: { encrypted: number }, depth: number): unknown {
+    if (depth > MAX_VALUE_DEPTH) throw new TooDeep();
+    if (Array.isArray(value)) return value.map((v) => revealed(v, secrets, depth + 1));
     if (!isRecord(value)) return value;
     if (value[SECRET_SIG_KEY] === SECRET_SIG) {
         if (typeof value.plaintext === "string") {
+            let plain: unknown;
             try {
-                return revealed(JSON.parse(value.plaintext), secrets);
+                plain = JSON.parse(value.plaintext);
             } catch {
                 return value.plaintext;
             }
+            return revealed(plain, secrets, depth + 1);
         }
         secrets.encrypted++;
         return sentinels.unknownObjectValue;
     }
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, revealed(v, secrets)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, revealed(v, secrets, depth + 1)]));
 }
 
 function stringList(value: unknown): string[] {

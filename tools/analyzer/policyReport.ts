@@ -1,11 +1,12 @@
 /**
- * How the offline policy tools (check, check-all, audit) print a verdict, and how they fail.
+ * How the offline policy tools (check, check-all, audit) print a verdict: for people and as JSON.
  */
-import { JsonFileError } from "../files/jsonFile";
-import { reportFailure } from "../cli/plan";
-import { PolicyConfigError } from "./policyConfig";
-import { StackExportError } from "./policyInputs";
-import { countByLevel, PolicyError, PolicyRun, Violation } from "./policyRunner";
+import { PlannedResource } from "../plan/offlinePlan";
+import { renderPlan } from "../plan/planReport";
+import { CheckResult } from "./planCheck";
+import { AWSX_VPC, StackExport, VPC } from "./policyInputs";
+import { PACK } from "./policyPack";
+import { countByLevel, PolicyRun, Violation } from "./policyRunner";
 
 /** One line: PASSED unless a mandatory violation; the counts either way. */
 export function verdictLine(run: PolicyRun): string {
@@ -70,23 +71,94 @@ export function violationsJson(
     }));
 }
 
-/**
- * Prints an expected failure without a stack trace and returns its exit status: 2 for anything
- * about the input (usage, files, configs), 1 for a policy that crashed.
- */
-export function reportPolicyToolFailure(err: unknown, source?: string, usage?: string): number {
-    if (err instanceof JsonFileError || err instanceof StackExportError || err instanceof PolicyConfigError) {
-        process.stderr.write(`${err.message}\n`);
-        return 2;
+/** `npm run check`, for people: what was checked, the violations as a table, the verdict. */
+export function renderCheck(result: CheckResult, source: string, preview: boolean, withPlan = false): string {
+    const { plan, resources, run } = result;
+    const modelled = resources.filter((r) => r.synthetic);
+    const lines: string[] = [];
+    if (withPlan) lines.push(renderPlan(plan), "");
+    lines.push(
+        `Policy pack ${PACK.name}@${PACK.version} on stack "${plan.stack}" (${source}): ${plan.resources.length} resources from the offline plan`,
+    );
+    if (modelled.length > 0) {
+        lines.push(
+            `  + ${modelled.length} ${VPC} modelled inside ${AWSX_VPC} (awsx builds it at deploy time; the offline plan cannot see it): ${modelled.map((r) => r.name).join(", ")}`,
+        );
     }
-    if (err instanceof PolicyError) {
-        process.stderr.write(`error: ${err.message}\n`);
-        return 1;
+    if (preview)
+        lines.push(
+            "  judged as `pulumi preview` of a new stack sees it: ids, ARNs and values computed from other resources unknown",
+        );
+    lines.push("", violationTable(run.violations), "", verdictLine(run));
+    return lines.join("\n");
+}
+
+/** `npm run check -- --json`: the plan's resources (modelled ones marked `synthetic`) and the violations. */
+export function checkJson(result: CheckResult, preview: boolean) {
+    const planned = new Map<string, PlannedResource>(result.plan.resources.map((r) => [r.urn, r]));
+    const resources = result.resources.map((r) => {
+        const p = planned.get(r.urn);
+        const { type, name, urn, parent, provider, custom, read, id, inputs, dependencies, propertyDependencies } = r;
+        return {
+            type,
+            name,
+            urn,
+            parent,
+            provider,
+            providers: p?.providers,
+            custom,
+            read,
+            id,
+            inputs,
+            dependencies,
+            propertyDependencies,
+            synthetic: r.synthetic,
+        };
+    });
+    return {
+        stack: result.plan.stack,
+        policyPack: { name: PACK.name, version: PACK.version },
+        preview,
+        passed: passed(result.run),
+        resources,
+        violations: violationsJson(result.run.violations),
+    };
+}
+
+/** `npm run audit`, for people: the stack export judged, its encrypted secrets, the violations, the verdict. */
+export function renderAudit(exported: StackExport, run: PolicyRun, source: string): string {
+    const stack = exported.stack
+        ? `stack "${exported.stack}"${exported.project ? ` of project "${exported.project}"` : ""}`
+        : "an empty stack";
+    const lines = [
+        `Policy pack ${PACK.name}@${PACK.version} on ${stack} (${source}): ${exported.resources.length} resources from the stack export`,
+    ];
+    if (exported.encryptedSecrets > 0) {
+        lines.push(
+            `  ${exported.encryptedSecrets} secret value${exported.encryptedSecrets === 1 ? " is" : "s are"} encrypted in the export; policies cannot read them (export with --show-secrets)`,
+        );
     }
-    if (usage && (err as { code?: string })?.code?.startsWith("ERR_PARSE_ARGS")) {
-        process.stderr.write(`${(err as Error).message}\n${usage}\n`);
-        return 2;
-    }
-    // Stack config, usage and stack file problems: as `npm run plan` reports them.
-    return reportFailure(err, source);
+    lines.push("", violationTable(run.violations), "", verdictLine(run));
+    return lines.join("\n");
+}
+
+/** `npm run audit -- --json`: the export's resources (without their values) and the violations. */
+export function auditJson(exported: StackExport, run: PolicyRun) {
+    return {
+        stack: exported.stack ?? null,
+        project: exported.project ?? null,
+        policyPack: { name: PACK.name, version: PACK.version },
+        passed: passed(run),
+        resources: exported.resources.map(({ type, name, urn, parent, provider, custom, read, id }) => ({
+            type,
+            name,
+            urn,
+            parent,
+            provider,
+            custom,
+            read,
+            id,
+        })),
+        violations: violationsJson(run.violations),
+    };
 }

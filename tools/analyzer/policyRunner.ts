@@ -32,6 +32,7 @@ import {
 } from "@pulumi/policy";
 import { isUnknownError } from "../../policy/values";
 import { PolicyConfig, PolicyConfigEntry } from "./policyConfig";
+import { PolicyError } from "./policyError";
 
 /** One resource as the engine knows it: what the plan records, or what a stack export holds. */
 export interface PolicyInputResource {
@@ -52,6 +53,12 @@ export interface PolicyInputResource {
     readonly protect?: boolean;
     /** Set on resources the offline check adds to stand for what the engine would have (why). */
     readonly synthetic?: string;
+    /**
+     * Top-level properties that hold a secret (the resource option of that name). A stack export
+     * without --show-secrets carries them encrypted: the policies see them as unknown, and this
+     * tells them why (policy/rejectAlarm.ts unknownCause).
+     */
+    readonly additionalSecretOutputs?: readonly string[];
 }
 
 export interface PolicyPackSpec {
@@ -88,8 +95,7 @@ export interface RunOptions {
     readonly unknownsAre?: "preview" | "secrets";
 }
 
-/** A policy threw something other than an unknown value or not-applicable: a bug in the policy. */
-export class PolicyError extends Error {}
+export { PolicyError };
 
 class NotApplicableError extends Error {
     constructor(readonly reason?: string) {
@@ -316,7 +322,7 @@ function optionsOf(r: PolicyInputResource): PolicyResourceOptions {
         ignoreChanges: [],
         aliases: [],
         customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-        additionalSecretOutputs: [],
+        additionalSecretOutputs: [...(r.additionalSecretOutputs ?? [])],
         ...(r.parent ? { parent: r.parent } : {}),
     };
 }

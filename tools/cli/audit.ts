@@ -11,20 +11,19 @@
  * Exit status: 0 no violation or advisory ones only, 1 a mandatory violation, 2 bad usage, a file
  * that cannot be read or is not a stack export, or a bad policy config.
  */
-import * as path from "path";
 import { parseArgs } from "util";
 import { readJsonFile } from "../files/jsonFile";
-import { UsageError } from "./plan";
-import { fromStackExport, StackExport } from "../analyzer/policyInputs";
+import { fromStackExport } from "../analyzer/policyInputs";
 import { loadPolicyConfig, PACK } from "../analyzer/policyPack";
-import { passed, reportPolicyToolFailure, verdictLine, violationsJson, violationTable } from "../analyzer/policyReport";
-import { PolicyRun, runPolicyPack } from "../analyzer/policyRunner";
+import { auditJson, passed, renderAudit } from "../analyzer/policyReport";
+import { runPolicyPack } from "../analyzer/policyRunner";
+import { displayPath, Exit, print, printJson, runCli, runCommand, UsageError } from "./kit";
 
 export const USAGE =
     "usage: npm run audit -- FILE [--json] [--policy-config FILE]   (FILE: the output of `pulumi stack export`)";
 
-export async function main(argv: string[]): Promise<number> {
-    try {
+export function main(argv: string[]): Promise<number> {
+    return runCommand({ usage: USAGE }, async () => {
         const { values, positionals } = parseArgs({
             args: argv,
             options: { json: { type: "boolean", default: false }, "policy-config": { type: "string" } },
@@ -33,60 +32,19 @@ export async function main(argv: string[]): Promise<number> {
         });
         if (positionals.length !== 1) {
             throw new UsageError(
-                `${positionals.length === 0 ? "give the stack export file to audit" : `give one stack export file, not ${positionals.length}`}\n${USAGE}`,
+                positionals.length === 0
+                    ? "give the stack export file to audit"
+                    : `give one stack export file, not ${positionals.length}`,
             );
         }
         const policyConfig = loadPolicyConfig(values["policy-config"]);
         const file = positionals[0];
         const exported = fromStackExport(readJsonFile(file, "stack export"), file);
         const run = await runPolicyPack(exported.resources, PACK, { config: policyConfig, unknownsAre: "secrets" });
-        const source = path.relative(process.cwd(), path.resolve(file)) || file;
-        process.stdout.write(
-            (values.json ? JSON.stringify(auditJson(exported, run), null, 2) : renderAudit(exported, run, source)) +
-                "\n",
-        );
-        return passed(run) ? 0 : 1;
-    } catch (err) {
-        return reportPolicyToolFailure(err, undefined, USAGE);
-    }
+        if (values.json) printJson(auditJson(exported, run));
+        else print(renderAudit(exported, run, displayPath(file)));
+        return passed(run) ? Exit.OK : Exit.FAILED;
+    });
 }
 
-export function renderAudit(exported: StackExport, run: PolicyRun, source: string): string {
-    const stack = exported.stack
-        ? `stack "${exported.stack}"${exported.project ? ` of project "${exported.project}"` : ""}`
-        : "an empty stack";
-    const lines = [
-        `Policy pack ${PACK.name}@${PACK.version} on ${stack} (${source}): ${exported.resources.length} resources from the stack export`,
-    ];
-    if (exported.encryptedSecrets > 0) {
-        lines.push(
-            `  ${exported.encryptedSecrets} secret value${exported.encryptedSecrets === 1 ? " is" : "s are"} encrypted in the export; policies cannot read them (export with --show-secrets)`,
-        );
-    }
-    lines.push("", violationTable(run.violations), "", verdictLine(run));
-    return lines.join("\n");
-}
-
-export function auditJson(exported: StackExport, run: PolicyRun) {
-    return {
-        stack: exported.stack ?? null,
-        project: exported.project ?? null,
-        policyPack: { name: PACK.name, version: PACK.version },
-        passed: passed(run),
-        resources: exported.resources.map(({ type, name, urn, parent, provider, custom, read, id }) => ({
-            type,
-            name,
-            urn,
-            parent,
-            provider,
-            custom,
-            read,
-            id,
-        })),
-        violations: violationsJson(run.violations),
-    };
-}
-
-if (require.main === module) {
-    main(process.argv.slice(2)).then((code) => process.exit(code));
-}
+if (require.main === module) void runCli(main);

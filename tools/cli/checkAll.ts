@@ -4,20 +4,19 @@
  * `pulumi preview` of a new stack sees it (ids and ARNs unknown, links through dependencies). A
  * stack passes when neither has a mandatory violation. Exit 1 if any stack fails.
  */
-import { ConfigError, formatProblems } from "../../program/stackConfig";
-import { checkPlan } from "./check";
-import { planStack, toEngineConfig } from "../plan/offlinePlan";
-import { PROJECT_DIR } from "./plan";
+import { checkPlan } from "../analyzer/planCheck";
 import { loadPolicyConfig } from "../analyzer/policyPack";
 import { passed, violationTable } from "../analyzer/policyReport";
 import { countByLevel, PolicyRun } from "../analyzer/policyRunner";
 import { loadStackFile, stackFilesIn } from "../files/stackFile";
+import { planStack, toEngineConfig } from "../plan/offlinePlan";
+import { bugReport, describeFailure, Exit, PROJECT_DIR, runCli } from "./kit";
 
 export async function main(dir = PROJECT_DIR): Promise<number> {
     const files = stackFilesIn(dir);
     if (files.length === 0) {
         process.stderr.write(`no Pulumi.<stack>.yaml found in ${dir}\n`);
-        return 1;
+        return Exit.FAILED;
     }
     const policyConfig = loadPolicyConfig();
     let failed = 0;
@@ -42,14 +41,14 @@ export async function main(dir = PROJECT_DIR): Promise<number> {
                     process.stdout.write(indent(`${view}:\n${violationTable(run.violations)}`) + "\n");
             }
         } catch (err) {
+            // One stack's failure is part of the report; the other stacks are still checked.
             failed++;
-            const detail =
-                err instanceof ConfigError ? formatProblems(err.problems, file) : String((err as Error).stack ?? err);
+            const detail = describeFailure(err, { source: file })?.message ?? bugReport(err).trimEnd();
             process.stdout.write(`FAIL  ${name}\n${indent(detail)}\n`);
         }
     }
     process.stdout.write(`${files.length - failed} passed, ${failed} failed\n`);
-    return failed === 0 ? 0 : 1;
+    return failed === 0 ? Exit.OK : Exit.FAILED;
 }
 
 function counts(run: PolicyRun): string {
@@ -64,6 +63,4 @@ function indent(text: string): string {
         .join("\n");
 }
 
-if (require.main === module) {
-    main().then((code) => process.exit(code));
-}
+if (require.main === module) void runCli(() => main());

@@ -8,20 +8,10 @@
  *
  * Exit status: 0 priced, 2 bad usage, bad configuration or an unusable price table.
  */
-import * as path from "path";
 import { parseArgs } from "util";
 import { planStack, toEngineConfig } from "../plan/offlinePlan";
-import {
-    costReport,
-    DEFAULT_TRAFFIC,
-    loadPriceTable,
-    PlanReadError,
-    PriceTableError,
-    renderText,
-    toJson,
-    Traffic,
-} from "../cost";
-import { reportFailure, resolveStackFile, UsageError } from "./plan";
+import { costReport, DEFAULT_TRAFFIC, loadPriceTable, renderText, toJson, Traffic } from "../cost";
+import { Exit, print, printJson, runCli, runCommand, stackFilePath, UsageError } from "./kit";
 
 export const USAGE =
     "usage: npm run cost -- (--stack NAME | --config FILE) [--gb-per-vpc-month N] [--reject-share S] [--query-runs N] [--prices FILE] [--json]";
@@ -56,7 +46,7 @@ export function parseRequest(argv: readonly string[]): CostRequest {
         allowPositionals: true,
         strict: true,
     });
-    if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}\n${USAGE}`);
+    if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
     const problems: string[] = [];
     const gbText = values["gb-per-vpc-month"]!;
     const gb = Number(gbText);
@@ -79,7 +69,7 @@ export function parseRequest(argv: readonly string[]): CostRequest {
             `--query-runs ${runsText}: expected how many times each named query runs a month, a whole number from 0 to ${MAX_QUERY_RUNS}, e.g. 30`,
         );
     }
-    if (problems.length) throw new UsageError(`${problems.join("\n")}\n${USAGE}`);
+    if (problems.length) throw new UsageError(problems.join("\n"));
     return {
         stack: values.stack,
         config: values.config,
@@ -89,31 +79,19 @@ export function parseRequest(argv: readonly string[]): CostRequest {
     };
 }
 
-export async function main(argv: string[]): Promise<number> {
-    let source: string | undefined;
-    try {
+export function main(argv: string[]): Promise<number> {
+    return runCommand({ usage: USAGE }, async (run) => {
         const request = parseRequest(argv);
-        const stackFile = resolveStackFile(request, USAGE);
-        source = path.relative(process.cwd(), stackFile.path) || stackFile.path;
+        const stackFile = run.loadStack(stackFilePath(request));
         // The price table is checked before planning: a broken table fails fast, with nothing planned.
         const table = loadPriceTable(request.prices);
         const config = toEngineConfig(stackFile.config);
         const plan = await planStack(stackFile.stack, config);
         const report = costReport(plan, request.traffic, table, config["aws:region"]);
-        process.stdout.write(
-            request.json ? JSON.stringify(toJson(report), null, 2) + "\n" : renderText(report, source),
-        );
-        return 0;
-    } catch (err) {
-        if (err instanceof PriceTableError || err instanceof PlanReadError) {
-            process.stderr.write(`${err.message}\n`);
-            return 2;
-        }
-        return reportFailure(err, source);
-    }
+        if (request.json) printJson(toJson(report));
+        else print(renderText(report, run.source ?? stackFile.path));
+        return Exit.OK;
+    });
 }
 
-if (require.main === module)
-    void main(process.argv.slice(2)).then((code) => {
-        process.exitCode = code;
-    });
+if (require.main === module) void runCli(main);

@@ -4,43 +4,15 @@
  * Prints what `pulumi up` would create for a stack config, without credentials or the Pulumi CLI.
  * Exit status: 0 planned, 2 bad usage or bad configuration (nothing planned).
  */
-import * as path from "path";
 import { parseArgs } from "util";
-import { ConfigError, formatProblems } from "../../program/stackConfig";
 import { planStack, toEngineConfig } from "../plan/offlinePlan";
-import { renderPlan } from "../plan/planReport";
-import { loadStackFile, StackFile, StackFileError } from "../files/stackFile";
+import { planJson, renderPlan } from "../plan/planReport";
+import { Exit, print, printJson, runCli, runCommand, stackFilePath } from "./kit";
 
-export const PROJECT_DIR = path.resolve(__dirname, "../..");
+export const USAGE = "usage: npm run plan -- (--stack NAME | --config FILE) [--json]";
 
-const USAGE = "usage: npm run plan -- (--stack NAME | --config FILE) [--json]";
-
-/** A usage or input problem: printed alone, exit status 2. */
-export class UsageError extends Error {}
-
-/**
- * The stack config file named by `--stack NAME` (Pulumi.NAME.yaml here) or `--config FILE`; every
- * tool that takes a stack checks these options here, with its own usage line in the message.
- */
-export function stackFilePath(values: { stack?: string; config?: string }, usage: string = USAGE): string {
-    if ((values.stack === undefined) === (values.config === undefined)) {
-        throw new UsageError(`give exactly one of --stack NAME or --config FILE\n${usage}`);
-    }
-    if (values.stack !== undefined && !/^[A-Za-z0-9_-]+$/.test(values.stack)) {
-        throw new UsageError(
-            `--stack ${JSON.stringify(values.stack)} is not a stack name (letters, digits, - and _)\n${usage}`,
-        );
-    }
-    return values.config ?? path.join(PROJECT_DIR, `Pulumi.${values.stack}.yaml`);
-}
-
-export function resolveStackFile(values: { stack?: string; config?: string }, usage: string = USAGE): StackFile {
-    return loadStackFile(stackFilePath(values, usage));
-}
-
-export async function main(argv: string[]): Promise<number> {
-    let source: string | undefined;
-    try {
+export function main(argv: string[]): Promise<number> {
+    return runCommand({ usage: USAGE }, async (run) => {
         const { values } = parseArgs({
             args: argv,
             options: {
@@ -50,66 +22,12 @@ export async function main(argv: string[]): Promise<number> {
             },
             strict: true,
         });
-        const stackFile = resolveStackFile(values);
-        source = path.relative(process.cwd(), stackFile.path) || stackFile.path;
+        const stackFile = run.loadStack(stackFilePath(values));
         const plan = await planStack(stackFile.stack, toEngineConfig(stackFile.config));
-        if (values.json) {
-            const resources = plan.resources.map(
-                ({
-                    type,
-                    name,
-                    urn,
-                    parent,
-                    provider,
-                    providers,
-                    custom,
-                    read,
-                    id,
-                    inputs,
-                    dependencies,
-                    propertyDependencies,
-                }) => ({
-                    type,
-                    name,
-                    urn,
-                    parent,
-                    provider,
-                    providers,
-                    custom,
-                    read,
-                    id,
-                    inputs,
-                    dependencies,
-                    propertyDependencies,
-                }),
-            );
-            process.stdout.write(JSON.stringify({ stack: plan.stack, resources }, null, 2) + "\n");
-        } else {
-            process.stdout.write(renderPlan(plan) + "\n");
-        }
-        return 0;
-    } catch (err) {
-        return reportFailure(err, source);
-    }
+        if (values.json) printJson(planJson(plan));
+        else print(renderPlan(plan));
+        return Exit.OK;
+    });
 }
 
-/** Prints an expected failure without a stack trace and returns its exit status. */
-export function reportFailure(err: unknown, source?: string): number {
-    if (err instanceof ConfigError) {
-        process.stderr.write(formatProblems(err.problems, source) + "\nNothing was planned or deployed.\n");
-        return 2;
-    }
-    if (
-        err instanceof UsageError ||
-        err instanceof StackFileError ||
-        (err as { code?: string })?.code?.startsWith("ERR_PARSE_ARGS")
-    ) {
-        process.stderr.write(`${(err as Error).message}\n`);
-        return 2;
-    }
-    throw err;
-}
-
-if (require.main === module) {
-    main(process.argv.slice(2)).then((code) => process.exit(code));
-}
+if (require.main === module) void runCli(main);

@@ -13,17 +13,20 @@
 import { parseArgs } from "util";
 import { NAMED_QUERIES, NamedQuery } from "../../components/lake/queries";
 import { FileFormat } from "../lake/delivery";
-import { FileFormatChoice, LakeInputError, LocalLake } from "../lake/localLake";
-import { OutputFormat, render, renderTable } from "../lake/render";
+import { FileFormatChoice, LocalLake } from "../lake/localLake";
+import { OutputFormat, render, renderQueryList } from "../lake/render";
+import { Exit, InputError, print, runCli, runCommand, UsageError } from "./kit";
 
 export const USAGE = [
     "usage: npm run query -- NAME --data DIR [--param NAME=VALUE ...] [--format table|csv|json] [--now TIME] [--file-format auto|parquet|plain-text]",
     "       npm run query -- --list",
 ].join("\n");
 
-/** A usage or input problem: printed alone, exit status 2. */
-export class UsageError extends Error {}
-
+/*
+ * A command line of the wrong shape is a UsageError (the usage line follows the message); a value
+ * that cannot be used (a query, a format, a parameter, a time) is an InputError, whose message
+ * says what is allowed.
+ */
 const FORMATS: readonly string[] = Object.values(OutputFormat);
 const FILE_FORMATS: readonly string[] = ["auto", ...Object.values(FileFormat)];
 
@@ -52,27 +55,26 @@ export function parseRequest(argv: readonly string[], clock: () => Date = () => 
         strict: true,
     });
     if (values.list) {
-        if (positionals.length) throw new UsageError(`--list takes no query name\n${USAGE}`);
+        if (positionals.length) throw new UsageError("--list takes no query name");
         return "list";
     }
-    if (positionals.length === 0)
-        throw new UsageError(`give the name of a query (npm run query -- --list shows them)\n${USAGE}`);
-    if (positionals.length > 1) throw new UsageError(`one query at a time; given ${positionals.join(", ")}\n${USAGE}`);
+    if (positionals.length === 0) throw new UsageError("give the name of a query (npm run query -- --list shows them)");
+    if (positionals.length > 1) throw new UsageError(`one query at a time; given ${positionals.join(", ")}`);
     const query = NAMED_QUERIES.find((q) => q.name === positionals[0]);
     if (!query) {
-        throw new UsageError(
+        throw new InputError(
             `unknown query "${positionals[0]}"; known queries: ${NAMED_QUERIES.map((q) => q.name).join(", ")}`,
         );
     }
     if (!FORMATS.includes(values.format!))
-        throw new UsageError(`--format ${values.format}: expected ${FORMATS.join(", ")}`);
+        throw new InputError(`--format ${values.format}: expected ${FORMATS.join(", ")}`);
     if (!FILE_FORMATS.includes(values["file-format"]!)) {
-        throw new UsageError(`--file-format ${values["file-format"]}: expected ${FILE_FORMATS.join(", ")}`);
+        throw new InputError(`--file-format ${values["file-format"]}: expected ${FILE_FORMATS.join(", ")}`);
     }
     const params = parseParams(query, values.param ?? []);
     const now = values.now === undefined ? clock() : parseTime(values.now);
     if (values.data === undefined) {
-        throw new UsageError(
+        throw new InputError(
             "--data DIR is required: the folder holding a local copy of the flow log tree (e.g. from npm run generate)",
         );
     }
@@ -90,18 +92,18 @@ function parseParams(query: NamedQuery, given: readonly string[]): Record<string
     const params: Record<string, string> = {};
     for (const text of given) {
         const match = /^([A-Za-z][\w-]*)=(.*)$/s.exec(text);
-        if (!match) throw new UsageError(`--param ${JSON.stringify(text)}: expected NAME=VALUE`);
+        if (!match) throw new InputError(`--param ${JSON.stringify(text)}: expected NAME=VALUE`);
         const [, name, value] = match;
         if (!query.parameters.includes(name)) {
             const takes = query.parameters.length ? `its parameters: ${query.parameters.join(", ")}` : "it takes none";
-            throw new UsageError(`query ${query.name} has no parameter "${name}"; ${takes}`);
+            throw new InputError(`query ${query.name} has no parameter "${name}"; ${takes}`);
         }
-        if (name in params) throw new UsageError(`--param ${name} is given twice`);
+        if (name in params) throw new InputError(`--param ${name} is given twice`);
         params[name] = value;
     }
     const missing = query.parameters.filter((name) => !(name in params));
     if (missing.length) {
-        throw new UsageError(`query ${query.name} needs ${missing.map((name) => `--param ${name}=VALUE`).join(" ")}`);
+        throw new InputError(`query ${query.name} needs ${missing.map((name) => `--param ${name}=VALUE`).join(" ")}`);
     }
     return params;
 }
@@ -113,33 +115,24 @@ export function parseTime(text: string): Date {
         !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) ||
         Number.isNaN(time.getTime())
     ) {
-        throw new UsageError(
+        throw new InputError(
             `--now ${JSON.stringify(text)}: expected an ISO 8601 time with its zone, e.g. 2026-11-05T07:00:00Z`,
         );
     }
     return time;
 }
 
-export function listQueries(): string {
-    const rows = NAMED_QUERIES.map((q) => ({
-        name: q.name,
-        parameters: q.parameters.map((p) => `--param ${p}=VALUE`).join(" "),
-        description: q.description,
-    }));
-    return renderTable(["name", "parameters", "description"], rows).replace(/\(\d+ rows\)\n$/, "");
-}
-
-export async function main(argv: string[], clock?: () => Date): Promise<number> {
-    try {
+export function main(argv: string[], clock?: () => Date): Promise<number> {
+    return runCommand({ usage: USAGE }, async () => {
         const request = parseRequest(argv, clock);
         if (request === "list") {
-            process.stdout.write(listQueries());
-            return 0;
+            print(renderQueryList(NAMED_QUERIES));
+            return Exit.OK;
         }
         const lake = await LocalLake.open(request.data, request.fileFormat);
         try {
             const result = await lake.query(request.query, request.params, request.now);
-            process.stdout.write(render(result.columns, result.rows, request.format));
+            print(render(result.columns, result.rows, request.format));
             const kind = lake.format === FileFormat.PARQUET ? "Parquet" : "plain-text";
             process.stderr.write(
                 `${request.query.name}: ${result.rows.length} rows from ${lake.files.length} ${kind} files under ${request.data}; ` +
@@ -148,31 +141,8 @@ export async function main(argv: string[], clock?: () => Date): Promise<number> 
         } finally {
             lake.close();
         }
-        return 0;
-    } catch (err) {
-        return reportFailure(err);
-    }
+        return Exit.OK;
+    });
 }
 
-/** Prints an expected failure without a stack trace and returns its exit status. */
-export function reportFailure(err: unknown): number {
-    if (
-        err instanceof UsageError ||
-        err instanceof LakeInputError ||
-        (err as { code?: string })?.code?.startsWith("ERR_PARSE_ARGS")
-    ) {
-        process.stderr.write(`${(err as Error).message}\n`);
-        return 2;
-    }
-    throw err;
-}
-
-if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        (code) => process.exit(code),
-        (err) => {
-            process.stderr.write(`${(err as Error).stack ?? err}\n`);
-            process.exit(1);
-        },
-    );
-}
+if (require.main === module) void runCli(main);

@@ -10,22 +10,15 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { loadStackFile } from "../files/stackFile";
 import { validateStackConfig } from "../../program/stackConfig";
-import { ResumeError, runRollout, StackRunner } from "../rollout/orchestrator";
+import { runRollout, StackRunner } from "../rollout/orchestrator";
 import { INSTALL_HINT, pulumiCliAvailable, PulumiStackRunner } from "../rollout/pulumiRunner";
 import { StateFile } from "../rollout/stateFile";
-import {
-    describePlan,
-    loadWavesFile,
-    RolloutPlan,
-    RolloutPlanError,
-    validatePlan,
-    wavesFromStackList,
-} from "../rollout/waves";
+import { describePlan, loadWavesFile, validatePlan, wavesFromStackList } from "../rollout/waves";
+import { Exit, PROJECT_DIR, runCli, runCommand, UsageError } from "./kit";
 
-export const PROJECT_DIR = path.resolve(__dirname, "../..");
 export const STATE_FILE = ".rollout-state.json";
 const DEFAULT_STACKS = "dev,staging,prod";
-const USAGE = "usage: npm run rollout -- [--waves FILE | --stacks dev,staging,prod] [--dry-run] [--resume]";
+export const USAGE = "usage: npm run rollout -- [--waves FILE | --stacks dev,staging,prod] [--dry-run] [--resume]";
 
 /** The outputs every stack of this program exports (program/main.ts StackOutputs). */
 export const EXPECTED_OUTPUT_KEYS = [
@@ -47,13 +40,11 @@ export interface RolloutDeps {
     readonly err?: (line: string) => void;
 }
 
-export async function main(argv: string[], deps: RolloutDeps = { projectDir: PROJECT_DIR }): Promise<number> {
+export function main(argv: string[], deps: RolloutDeps = { projectDir: PROJECT_DIR }): Promise<number> {
     const out = deps.out ?? ((line: string) => process.stdout.write(line + "\n"));
     const err = deps.err ?? ((line: string) => process.stderr.write(line + "\n"));
-    let plan: RolloutPlan;
-    let values: { waves?: string; stacks?: string; "dry-run"?: boolean; resume?: boolean };
-    try {
-        ({ values } = parseArgs({
+    return runCommand({ usage: USAGE, err }, async () => {
+        const { values } = parseArgs({
             args: argv,
             options: {
                 waves: { type: "string" },
@@ -62,40 +53,34 @@ export async function main(argv: string[], deps: RolloutDeps = { projectDir: PRO
                 resume: { type: "boolean" },
             },
             strict: true,
-        }));
+        });
         if (values.waves !== undefined && values.stacks !== undefined)
-            throw new RolloutPlanError(`give --waves or --stacks, not both\n${USAGE}`);
-        plan =
+            throw new UsageError("give --waves or --stacks, not both");
+        const plan =
             values.waves !== undefined
                 ? loadWavesFile(values.waves)
                 : wavesFromStackList(values.stacks ?? DEFAULT_STACKS);
         validatePlan(plan, deps.projectDir);
-    } catch (e) {
-        if (e instanceof RolloutPlanError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-            err((e as Error).message);
-            return 2;
-        }
-        throw e;
-    }
 
-    if (values["dry-run"]) {
-        out("Rollout plan (dry run: nothing previewed or deployed):");
-        describePlan(plan).forEach((line) => out(line));
-        out(
-            "Each stack: preview with ./policy (a mandatory violation stops the rollout), pulumi up, check the outputs.",
-        );
-        return 0;
-    }
-    if (!deps.runner && !(deps.cliAvailable ?? pulumiCliAvailable)()) {
-        err(INSTALL_HINT);
-        return 2;
-    }
-    const runner = deps.runner ?? new PulumiStackRunner(deps.projectDir, path.join(deps.projectDir, "policy"));
-    const expectedOutputs = (stack: string) => {
-        const config = validateStackConfig(loadStackFile(path.join(deps.projectDir, `Pulumi.${stack}.yaml`)).config);
-        return { keys: EXPECTED_OUTPUT_KEYS, vpcs: config.regions.flatMap((r) => r.vpcs.map((v) => v.name)) };
-    };
-    try {
+        if (values["dry-run"]) {
+            out("Rollout plan (dry run: nothing previewed or deployed):");
+            describePlan(plan).forEach((line) => out(line));
+            out(
+                "Each stack: preview with ./policy (a mandatory violation stops the rollout), pulumi up, check the outputs.",
+            );
+            return Exit.OK;
+        }
+        if (!deps.runner && !(deps.cliAvailable ?? pulumiCliAvailable)()) {
+            err(INSTALL_HINT);
+            return Exit.BAD_INPUT;
+        }
+        const runner = deps.runner ?? new PulumiStackRunner(deps.projectDir, path.join(deps.projectDir, "policy"));
+        const expectedOutputs = (stack: string) => {
+            const config = validateStackConfig(
+                loadStackFile(path.join(deps.projectDir, `Pulumi.${stack}.yaml`)).config,
+            );
+            return { keys: EXPECTED_OUTPUT_KEYS, vpcs: config.regions.flatMap((r) => r.vpcs.map((v) => v.name)) };
+        };
         const result = await runRollout({
             plan,
             runner,
@@ -105,21 +90,13 @@ export async function main(argv: string[], deps: RolloutDeps = { projectDir: PRO
             log: out,
             signal: deps.signal,
         });
-        return result.status === "completed" ? 0 : result.status === "failed" ? 1 : 130;
-    } catch (e) {
-        if (e instanceof ResumeError) {
-            err(e.message);
-            return 2;
-        }
-        throw e;
-    }
+        return result.status === "completed" ? Exit.OK : result.status === "failed" ? Exit.FAILED : Exit.INTERRUPTED;
+    });
 }
 
 if (require.main === module) {
     // Ctrl-C stops the rollout between steps and cancels the running Pulumi operations; progress is kept.
     const controller = new AbortController();
     process.once("SIGINT", () => controller.abort());
-    main(process.argv.slice(2), { projectDir: PROJECT_DIR, signal: controller.signal }).then((code) =>
-        process.exit(code),
-    );
+    void runCli((argv) => main(argv, { projectDir: PROJECT_DIR, signal: controller.signal }));
 }

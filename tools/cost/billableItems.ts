@@ -145,48 +145,55 @@ export function billableItems(deployment: Deployment, traffic: Traffic, assumpti
             "flow log delivery is assumed to be billed on the records' size as text in the configured format (AWS does not say so; a day of Cost Explorer usage settles it)",
         );
     }
-    const elsewhere = deployment.regions.filter((r) => r !== "us-east-1");
-    if (elsewhere.length > 0) {
-        notes.push(`${elsewhere.join(", ")} priced at the table's prices; most other regions list somewhat higher`);
-    }
     return { items, notes };
 }
 
 // ---------------------------------------------------------------------------------------------
 // CloudWatch: alarms, metrics, Contributor Insights
 
+/** The CloudWatch flow logs of each log group, keyed `region|name`: looked up per filter and rule. */
+const feedingIndex = new WeakMap<Deployment, Map<string, FlowLogSpec[]>>();
+
+function flowLogsInto(deployment: Deployment, region: string, logGroupName: string): FlowLogSpec[] {
+    let index = feedingIndex.get(deployment);
+    if (!index) {
+        index = new Map();
+        for (const f of deployment.flowLogs) {
+            if (f.destination.kind !== "cloud-watch-logs") continue;
+            const key = `${f.region}|${f.destination.logGroupName}`;
+            index.set(key, [...(index.get(key) ?? []), f]);
+        }
+        feedingIndex.set(deployment, index);
+    }
+    return index.get(`${region}|${logGroupName}`) ?? [];
+}
+
 /** A metric filter serves a VPC when a flow log delivers into its log group; otherwise its region. */
 function filterScope(deployment: Deployment, filter: MetricFilterSpec): Scope {
-    return deployment.flowLogs.some(
-        (f) =>
-            f.region === filter.region &&
-            f.destination.kind === "cloud-watch-logs" &&
-            f.destination.logGroupName === filter.logGroupName,
-    )
-        ? Scope.VPC
-        : Scope.REGION;
+    return flowLogsInto(deployment, filter.region, filter.logGroupName).length > 0 ? Scope.VPC : Scope.REGION;
 }
 
 /** An alarm serves what the metric filter it reads serves; an alarm on other metrics, its region. */
-function alarmScope(deployment: Deployment, alarm: AlarmSpec): Scope {
-    const filters = deployment.metricFilters.filter(
-        (f) => f.region === alarm.region && alarm.reads.includes(`${f.namespace}|${f.metricName}`),
+function alarmScopes(deployment: Deployment): (alarm: AlarmSpec) => Scope {
+    const vpcMetrics = new Set(
+        deployment.metricFilters
+            .filter((f) => filterScope(deployment, f) === Scope.VPC)
+            .map((f) => `${f.region}|${f.namespace}|${f.metricName}`),
     );
-    return filters.some((f) => filterScope(deployment, f) === Scope.VPC) ? Scope.VPC : Scope.REGION;
+    return (alarm) => (alarm.reads.some((m) => vpcMetrics.has(`${alarm.region}|${m}`)) ? Scope.VPC : Scope.REGION);
 }
 
 function alarmItems(deployment: Deployment, assumptions: Assumptions): BillableItem[] {
     const items: BillableItem[] = [];
     const metric = deployment.alarms.filter((a) => a.kind === "metric");
     const billed = (a: AlarmSpec) => a.metrics * (a.anomalyDetection ? assumptions.alarmMetricsPerAnomalyBand : 1);
+    const alarmScope = alarmScopes(deployment);
     for (const [highResolution, price, label] of [
         [false, "standardAlarmMetrics", "CloudWatch alarms, standard resolution"],
         [true, "highResolutionAlarmMetrics", "CloudWatch alarms, high resolution"],
     ] as const) {
         for (const scope of [Scope.VPC, Scope.REGION]) {
-            const alarms = metric.filter(
-                (a) => a.highResolution === highResolution && alarmScope(deployment, a) === scope,
-            );
+            const alarms = metric.filter((a) => a.highResolution === highResolution && alarmScope(a) === scope);
             if (alarms.length === 0) continue;
             const quantity = alarms.reduce((n, a) => n + billed(a), 0);
             const math = alarms.filter((a) => a.metrics > 1 && !a.anomalyDetection).length;
@@ -241,12 +248,7 @@ function metricItems(deployment: Deployment, assumptions: Assumptions, notes: st
     const metrics = new Map<string, { count: number; scope: Scope }>();
     const estimated = new Map<string, number>();
     for (const filter of deployment.metricFilters) {
-        const feeding = deployment.flowLogs.filter(
-            (f) =>
-                f.region === filter.region &&
-                f.destination.kind === "cloud-watch-logs" &&
-                f.destination.logGroupName === filter.logGroupName,
-        );
+        const feeding = flowLogsInto(deployment, filter.region, filter.logGroupName);
         const fields = feeding[0]?.fields ?? DEFAULT_FORMAT_FIELDS;
         const actions = new Set(feeding.flatMap((f) => actionsOf(f.trafficType)));
         let combinations = 1;

@@ -137,7 +137,14 @@ export function estimateDeployment(
     traffic: Traffic,
     table: PriceTable,
 ): Priced & { readonly notes: readonly string[] } {
-    const { items, notes } = billableItems(deployment, traffic, assumptionValues(table));
+    const { items, notes: itemNotes } = billableItems(deployment, traffic, assumptionValues(table));
+    const notes = [...itemNotes];
+    const elsewhere = deployment.regions.filter((r) => r !== table.region);
+    if (elsewhere.length > 0) {
+        notes.push(
+            `${elsewhere.join(", ")}: priced at ${table.region} prices, as the whole table is; most other regions list somewhat higher`,
+        );
+    }
     return {
         ...priceItems(items, table, {
             vpcs: deployment.vpcs.length,

@@ -33,16 +33,37 @@ function table(rows: readonly (readonly string[])[], rightAligned: readonly bool
     );
 }
 
+/** Prose lines wrap at this width (the tables are as wide as their columns). */
+const TEXT_WIDTH = 110;
+
+/** Word-wraps `text` to TEXT_WIDTH; continuation lines are indented two more than `indent`. */
+export function wrap(text: string, indent = ""): string[] {
+    const lines: string[] = [];
+    let line = indent;
+    for (const word of text.split(" ")) {
+        const start = line.trim().length === 0;
+        if (!start && line.length + 1 + word.length > TEXT_WIDTH) {
+            lines.push(line);
+            line = `${indent}  ${word}`;
+        } else {
+            line = start ? `${line}${word}` : `${line} ${word}`;
+        }
+    }
+    lines.push(line);
+    return lines;
+}
+
 export function renderText(report: CostReport, source?: string): string {
     const { traffic, estimate } = report;
     const out: string[] = [];
-    out.push(
-        `Cost estimate for stack "${report.stack}"${source ? ` (offline plan of ${source})` : ""}: US dollars a month, ${report.priceTable.region} list prices, no free tier`,
+    const say = (text: string, indent = "") => out.push(...wrap(text, indent));
+    say(
+        `Cost of stack "${report.stack}"${source ? ` (offline plan of ${source})` : ""}: US dollars a month at ${report.priceTable.region} list prices.`,
     );
-    out.push(
+    say(
         `Traffic: ${plural(report.vpcs, "VPC")} x ${traffic.gbPerVpcMonth} GB/VPC-month of ALL traffic in the default version-2 format ` +
             `(${report.v2BytesPerRecord.toFixed(1)} B a record: ${(report.recordsPerVpcMonth / 1e6).toFixed(1)} million records per VPC-month), ` +
-            `${round(traffic.rejectShare * 100, 2)} % REJECT; each named query runs ${traffic.queryRunsPerMonth} times a month`,
+            `${round(traffic.rejectShare * 100, 2)} % REJECT; each named query runs ${traffic.queryRunsPerMonth} times a month.`,
     );
     out.push("");
     out.push("Formats the plan configures (bytes a record from the per-field size model; at rest: estimate):");
@@ -56,7 +77,7 @@ export function renderText(report: CostReport, source?: string): string {
         );
     }
     out.push("");
-    const header = ["item", "for", "quantity", "unit", "unit price", "monthly"];
+    const header = ["item", "for", "count", "unit", "unit price", "monthly"];
     const rows: string[][] = [header, header.map((h) => "-".repeat(h.length))];
     const section = (kind: ItemKind, title: string) => {
         rows.push([title, "", "", "", "", ""]);
@@ -79,10 +100,9 @@ export function renderText(report: CostReport, source?: string): string {
     out.push("(~ marks a line whose price or quantity is an estimate)");
     out.push("");
     const scope = estimate.fixedByScope;
+    out.push(`Per TB of version-2-format traffic (1,024 GB): ${usd(estimate.perTb)} variable.`);
     out.push(
-        `Per TB of version-2-format traffic (1,024 GB): ${usd(estimate.perTb)} variable. ` +
-            `Fixed: ${usd(scope.perVpc)} per VPC x ${report.vpcs} + ${usd(scope.perRegion)} per region x ${report.regions} + ${usd(scope.perStack)} per stack ` +
-            `= ${usd(estimate.fixedPerVpc)} per VPC-month on average`,
+        `Fixed: ${usd(scope.perVpc)} per VPC x ${report.vpcs} + ${usd(scope.perRegion)} per region x ${report.regions} + ${usd(scope.perStack)} per stack = ${usd(estimate.fixedPerVpc)} per VPC-month on average.`,
     );
     out.push("");
     out.push("Beside the designs it replaces (same VPCs, traffic, log retention and lake lifecycle):");
@@ -93,27 +113,23 @@ export function renderText(report: CostReport, source?: string): string {
     ];
     const seedTable = table(seedRows, [false, true, true, true]);
     out.push(...seedTable.map((l) => `  ${l}`));
-    for (const seed of report.seeds) out.push(`  ${seed.name.split(":")[0]}: ${seed.description}`);
+    for (const seed of report.seeds) say(`${seed.name.split(":")[0]}: ${seed.description}.`, "  ");
     out.push("");
     out.push(
         `Estimated prices (not confirmed on their source page; update them in ${relative(report.priceTable.file)}):`,
     );
-    for (const p of report.estimatedPrices) out.push(`  ${describePrice(p)}`);
+    for (const p of report.estimatedPrices) say(describePrice(p), "  ");
     out.push("Estimated billing factors:");
-    for (const a of report.estimatedAssumptions)
-        out.push(`  ${a.key} = ${a.value}: ${a.what} (${a.source}, ${a.date})`);
-    const notes = report.estimate.notes;
+    for (const a of report.estimatedAssumptions) say(`${a.key} = ${a.value}: ${a.what} (${a.source}, ${a.date})`, "  ");
     out.push("Notes:");
-    out.push(
-        "  - bytes a record come from a per-field size model of typical traffic records, and bytes at rest from a compression model: estimates",
-    );
-    out.push(
-        "  - Athena bytes scanned are estimated from the columns each named query reads and the partitions its window touches",
-    );
-    for (const note of notes) out.push(`  - ${note}`);
-    out.push(
-        "  - not priced: the VPCs themselves (NAT gateways, data transfer), IAM (free), Logs Insights queries run from the dashboard, S3 GET requests",
-    );
+    for (const note of [
+        "bytes a record come from a per-field size model of typical traffic records, and bytes at rest from a compression model: estimates",
+        "Athena bytes scanned are estimated from the columns each named query reads and the partitions its window touches",
+        ...report.estimate.notes,
+        "free tiers are not deducted (per account: 10 custom metrics, 10 alarm metrics, 3 dashboards, 1 Contributor Insights rule and 1 million matched events, 1,000 emails)",
+        "not priced: the VPCs themselves (NAT gateways, data transfer), IAM (free), Logs Insights queries run from the dashboard, S3 GET requests",
+    ])
+        say(`- ${note}`, "  ");
     return out.join("\n") + "\n";
 }
 

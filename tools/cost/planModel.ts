@@ -5,6 +5,7 @@
  * Athena named queries and the Glue tables they read, SNS topics. Nothing here assumes today's
  * formats or settings: every figure the estimate needs comes from the plan.
  */
+import { InputError } from "../files/inputError";
 import { DEFAULT_FORMAT_FIELDS, FlowLogField, parseLogFormat } from "../../flowlogs/fields";
 import { Plan, PlannedResource } from "../plan/offlinePlan";
 
@@ -134,7 +135,7 @@ const list = (v: unknown): Inputs[] =>
 const obj = (v: unknown): Inputs => (v && typeof v === "object" && !Array.isArray(v) ? (v as Inputs) : {});
 
 /** A plan resource this module cannot read (a value it needs is missing or malformed). */
-export class PlanReadError extends Error {}
+export class PlanReadError extends InputError {}
 
 /** Reads the priced resources of a plan. `homeRegion` is the region of resources on the default provider. */
 export function readDeployment(plan: Plan, homeRegion = "us-east-1"): Deployment {

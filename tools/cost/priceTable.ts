@@ -6,6 +6,7 @@
  * changing what a figure means. Every entry carries its public source, the date it was read, and
  * whether the figure is confirmed there (`estimate: false`) or not.
  */
+import { InputError } from "../files/inputError";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
@@ -143,7 +144,7 @@ export interface PriceTable {
 }
 
 /** A price table that cannot be read or does not hold what the engine needs; exit status 2. */
-export class PriceTableError extends Error {}
+export class PriceTableError extends InputError {}
 
 export function loadPriceTable(file: string = PRICES_FILE): PriceTable {
     let text: string;

@@ -18,12 +18,13 @@
  *   subnets and instances (tens to hundreds per VPC) 0.3-0.5 B; addresses (thousands of peers)
  *   ~2 B; ephemeral ports ~1.5 B; timestamps, close together within a batch, ~1.5 B; byte and
  *   packet counts 1-2.5 B. The figures sit above what DuckDB writes for the generated sample lake
- *   (whose few hosts and peers compress better than a real VPC's; tests/tools/cost.spec.ts measures
- *   both), and the whole v2 record comes to about an eighth of its text, in line with the 6-8x
- *   gzip ratio flow log text reaches and AWS's "20 percent less storage" for Parquet than gzip.
+ *   (whose few hosts and peers compress better than a real VPC's; tests/tools/costModel.spec.ts
+ *   measures both), and the whole v2 record comes to about an eighth of its text, in line with
+ *   the 6-8x gzip ratio flow log text reaches and AWS's "20 percent less storage" for Parquet than
+ *   gzip.
  *
- * All of it is an estimate: a day of real records through `npm run generate`-style measurement,
- * or the S3 console's object sizes, replace it.
+ * All of it is an estimate: the sizes of a day of a real VPC's objects in S3 (records per object
+ * from an Athena count) replace it.
  */
 import { FLOW_LOG_FIELDS, FlowLogField, FieldKind } from "../../flowlogs/fields";
 

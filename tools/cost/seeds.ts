@@ -44,27 +44,28 @@ export interface SeedEstimate extends Priced {
     readonly notes: readonly string[];
 }
 
-/** Retention of the plan's CloudWatch log groups (the longest), or CloudWatch's common 90 days. */
+/**
+ * Retention of the plan's CloudWatch log groups (the longest; undefined if one never expires), or
+ * 90 days when the plan has none.
+ */
 function planRetention(deployment: Deployment): number | undefined {
     const days = deployment.logGroups.map((g) => g.retentionInDays ?? 0);
-    if (days.some((d) => d === 0) && days.length > 0) return undefined;
-    return days.length ? Math.max(...days) : 90;
+    if (days.length === 0) return 90;
+    return days.includes(0) ? undefined : Math.max(...days);
 }
 
-/** The lifecycle of the plan's lake (the bucket of its first S3 flow log), rewritten for a seed bucket. */
+/** The lifecycle rules of the plan's lake (the bucket of its first S3 flow log), moved to a seed's bucket. */
 function planLifecycle(deployment: Deployment, bucket: string): LifecycleSpec[] {
-    const lake = deployment.flowLogs.find((f) => f.destination.kind === "s3");
-    const prefix = lake?.destination.kind === "s3" ? lake.destination.prefix : "";
-    const lifecycle =
-        lake?.destination.kind === "s3" &&
-        deployment.lifecycles.find((l) => l.bucket === (lake.destination as { bucket: string }).bucket);
+    const lake = deployment.flowLogs.map((f) => f.destination).find((d) => d.kind === "s3");
+    if (lake?.kind !== "s3") return [];
+    const lifecycle = deployment.lifecycles.find((l) => l.bucket === lake.bucket);
     if (!lifecycle) return [];
     return [
         {
             bucket,
             transitionDefaultMinimumObjectSize: lifecycle.transitionDefaultMinimumObjectSize,
             rules: lifecycle.rules
-                .filter((rule) => `${prefix}AWSLogs/`.startsWith(rule.prefix))
+                .filter((rule) => `${lake.prefix}AWSLogs/`.startsWith(rule.prefix))
                 .map((rule) => ({ ...rule, bucket, prefix: "" })),
         },
     ];

@@ -3,15 +3,29 @@
  * bad JSON, the line and column (V8's messages give a position only for some errors).
  */
 import * as fs from "fs";
+import { InputError } from "./inputError";
 
 /** A file that cannot be read or is not JSON; the CLIs print the message and exit 2. */
-export class JsonFileError extends Error {}
+export class JsonFileError extends InputError {}
+
+/**
+ * The largest JSON file read: V8's longest string is just under 512 MiB (2^29 - 24 characters),
+ * so a larger file cannot even be held as text. Refused by its size, before it is read.
+ */
+export const MAX_JSON_BYTES = 2 ** 29 - 24;
 
 export function readJsonFile(file: string, what: string): unknown {
     let text: string;
     try {
+        const size = fs.statSync(file).size;
+        if (size > MAX_JSON_BYTES) {
+            throw new JsonFileError(
+                `cannot read ${what} ${file}: it is ${Math.round(size / 2 ** 20)} MiB; a JSON file read here is at most 512 MiB`,
+            );
+        }
         text = fs.readFileSync(file, "utf8");
     } catch (err) {
+        if (err instanceof JsonFileError) throw err;
         throw new JsonFileError(`cannot read ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
     }
     return parseJson(text.replace(/^\uFEFF/, ""), file);

@@ -13,6 +13,7 @@
  */
 import * as fs from "fs";
 import * as zlib from "zlib";
+import { InputError } from "./inputError";
 import {
     DEFAULT_FORMAT_FIELDS,
     FLOW_LOG_FIELDS,
@@ -23,7 +24,7 @@ import {
 } from "../../flowlogs/fields";
 
 /** The file cannot be read, is not gzip although it says so, has no records, or its format cannot be used. */
-export class RecordsFileError extends Error {}
+export class RecordsFileError extends InputError {}
 
 /** Where the format of the records came from. */
 export const FormatSource = {
@@ -65,7 +66,17 @@ export interface RecordsOptions {
     readonly format?: readonly FlowLogField[];
     /** The format the alarm log group receives (monitoredVpc.ts ALARM_LOG_FIELDS). */
     readonly alarmFields: readonly FlowLogField[];
+    /** The most bytes of records read, decompressed. @default MAX_RECORDS_BYTES */
+    readonly maxBytes?: number;
 }
+
+/**
+ * The most a records file may hold, decompressed: 128 MiB, about 1.2 million records of the
+ * default format. The replay holds every line and its parse in memory (64 MiB of records peaked
+ * at 420 MiB RSS), so a larger file would exhaust a small machine's heap; a file that size is
+ * a job for Athena over the lake, or for `split` and one replay per part.
+ */
+export const MAX_RECORDS_BYTES = 128 * 2 ** 20;
 
 /** The last second `Date` can print (9999-12-31T23:59:59Z); a later `start` is not a real time. */
 const MAX_START_SECONDS = 253402300799;
@@ -73,24 +84,26 @@ const GZIP_MAGIC = [0x1f, 0x8b];
 const FIELD_NAMES: ReadonlySet<string> = new Set(FLOW_LOG_FIELDS.map((field) => field.name));
 
 export function readRecordsFile(file: string, options: RecordsOptions): RecordsFile {
-    let bytes: Buffer;
-    try {
-        bytes = fs.readFileSync(file);
-    } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        const why =
-            code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (code ?? String(err));
-        throw new RecordsFileError(`cannot read records file ${file}: ${why}`);
-    }
+    const maxBytes = options.maxBytes ?? MAX_RECORDS_BYTES;
+    const bytes = readCapped(file, maxBytes);
     const gzip = bytes.length >= 2 && bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1];
     if (!gzip && file.endsWith(".gz") && bytes.length > 0) {
         throw new RecordsFileError(`${file}: named .gz but not gzip-compressed (no gzip header)`);
     }
     let text: string;
     try {
+        // maxOutputLength caps the inflation itself: zlib stops once the output passes it, so a
+        // small file that inflates to gigabytes (a gzip bomb) costs at most the limit.
         // The cast: @types/node 20.9's Buffer does not satisfy TypeScript 5.9's generic Uint8Array (a type-only mismatch).
-        text = (gzip ? zlib.gunzipSync(bytes as unknown as zlib.InputType) : bytes).toString("utf8");
+        text = (
+            gzip ? zlib.gunzipSync(bytes as unknown as zlib.InputType, { maxOutputLength: maxBytes }) : bytes
+        ).toString("utf8");
     } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
+            throw new RecordsFileError(
+                `${file}: inflates to more than ${mib(maxBytes)} MiB; the limit is ${mib(maxBytes)} MiB of records (decompressed): ${SPLIT_HINT}`,
+            );
+        }
         throw new RecordsFileError(`${file}: not a valid gzip file: ${(err as Error).message}`);
     }
     try {
@@ -98,6 +111,70 @@ export function readRecordsFile(file: string, options: RecordsOptions): RecordsF
     } catch (err) {
         if (err instanceof RecordsFileError) throw new RecordsFileError(`${file}: ${err.message}`);
         throw err;
+    }
+}
+
+const SPLIT_HINT = "replay a part of it (split -l 1000000 FILE part-), or query the lake with Athena";
+
+const mib = (bytes: number) => {
+    const value = bytes / 2 ** 20;
+    return Number.isInteger(value) ? String(value) : value.toFixed(1);
+};
+
+/**
+ * The file's bytes, at most `maxBytes` of them: a larger regular file is refused by its size
+ * before it is read; anything else (a pipe, /dev/zero) is read until it passes the limit.
+ */
+function readCapped(file: string, maxBytes: number): Buffer {
+    const cannot = (err: unknown): RecordsFileError => {
+        const code = (err as NodeJS.ErrnoException).code;
+        const why =
+            code === "ENOENT"
+                ? "no such file"
+                : code === "EISDIR"
+                  ? "it is a directory"
+                  : code === "EACCES"
+                    ? "permission denied (EACCES)"
+                    : (code ?? String(err));
+        return new RecordsFileError(`cannot read records file ${file}: ${why}`);
+    };
+    let fd: number;
+    try {
+        fd = fs.openSync(file, "r");
+    } catch (err) {
+        throw cannot(err);
+    }
+    try {
+        const stat = fs.fstatSync(fd);
+        if (stat.isDirectory()) throw cannot(Object.assign(new Error(), { code: "EISDIR" }));
+        if (stat.isFile() && stat.size > maxBytes) {
+            throw new RecordsFileError(
+                `${file}: ${mib(stat.size)} MiB; the limit is ${mib(maxBytes)} MiB of records: ${SPLIT_HINT}`,
+            );
+        }
+        // Uint8Array, not Buffer: @types/node 20.9's Buffer does not satisfy TypeScript 5.9's typed-array generics.
+        const chunks: Uint8Array[] = [];
+        let total = 0;
+        for (;;) {
+            const chunk = new Uint8Array(Math.min(1 << 20, maxBytes + 1 - total));
+            let read: number;
+            try {
+                read = fs.readSync(fd, chunk, 0, chunk.length, null);
+            } catch (err) {
+                throw cannot(err);
+            }
+            if (read === 0) break;
+            chunks.push(chunk.subarray(0, read));
+            total += read;
+            if (total > maxBytes) {
+                throw new RecordsFileError(
+                    `${file}: more than ${mib(maxBytes)} MiB; the limit is ${mib(maxBytes)} MiB of records: ${SPLIT_HINT}`,
+                );
+            }
+        }
+        return Buffer.concat(chunks);
+    } finally {
+        fs.closeSync(fd);
     }
 }
 

@@ -1,10 +1,14 @@
 /**
- * Reads a `Pulumi.<stack>.yaml` into the config map the engine would hand the program.
+ * Reads a `Pulumi.<stack>.yaml` into the config map the engine would hand the program, and names
+ * its stack: the one place the tools (plan, check, rules, rollout, the check of every stack in
+ * `npm test`) learn a stack name from a file, each refusing what Pulumi would refuse.
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as YAML from "yaml";
+import { stackNameProblem } from "../../components/naming";
 import { CONFIG_NAMESPACE } from "../../program/stackConfig";
+import { parseYaml, YamlFileError } from "./yamlFile";
+import { InputError } from "./inputError";
 
 export interface StackFile {
     readonly stack: string;
@@ -14,9 +18,10 @@ export interface StackFile {
 }
 
 /** A stack file that cannot be read or is not a stack file; the CLI exits 2 with this message. */
-export class StackFileError extends Error {}
+export class StackFileError extends InputError {}
 
-const STACK_FILE = /^Pulumi\.([^.]+)\.yaml$/;
+/** `Pulumi.<stack>.yaml`, the stack name may hold dots (`Pulumi.dev.eu.yaml` is stack `dev.eu`). */
+const STACK_FILE = /^Pulumi\.(.+)\.yaml$/;
 
 /** The stack name from a file name: `Pulumi.prod.yaml` -> `prod`; any other name -> its base name. */
 export function stackNameOf(file: string): string {
@@ -42,16 +47,18 @@ export function loadStackFile(file: string): StackFile {
             `cannot read stack config ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
         );
     }
-    const doc = YAML.parseDocument(text, { prettyErrors: true });
-    if (doc.errors.length > 0) {
-        const first = doc.errors[0];
-        const position = first.linePos?.[0];
-        const where = position ? `:${position.line}:${position.col}` : "";
-        // prettyErrors appends " at line L, column C:" and a code excerpt; the position is already in front.
-        const message = first.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-        throw new StackFileError(`${file}${where}: not valid YAML: ${message}`);
+    const stack = stackNameOf(file);
+    const problem = stackNameProblem(stack);
+    if (problem) {
+        throw new StackFileError(`${file}: the stack name from the file name: ${problem}`);
     }
-    const root = doc.toJS() as unknown;
+    let root: unknown;
+    try {
+        root = parseYaml(text, file);
+    } catch (err) {
+        if (err instanceof YamlFileError) throw new StackFileError(err.message);
+        throw err;
+    }
     if (!isRecord(root) || !isRecord(root.config)) {
         throw new StackFileError(
             `${file}: not a Pulumi stack config; expected a top-level "config:" mapping of keys to values`,
@@ -68,7 +75,7 @@ export function loadStackFile(file: string): StackFile {
         }
         config[fullKey] = value;
     }
-    return { stack: stackNameOf(file), path: file, config };
+    return { stack, path: file, config };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -80,9 +80,13 @@ export function partitionFolder(accountId: string, partition: Partition, format:
 
 /**
  * Groups the records into the objects AWS would write for `format`, in key order; records keep
- * their generation order within an object.
+ * their generation order within an object. The records may be the whole lake or one day of a
+ * `LakeStream` (an object holds the records of one 5-minute interval, which lies in one day).
  */
-export function deliver(lake: GeneratedLake, format: FileFormat): DeliveredObject[] {
+export function deliver(
+    lake: Pick<GeneratedLake, "accountId" | "vpcs" | "records">,
+    format: FileFormat,
+): DeliveredObject[] {
     const flowLogOf = new Map(lake.vpcs.map((vpc) => [vpc.id, vpc]));
     const groups = new Map<
         string,

@@ -16,11 +16,11 @@
  * | `sum(bigint)` is bigint               | `sum(BIGINT)` is HUGEINT                | result conversion (localLake.ts) |
  * | `?` execution parameters              | `?` prepared-statement parameters       | same, bound in order |
  * | partition keys are Glue `string` columns | hive values are auto-cast to numbers (`month=01` -> 1) | the view (localLake.ts) |
- * | `interval '24' hour`, `concat`, `split_part`, `LIKE`, `IN`, `CAST(x AS integer)`, `count(DISTINCT x)` | same | nothing |
+ * | `interval '24' hour`, `concat`, `split_part`, `min`, `max`, `%` on integers, `LIKE`, `IN`, `BETWEEN`, `CAST(x AS integer)`, `count(DISTINCT x)`, `"end"` (a quoted identifier) | same | nothing |
  */
 
 /** Functions the named queries may call that mean the same in Trino and DuckDB. */
-export const SHARED_FUNCTIONS: readonly string[] = ["count", "sum", "concat", "split_part", "strpos"];
+export const SHARED_FUNCTIONS: readonly string[] = ["count", "sum", "min", "max", "concat", "split_part", "strpos"];
 /** Functions (and the niladic `current_timestamp`) rewritten by toDuckDb. */
 export const TRANSLATED_FUNCTIONS: readonly string[] = ["current_timestamp", "date_format", "from_unixtime"];
 

@@ -90,15 +90,29 @@ export interface Scenario {
     readonly office: string;
 }
 
-export interface GeneratedLake {
+/** What a generated lake holds besides its records. */
+export interface LakeSpan {
     readonly accountId: string;
     readonly vpcs: readonly Vpc[];
     readonly scenario: Scenario;
     /** Unix seconds: first hour generated, and the exclusive end. */
     readonly startSeconds: number;
     readonly endSeconds: number;
+}
+
+export interface GeneratedLake extends LakeSpan {
     /** Every record, in generation order; keyed by column name (`log_status`), `-` as null. */
     readonly records: readonly FlowLogRecord[];
+}
+
+/**
+ * A lake generated one day at a time, so that writing a month of it holds one day of records
+ * in memory, not thirty. `days()` yields each day's records in order (a day's records all end
+ * within that day, so no object of the delivery spans two days); their concatenation is
+ * `generateLake(options).records`. It can be iterated once.
+ */
+export interface LakeStream extends LakeSpan {
+    days(): Generator<readonly FlowLogRecord[], void, undefined>;
 }
 
 /** Validates generator options; every problem in one message. */
@@ -449,9 +463,10 @@ interface Session {
 }
 
 class TrafficLog {
-    readonly records: FlowLogRecord[] = [];
-    /** Interfaces that logged a flow, per capture window start. */
-    private readonly busy = new Map<number, Set<string>>();
+    /** The records since the last `take()`. */
+    records: FlowLogRecord[] = [];
+    /** Interfaces that logged a flow, per capture window start (windows since the last `take()`). */
+    private busy = new Map<number, Set<string>>();
 
     constructor(private readonly accountId: string) {}
 
@@ -461,6 +476,14 @@ class TrafficLog {
         let set = this.busy.get(window);
         if (!set) this.busy.set(window, (set = new Set()));
         set.add(o.at.id);
+    }
+
+    /** The records logged so far, which the log forgets (a window is never revisited). */
+    take(): FlowLogRecord[] {
+        const taken = this.records;
+        this.records = [];
+        this.busy = new Map();
+        return taken;
     }
 
     wasBusy(eni: NetworkInterface, window: number): boolean {
@@ -902,8 +925,17 @@ function statusRecords(c: HourContext, skipProbability: number): void {
 
 // ---------------------------------------------------------------------------------------------
 
-/** Generates the records of every VPC for `days` days before `end`. */
+/** Generates the records of every VPC for `days` days before `end`, all at once. */
 export function generateLake(options: GeneratorOptions): GeneratedLake {
+    const stream = streamLake(options);
+    const records: FlowLogRecord[] = [];
+    for (const day of stream.days()) for (const record of day) records.push(record);
+    const { days: _days, ...span } = stream;
+    return { ...span, records };
+}
+
+/** Generates the records of every VPC for `days` days before `end`, one day at a time. */
+export function streamLake(options: GeneratorOptions): LakeStream {
     checkOptions(options);
     const accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
     const rng = new Rng(options.seed);
@@ -953,57 +985,75 @@ export function generateLake(options: GeneratorOptions): GeneratedLake {
 
     const log = new TrafficLog(accountId);
     const trafficRng = rng.fork("traffic");
-    for (let hourStart = startSeconds; hourStart < endSeconds; hourStart += 3600) {
-        vpcs.forEach((vpc, index) => {
-            const c: HourContext = {
-                rng: trafficRng,
-                log,
-                vpc,
-                plan: VPC_PLANS[index],
-                hourStart,
-                clients4,
-                clients6,
-                scenario,
-            };
-            normalTraffic(c);
-            internetNoise(c);
-            for (const burst of bursts.get(hourStart) ?? []) {
-                if (burst.vpc !== vpc) continue;
-                const targets = burst.source.includes(":")
-                    ? vpc.interfaces.filter((eni) => eni.ipv6 !== undefined && eni.subnet.public)
-                    : vpc.interfaces.filter(
-                          (eni) =>
-                              eni.subnet.public &&
-                              eni.role !== "nat" &&
-                              (burst.port === 22 ? eni.role !== "windows" : eni.role === "windows"),
-                      );
-                bruteForceBurst(c, burst.source, targets, burst.port);
+    let iterated = false;
+    function* days(): Generator<readonly FlowLogRecord[], void, undefined> {
+        if (iterated) throw new Error("a LakeStream's days can be iterated once");
+        iterated = true;
+        const withSkipData = new Set<string>();
+        for (let dayStart = startSeconds; dayStart < endSeconds; dayStart += 86_400) {
+            for (let hourStart = dayStart; hourStart < dayStart + 86_400; hourStart += 3600) {
+                vpcs.forEach((vpc, index) => {
+                    const c: HourContext = {
+                        rng: trafficRng,
+                        log,
+                        vpc,
+                        plan: VPC_PLANS[index],
+                        hourStart,
+                        clients4,
+                        clients6,
+                        scenario,
+                    };
+                    normalTraffic(c);
+                    internetNoise(c);
+                    for (const burst of bursts.get(hourStart) ?? []) {
+                        if (burst.vpc !== vpc) continue;
+                        const targets = burst.source.includes(":")
+                            ? vpc.interfaces.filter((eni) => eni.ipv6 !== undefined && eni.subnet.public)
+                            : vpc.interfaces.filter(
+                                  (eni) =>
+                                      eni.subnet.public &&
+                                      eni.role !== "nat" &&
+                                      (burst.port === 22 ? eni.role !== "windows" : eni.role === "windows"),
+                              );
+                        bruteForceBurst(c, burst.source, targets, burst.port);
+                    }
+                    if (index === 0 && hourStart === scanHour) {
+                        portScan(
+                            c,
+                            vpc.interfaces.find((eni) => eni.privateIp === scenario.portScan.target)!,
+                        );
+                    }
+                    statusRecords(c, 0.004);
+                });
             }
-            if (index === 0 && hourStart === scanHour) {
-                portScan(
-                    c,
-                    vpc.interfaces.find((eni) => eni.privateIp === scenario.portScan.target)!,
-                );
+            for (const record of log.records) {
+                if (record.log_status === "SKIPDATA") withSkipData.add(String(record.vpc_id));
             }
-            statusRecords(c, 0.004);
-        });
+            if (dayStart + 86_400 >= endSeconds) {
+                ensureSkipData(log, vpcs, withSkipData, trafficRng, dayStart, endSeconds, accountId);
+            }
+            yield log.take();
+        }
     }
-    ensureSkipData(log, vpcs, trafficRng, startSeconds, endSeconds, accountId);
-    return { accountId, vpcs, scenario, startSeconds, endSeconds, records: log.records };
+    return { accountId, vpcs, scenario, startSeconds, endSeconds, days };
 }
 
-/** At least one SKIPDATA record per VPC, so every kind of record is always present. */
+/**
+ * At least one SKIPDATA record per VPC, so every kind of record is always present: a VPC that
+ * had none over the whole span gets one in a window of the last day (the day still being
+ * generated: the earlier ones may already be written).
+ */
 function ensureSkipData(
     log: TrafficLog,
     vpcs: readonly Vpc[],
+    withSkipData: ReadonlySet<string>,
     rng: Rng,
     startSeconds: number,
     endSeconds: number,
     accountId: string,
 ): void {
     for (const vpc of vpcs) {
-        const has = log.records.some((r) => r.log_status === "SKIPDATA" && r.vpc_id === vpc.id);
-        if (has) continue;
+        if (withSkipData.has(vpc.id)) continue;
         const windows = (endSeconds - startSeconds) / CAPTURE_WINDOW_SECONDS;
         const window = startSeconds + rng.int(0, windows - 1) * CAPTURE_WINDOW_SECONDS;
         log.records.push(

@@ -21,15 +21,19 @@ import { DuckDBConnection, DuckDBInstance, DuckDBTimestampTZValue, DuckDBTimesta
 import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
-import { columnName, FLOW_LOG_FIELDS, FlowLogField, inTableOrder } from "../../flowlogs/fields";
+import { columnName, FieldKind, FLOW_LOG_FIELDS, FlowLogField, inTableOrder } from "../../flowlogs/fields";
+import { LAKE_ALL_FIELDS } from "../../components/defaults";
 import { FLOW_LOG_TABLE, lakeColumns, PARTITION_KEYS } from "../../components/lake/layout";
-import { NamedQuery } from "../../components/lake/queries";
+import { columnsRead, NamedQuery } from "../../components/lake/queries";
+import { InputError } from "../files/inputError";
+import { pseudoFilesystemOf, pseudoMountPoints, readMounts } from "../files/mounts";
+import { describeFsError } from "../files/outputDir";
 import { FileFormat } from "./delivery";
 import { SESSION_SETUP, toDuckDb } from "./dialect";
 import { sqlString } from "./writer";
 
 /** A problem with the input the user can fix: printed alone, exit status 2. */
-export class LakeInputError extends Error {}
+export class LakeInputError extends InputError {}
 
 /** `<acct>_vpcflowlogs_<region>_<fl-id>_<YYYYMMDDTHHmmZ>_<hash>.log.parquet|.log.gz` */
 export const OBJECT_NAME =
@@ -42,22 +46,39 @@ export interface LakeFiles {
     readonly plainText: readonly string[];
 }
 
-/** Every flow log object under `dir` (absolute paths, sorted); hidden folders are skipped. */
+/**
+ * Every flow log object under `dir` (absolute paths, sorted). Hidden folders are skipped, and so
+ * are the kernel's pseudo file systems (/proc, /sys, ... when `dir` is `/`, or `dir` itself): they
+ * hold no flow logs, and walking them meets folders no one may read. Symbolic links are not followed. Walked
+ * with a list of folders to visit, not recursion, so any depth is fine.
+ */
 export function findFlowLogFiles(dir: string): LakeFiles {
     const parquet: string[] = [];
     const plainText: string[] = [];
-    const walk = (folder: string) => {
-        for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
+    const mounts = readMounts();
+    const root = path.resolve(dir);
+    if (pseudoFilesystemOf(root, mounts)) return { parquet, plainText };
+    const skipped = pseudoMountPoints(mounts);
+    const folders = [root];
+    while (folders.length > 0) {
+        const folder = folders.pop()!;
+        let entries: fs.Dirent[];
+        try {
+            entries = fs.readdirSync(folder, { withFileTypes: true });
+        } catch (err) {
+            throw new LakeInputError(`cannot read the folder ${folder}: ${describeFsError(err)}`);
+        }
+        for (const entry of entries) {
             if (entry.name.startsWith(".")) continue;
             const full = path.join(folder, entry.name);
-            if (entry.isDirectory()) walk(full);
-            else if (entry.isFile()) {
+            if (entry.isDirectory()) {
+                if (!skipped.has(full)) folders.push(full);
+            } else if (entry.isFile()) {
                 const match = OBJECT_NAME.exec(entry.name);
                 if (match) (match[10] === "parquet" ? parquet : plainText).push(full);
             }
         }
-    };
-    walk(path.resolve(dir));
+    }
     return { parquet: parquet.sort(), plainText: plainText.sort() };
 }
 
@@ -121,15 +142,29 @@ export class LocalLake {
             await connection.run(view.view);
             return new LocalLake(instance, connection, format, files, hive, view.fields);
         } catch (err) {
+            const unreadable = await unreadableFile(err, connection, format, files);
             connection.closeSync();
             instance.closeSync();
-            throw err;
+            throw unreadable ?? err;
         }
     }
 
-    /** Runs a named query: `params` by name, `now` standing in for current_timestamp. */
-    async query(named: NamedQuery, params: Readonly<Record<string, string>>, now: Date): Promise<QueryResult> {
-        const missing = this.missingColumns(named);
+    /**
+     * Runs a named query: `params` by name, `now` standing in for current_timestamp. With a
+     * `selection` (a predicate such as queries.ts selectionPredicate gives), the query runs over it
+     * instead of its own window. A query (or selection) that reads a column the files' format lacks
+     * is refused by name rather than answered with NULLs.
+     */
+    async query(
+        named: NamedQuery,
+        params: Readonly<Record<string, string>>,
+        now: Date,
+        selection?: string,
+    ): Promise<QueryResult> {
+        const present = new Set(this.fields.map(columnName));
+        const missing = [
+            ...new Set([...this.missingColumns(named), ...(selection === undefined ? [] : columnsRead(selection))]),
+        ].filter((column) => !present.has(column));
         if (missing.length) {
             throw new LakeInputError(
                 `query ${named.name} reads ${missing.join(", ")}, which the log format of these files lacks ` +
@@ -140,12 +175,12 @@ export class LocalLake {
             if (params[name] === undefined) throw new LakeInputError(`query ${named.name} needs --param ${name}=VALUE`);
             return params[name];
         });
-        return this.sql(toDuckDb(named.sql, now), values);
+        return this.sql(toDuckDb(selection === undefined ? named.sql : named.over(selection), now), values);
     }
 
     /** Runs DuckDB SQL against the view; values bind to `?` in order. */
     async sql(sql: string, values: readonly string[] = []): Promise<QueryResult> {
-        const reader = await this.connection.runAndReadAll(sql, values.length ? [...values] : undefined);
+        const reader = await this.run(sql, values);
         const columns = reader.columnNames();
         const rows = reader.getRowObjects().map((row) => {
             const out: Record<string, string | number | null> = {};
@@ -160,10 +195,7 @@ export class LocalLake {
         sql: string,
         values: readonly string[] = [],
     ): Promise<{ scanned: number; of: number; read: number }> {
-        const reader = await this.connection.runAndReadAll(
-            `EXPLAIN (ANALYZE, FORMAT json) ${sql}`,
-            values.length ? [...values] : undefined,
-        );
+        const reader = await this.run(`EXPLAIN (ANALYZE, FORMAT json) ${sql}`, values);
         const plan = JSON.parse(String(reader.getRows()[0][1]));
         const scans: Record<string, string>[] = [];
         const walk = (node: { operator_name?: string; extra_info?: Record<string, string>; children?: unknown[] }) => {
@@ -183,6 +215,101 @@ export class LocalLake {
     close(): void {
         this.connection.closeSync();
         this.instance.closeSync();
+    }
+
+    /** Runs SQL; a file DuckDB cannot read is reported as a LakeInputError naming it. */
+    private async run(sql: string, values: readonly string[]) {
+        try {
+            return await this.connection.runAndReadAll(sql, values.length ? [...values] : undefined);
+        } catch (err) {
+            throw (await unreadableFile(err, this.connection, this.format, this.files)) ?? err;
+        }
+    }
+}
+
+/**
+ * DuckDB's error classes for data it could not read (a damaged file, a row that does not fit),
+ * as opposed to a mistake in the SQL, which stays a bug.
+ */
+const DATA_ERROR = /^(Invalid Input Error|IO Error|Conversion Error|Invalid Error|Serialization Error): /;
+
+/**
+ * The file behind a DuckDB read error, as a LakeInputError naming it (and, for plain text, the
+ * line DuckDB gives), or undefined when the error is not about the data or no file is to blame.
+ * DuckDB names the file in most messages; when it does not (a Parquet file whose metadata is
+ * garbled), each file is read on its own until one fails: slow, but only on the way to an error.
+ */
+async function unreadableFile(
+    err: unknown,
+    connection: DuckDBConnection,
+    format: FileFormat,
+    files: readonly string[],
+): Promise<LakeInputError | undefined> {
+    const message = err instanceof Error ? err.message : "";
+    if (err instanceof LakeInputError || !DATA_ERROR.test(message)) return undefined;
+    const named = files.find((file) => message.includes(file));
+    if (named !== undefined) return readFailure(named, format, message);
+    for (const file of files) {
+        try {
+            const source =
+                format === FileFormat.PARQUET
+                    ? `read_parquet(${sqlString(file)}, hive_partitioning = false)`
+                    : plainTextSource([file], headerOf(file).split(/\s+/));
+            await connection.runAndReadAll(`SELECT * FROM ${source}`);
+        } catch (fileErr) {
+            if (fileErr instanceof LakeInputError) return fileErr;
+            const fileMessage = fileErr instanceof Error ? fileErr.message : String(fileErr);
+            if (DATA_ERROR.test(fileMessage)) return readFailure(file, format, fileMessage);
+        }
+    }
+    return undefined;
+}
+
+/** What to do about a file that cannot be read. */
+const REPLACE_IT = "copy the object again from the bucket (aws s3 cp), or move the file out of the folder";
+
+function readFailure(file: string, format: FileFormat, message: string): LakeInputError {
+    // DuckDB's first line, without its class and the file name (the message names the file first).
+    const first = message
+        .split("\n")[0]
+        .replace(DATA_ERROR, "")
+        .replace(/\s*'[^']*'|\s*"[^"]*"/g, (quoted) => (quoted.includes(file) ? "" : quoted))
+        // Garbled metadata puts raw bytes in the text ("don't know what type: \u000f").
+        .replace(/[\u0000-\u001f\u007f]/g, "")
+        .replace(/[\s:.]+$/, "");
+    if (format === FileFormat.PARQUET) {
+        const why = /too small to be a Parquet file/.test(first)
+            ? `it is too small to be one (${fileSize(file)} bytes)`
+            : /No magic bytes found at end of file/.test(first)
+              ? "it has no Parquet footer at its end (cut short, or not Parquet)"
+              : message.startsWith("Invalid Error: ")
+                ? `its metadata cannot be decoded (DuckDB says: ${first})`
+                : `DuckDB says: ${first}`;
+        return new LakeInputError(`${file}: not a readable Parquet file: ${why}; ${REPLACE_IT}`);
+    }
+    const line = /CSV Error on Line: (\d+)/.exec(message)?.[1];
+    const original = /\nOriginal Line: ?(.*)/.exec(message)?.[1];
+    const columns = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(message);
+    const conversion = /Error when converting column "([^"]+)"\. (.*)/.exec(message);
+    const what = columns
+        ? `${columns[2]} fields where the header names ${columns[1]}`
+        : conversion
+          ? `field ${conversion[1]}: ${conversion[2].replace(/\.$/, "")}`
+          : `DuckDB says: ${first}`;
+    const shown =
+        original === undefined
+            ? ""
+            : `: ${JSON.stringify(original.length > 200 ? `${original.slice(0, 200)}...` : original)}`;
+    return new LakeInputError(
+        `${file}: ${line === undefined ? "" : `line ${line}: `}not a flow log record of the header's fields: ${what}${shown}; ${REPLACE_IT}`,
+    );
+}
+
+function fileSize(file: string): number {
+    try {
+        return fs.statSync(file).size;
+    } catch {
+        return 0;
     }
 }
 
@@ -235,6 +362,7 @@ async function parquetView(connection: DuckDBConnection, files: readonly string[
             `FROM parquet_schema(${list}) GROUP BY file_name)`,
     );
     const unionByName = Number(schemas.getRows()[0][0]) > 1;
+    await checkParquetColumns(connection, list);
     const source = hive
         ? `read_parquet(${list}, hive_partitioning = true, hive_types_autocast = false, union_by_name = ${unionByName})`
         : `read_parquet(${list}, hive_partitioning = false, union_by_name = ${unionByName}, filename = true)`;
@@ -252,6 +380,51 @@ async function parquetView(connection: DuckDBConnection, files: readonly string[
         fields,
         view: `CREATE VIEW ${FLOW_LOG_TABLE} AS SELECT ${select.join(", ")}, ${partitions} FROM ${source}`,
     };
+}
+
+/** The Parquet physical types a column of each Glue type may have (AWS writes INT32, INT64, BYTE_ARRAY). */
+const PARQUET_TYPES: Readonly<Record<string, readonly string[]>> = {
+    int: ["INT32", "INT64"],
+    bigint: ["INT32", "INT64"],
+    string: ["BYTE_ARRAY"],
+};
+
+/**
+ * Refuses a file named like a flow log object that is not one: none of the table's columns, or
+ * one of them with a type that cannot be read as the table's (a string where a number belongs
+ * would fail, or be skipped, only in the queries that read it, without naming the file).
+ */
+async function checkParquetColumns(connection: DuckDBConnection, list: string): Promise<void> {
+    const columns = lakeColumns(LAKE_ALL_FIELDS);
+    const names = columns.map((column) => sqlString(column.name)).join(", ");
+    const allowed = columns
+        .map(
+            (column) =>
+                `WHEN ${sqlString(column.name)} THEN type IN (${PARQUET_TYPES[column.type].map(sqlString).join(", ")})`,
+        )
+        .join(" ");
+    const found = await connection.runAndReadAll(
+        `SELECT file_name, count(*) FILTER (WHERE name IN (${names})) AS known, ` +
+            `list(name || ' is ' || coalesce(type, 'a group') ORDER BY name) FILTER (WHERE name IN (${names}) AND NOT (CASE name ${allowed} END)) AS wrong ` +
+            `FROM parquet_schema(${list}) GROUP BY file_name HAVING known = 0 OR len(wrong) > 0 ORDER BY file_name LIMIT 1`,
+    );
+    const row = found.getRowObjectsJS()[0];
+    if (row === undefined) return;
+    const file = String(row.file_name);
+    if (Number(row.known) === 0) {
+        throw new LakeInputError(
+            `${file}: not a flow log Parquet file: it has none of the flow log columns (${columns
+                .slice(0, 4)
+                .map((c) => c.name)
+                .join(", ")}, ...); ${REPLACE_IT}`,
+        );
+    }
+    const wrong = (row.wrong as string[])[0];
+    const name = wrong.split(" ")[0];
+    const type = columns.find((column) => column.name === name)!.type;
+    throw new LakeInputError(
+        `${file}: not a flow log Parquet file: column ${wrong}, where the table's ${type} column takes ${PARQUET_TYPES[type].join(" or ")}; ${REPLACE_IT}`,
+    );
 }
 
 /** The header (first line) of a gzip-compressed text object. */
@@ -280,6 +453,25 @@ interface View {
     readonly view: string;
 }
 
+/** The DuckDB type a field is read as from text: the Glue type, so a bad value is reported with its line. */
+const TEXT_TYPE: Readonly<Record<FieldKind, string>> = {
+    [FieldKind.INT]: "INTEGER",
+    [FieldKind.BIGINT]: "BIGINT",
+    [FieldKind.STRING]: "VARCHAR",
+};
+
+/** read_csv of plain-text objects whose header names `names` (known flow log fields). */
+function plainTextSource(files: readonly string[], names: readonly string[]): string {
+    const known = new Map(FLOW_LOG_FIELDS.map((field) => [field.name, field]));
+    const columns = names
+        .map((name) => `${sqlString(name)}: ${sqlString(TEXT_TYPE[known.get(name)?.kind ?? FieldKind.STRING])}`)
+        .join(", ");
+    return (
+        `read_csv([${files.map(sqlString).join(", ")}], delim = ' ', header = true, nullstr = '-', quote = '', escape = '', ` +
+        `auto_detect = false, columns = {${columns}}, filename = true, hive_partitioning = false)`
+    );
+}
+
 function plainTextView(files: readonly string[]): View {
     // Files of one log format share a header; each group is read with its own column list.
     const groups = new Map<string, string[]>();
@@ -297,10 +489,7 @@ function plainTextView(files: readonly string[]): View {
     const fields = inTableOrder([...groups.keys()].flatMap((header) => header.split(/\s+/).map((n) => known.get(n)!)));
     const parts = [...groups.entries()].map(([header, group]) => {
         const names = header.split(/\s+/);
-        const columns = names.map((name) => `${sqlString(name)}: 'VARCHAR'`).join(", ");
-        const source =
-            `read_csv([${group.map(sqlString).join(", ")}], delim = ' ', header = true, nullstr = '-', quote = '', escape = '', ` +
-            `auto_detect = false, columns = {${columns}}, filename = true, hive_partitioning = false)`;
+        const source = plainTextSource(group, names);
         const present = new Set(names);
         // The header names fields as the log format does (`account-id`); columns are `account_id`.
         const select = tableColumns(fields).map(({ name, type, fieldName }) =>

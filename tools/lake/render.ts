@@ -1,6 +1,9 @@
 /**
- * Query results as text: an aligned table (numbers right-aligned), CSV (RFC 4180) or JSON.
+ * Query results as text: an aligned table (numbers right-aligned), CSV (RFC 4180) or JSON; and
+ * the list of named queries.
  */
+import { NamedQuery } from "../../components/lake/queries";
+
 export const OutputFormat = { TABLE: "table", CSV: "csv", JSON: "json" } as const;
 export type OutputFormat = (typeof OutputFormat)[keyof typeof OutputFormat];
 
@@ -56,4 +59,14 @@ export function renderCsv(columns: readonly string[], rows: readonly Row[]): str
         ...rows.map((row) => columns.map((c) => csvField(cell(row[c]))).join(",")),
     ];
     return lines.join("\r\n") + "\r\n";
+}
+
+/** `npm run query -- --list`: each named query with its parameters and what it answers. */
+export function renderQueryList(queries: readonly NamedQuery[]): string {
+    const rows = queries.map((q) => ({
+        name: q.name,
+        parameters: q.parameters.map((p) => `--param ${p}=VALUE`).join(" "),
+        description: q.description,
+    }));
+    return renderTable(["name", "parameters", "description"], rows).replace(/\(\d+ rows\)\n$/, "");
 }

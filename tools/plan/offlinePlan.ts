@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { deployStack, readStackConfig } from "../../program/main";
+import { validateStackConfig } from "../../program/stackConfig";
 import { MockCloud } from "./mockCloud";
 
 // Internals of the mock runtime: the monitor instance and the RPC queue. Stable in 3.x, but not
@@ -54,11 +55,20 @@ export type EngineConfig = Record<string, string>;
 
 /** Turns decoded YAML config values into the engine's form (objects and lists as JSON). */
 export function toEngineConfig(values: Record<string, unknown>): EngineConfig {
+    // JSON has no Infinity or NaN: it would carry YAML's .inf and .nan over as null, and the program
+    // would report "given null". Validate the decoded values instead, where they are still what the
+    // file says (a ConfigError, as the program itself would throw).
+    if (Object.values(values).some(holdsNonFiniteNumber)) validateStackConfig(values);
     const out: EngineConfig = {};
     for (const [key, value] of Object.entries(values)) {
         out[key] = typeof value === "string" ? value : JSON.stringify(value);
     }
     return out;
+}
+
+function holdsNonFiniteNumber(value: unknown): boolean {
+    if (typeof value === "number") return !Number.isFinite(value);
+    return typeof value === "object" && value !== null && Object.values(value).some(holdsNonFiniteNumber);
 }
 
 /**

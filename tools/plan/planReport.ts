@@ -86,3 +86,37 @@ function countBy(values: string[]): [string, number][] {
     for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
     return [...counts.entries()].sort((a, b) => a[0].localeCompare(b[0]));
 }
+
+/** `npm run plan -- --json`: the stack and every registered resource, components and providers included. */
+export function planJson(plan: Plan) {
+    const resources = plan.resources.map(
+        ({
+            type,
+            name,
+            urn,
+            parent,
+            provider,
+            providers,
+            custom,
+            read,
+            id,
+            inputs,
+            dependencies,
+            propertyDependencies,
+        }) => ({
+            type,
+            name,
+            urn,
+            parent,
+            provider,
+            providers,
+            custom,
+            read,
+            id,
+            inputs,
+            dependencies,
+            propertyDependencies,
+        }),
+    );
+    return { stack: plan.stack, resources };
+}

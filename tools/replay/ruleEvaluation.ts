@@ -19,7 +19,8 @@
  */
 import { AlertRule } from "../../components/alerting/rules";
 import { FlowMatchError, matchesPattern, ParsedPattern, parsePattern, renderPattern } from "../../flowlogs";
-import { FlowLogField } from "../../flowlogs/fields";
+import { columnName, FlowLogField, parseRecord } from "../../flowlogs/fields";
+import { ContributorStatistic, keyField } from "../../components/alerting/contributorRule";
 
 /** One event the metric filter sees: the raw line and its time (epoch seconds). */
 export interface FlowEvent {
@@ -32,8 +33,15 @@ export interface Firing {
     readonly at: number;
     /** Start of that last period (epoch seconds). */
     readonly periodStart: number;
-    /** The Sum in that last period. */
+    /** The Sum in that last period (a per-key rule: the busiest key's count, or the number of distinct keys). */
     readonly sum: number;
+    /** A per-key rule: the busiest keys of that period and their matching records, busiest first (at most 10). */
+    readonly contributors?: readonly Contributor[];
+}
+
+export interface Contributor {
+    readonly key: string;
+    readonly records: number;
 }
 
 export interface RuleEvaluation {
@@ -64,14 +72,58 @@ export function evaluateRule(
         return { rule, unavailable: err.problems.join("; "), matchedRecords: 0, firings: [] };
     }
     const parsed = parsePattern(pattern);
-    const sums = periodSums(parsed, events, rule.periodSeconds);
+    const perKey = rule.by === undefined ? undefined : periodContributors(parsed, events, rule, fields);
+    const sums = perKey === undefined ? periodSums(parsed, events, rule.periodSeconds) : perKey.values;
     let matchedRecords = 0;
     let peak: { periodStart: number; sum: number } | undefined;
     for (const [periodStart, sum] of [...sums].sort(([a], [b]) => a - b)) {
         matchedRecords += sum;
         if (peak === undefined || sum > peak.sum) peak = { periodStart, sum };
     }
-    return { rule, pattern, matchedRecords, peak, firings: alarmFirings(sums, rule) };
+    if (perKey !== undefined) matchedRecords = perKey.matchedRecords;
+    const firings = alarmFirings(sums, rule).map((firing) =>
+        perKey === undefined ? firing : { ...firing, contributors: perKey.top.get(firing.periodStart) ?? [] },
+    );
+    return { rule, pattern, matchedRecords, peak, firings };
+}
+
+/**
+ * What Contributor Insights computes for a per-key rule, per epoch-aligned period: the matching
+ * records per key, the value the alarm reads (MaxContributorValue: the busiest key's count;
+ * UniqueContributors: the number of keys), and the top keys (GetInsightRuleReport's answer).
+ */
+export function periodContributors(
+    pattern: ParsedPattern,
+    events: readonly FlowEvent[],
+    rule: AlertRule,
+    fields: readonly FlowLogField[],
+): { values: Map<number, number>; top: Map<number, Contributor[]>; matchedRecords: number } {
+    const column = columnName(keyField(rule.by!));
+    const counts = new Map<number, Map<string, number>>();
+    let matchedRecords = 0;
+    for (const event of events) {
+        if (!matchesPattern(pattern, event.text).matched) continue;
+        const key = parseRecord(event.text, fields)[column];
+        if (key === null || key === undefined) continue;
+        matchedRecords += 1;
+        const periodStart = Math.floor(event.start / rule.periodSeconds) * rule.periodSeconds;
+        const perKey = counts.get(periodStart) ?? new Map<string, number>();
+        perKey.set(String(key), (perKey.get(String(key)) ?? 0) + 1);
+        counts.set(periodStart, perKey);
+    }
+    const values = new Map<number, number>();
+    const top = new Map<number, Contributor[]>();
+    for (const [periodStart, perKey] of counts) {
+        const ranked = [...perKey]
+            .map(([key, records]) => ({ key, records }))
+            .sort((a, b) => b.records - a.records || a.key.localeCompare(b.key));
+        values.set(
+            periodStart,
+            rule.statistic === ContributorStatistic.uniqueContributors ? ranked.length : ranked[0].records,
+        );
+        top.set(periodStart, ranked.slice(0, 10));
+    }
+    return { values, top, matchedRecords };
 }
 
 /** Sum of the metric (1 per matching event) per epoch-aligned period. */

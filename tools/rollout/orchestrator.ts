@@ -4,6 +4,7 @@
  * the stack's outputs. The first failing wave stops everything after it; progress is saved after
  * every stack so `--resume` continues from the first stack not completed.
  */
+import { InputError } from "../files/inputError";
 import { RolloutPlan } from "./waves";
 
 export interface PreviewOutcome {
@@ -68,7 +69,7 @@ export interface RolloutResult {
 }
 
 /** Thrown for a resume that cannot be honoured; the CLI prints it and exits 2. */
-export class ResumeError extends Error {}
+export class ResumeError extends InputError {}
 
 class Interrupted extends Error {}
 

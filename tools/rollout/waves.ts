@@ -4,10 +4,12 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as YAML from "yaml";
 import { z } from "zod";
 import { ConfigError, formatProblems, validateStackConfig } from "../../program/stackConfig";
+import { InputError } from "../files/inputError";
 import { loadStackFile, StackFileError } from "../files/stackFile";
+import { parseYaml, YamlFileError } from "../files/yamlFile";
+import { ALLOWED_STACK_NAME, stackNameProblem } from "../../components/naming";
 
 export interface Wave {
     readonly name: string;
@@ -19,9 +21,9 @@ export interface RolloutPlan {
 }
 
 /** A plan that cannot run: printed alone, exit status 2, nothing touched. */
-export class RolloutPlanError extends Error {}
+export class RolloutPlanError extends InputError {}
 
-const STACK_NAME = /^[A-Za-z0-9_.-]+$/;
+const isStackName = (name: string) => stackNameProblem(name) === undefined;
 
 const wavesFileSchema = z.strictObject(
     {
@@ -34,7 +36,7 @@ const wavesFileSchema = z.strictObject(
                             .array(
                                 z
                                     .string({ error: "not a stack name" })
-                                    .regex(STACK_NAME, { error: "not a stack name (letters, digits, . _ -)" }),
+                                    .refine(isStackName, { error: `not a stack name; allowed: ${ALLOWED_STACK_NAME}` }),
                                 {
                                     error: "not a list of stack names",
                                 },
@@ -53,10 +55,10 @@ const wavesFileSchema = z.strictObject(
 /** `--stacks dev,staging,prod`: one wave per stack, in the order given. */
 export function wavesFromStackList(list: string): RolloutPlan {
     const stacks = list.split(",").map((s) => s.trim());
-    const bad = stacks.filter((s) => !STACK_NAME.test(s));
+    const bad = stacks.filter((s) => !isStackName(s));
     if (bad.length > 0) {
         throw new RolloutPlanError(
-            `--stacks: ${bad.map((b) => JSON.stringify(b)).join(", ")} is not a stack name; give names separated by commas, such as dev,staging,prod`,
+            `--stacks: not a stack name; given ${bad.map((b) => JSON.stringify(b)).join(", ")}. Allowed: ${ALLOWED_STACK_NAME}, separated by commas, such as dev,staging,prod`,
         );
     }
     return { waves: stacks.map((stack) => ({ name: stack, stacks: [stack] })) };
@@ -74,9 +76,10 @@ export function loadWavesFile(file: string): RolloutPlan {
     }
     let doc: unknown;
     try {
-        doc = YAML.parse(text);
+        doc = parseYaml(text, file);
     } catch (err) {
-        throw new RolloutPlanError(`${file}: not valid YAML: ${(err as Error).message.split("\n")[0]}`);
+        if (err instanceof YamlFileError) throw new RolloutPlanError(err.message);
+        throw err;
     }
     const parsed = wavesFileSchema.safeParse(doc);
     if (!parsed.success) {
