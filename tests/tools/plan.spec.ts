@@ -238,7 +238,7 @@ describe("tools/cli/plan.ts main()", () => {
                     ),
                 ],
                 stderr: () =>
-                    `${path.join(dir, "Pulumi.laughs.yaml")}: not usable YAML: Excessive alias count indicates a resource exhaustion attack\n`,
+                    `${path.join(dir, "Pulumi.laughs.yaml")}: not accepted: its aliases expand to more than 10000 copies of anchored values, as only a document built to exhaust memory ("billion laughs") needs; write the values out, or nest fewer aliases inside anchors\n`,
             },
             {
                 label: "a file without config:",
