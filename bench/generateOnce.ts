@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { generate } from "../tools/lake/sampleLake";
+import { LAKE_DEFAULT_FIELDS } from "../components/defaults";
 
 async function main(): Promise<void> {
     const days = Number(process.argv[2]);
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
             fileFormat: "parquet",
             accountId: "123456789012",
             endGiven: true,
+            fields: LAKE_DEFAULT_FIELDS,
         });
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         process.stdout.write(

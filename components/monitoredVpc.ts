@@ -1,27 +1,30 @@
 /**
  * MonitoredVpc: one VPC (created with awsx, or adopted by id) with its two flow logs.
  *
- * - ALL traffic, every field, to the lake bucket as Parquet: S3 delivery costs half of CloudWatch
- *   Logs per GB, and that is where the questions are asked later.
- * - REJECT (or ALL) traffic, the default version-2 fields, to a CloudWatch log group at a 60 s
- *   aggregation interval, so a metric filter alarm fires within minutes of a rejected attempt.
+ * - ALL traffic, the lake format (`lakeFields`), to the lake bucket as Parquet: S3 delivery costs
+ *   half of CloudWatch Logs per GB, and that is where the questions are asked later.
+ * - REJECT (or ALL) traffic, only the fields its readers need (`alarmFields`), to a CloudWatch log
+ *   group at a 60 s aggregation interval, so a metric filter alarm fires within minutes.
+ *
+ * Both flow logs are replaced by deleting first: every input of a flow log forces a replacement,
+ * and AWS refuses a second flow log with the same resource and destination (FlowLogAlreadyExists).
  */
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { AlertRule } from "./alerting/rules";
 import { aggregateMetricFilters, AlertingRule } from "./alerting/alertingRule";
-import { renderLogFormat } from "../flowlogs/fields";
-import { flowLogDestination } from "./lake/layout";
+import { FlowLogField, renderLogFormat } from "../flowlogs/fields";
+import { flowLogDestination, resolveLakeFields } from "./lake/layout";
 import { flowLogsDeliveryPolicy, flowLogsTrustPolicy } from "./policyDocuments";
 import {
     ALARM_AGGREGATION_SECONDS,
-    ALARM_LOG_FIELDS,
     CloudWatchTrafficType,
     DEFAULTS,
     LAKE_AGGREGATION_SECONDS,
-    LAKE_LOG_FIELDS,
+    LakeFieldsChoice,
 } from "./defaults";
+import { cloudWatchFields } from "./alerting/cloudWatchFormat";
 import { throwIfInvalid } from "./invalidArgs";
 import { monitoredVpcProblems } from "./validation";
 
@@ -43,6 +46,17 @@ export interface MonitoredVpcArgs {
     readonly lakeReady?: pulumi.Input<pulumi.Resource>[];
     /** Physical name of the CloudWatch log group for the alarm flow log. */
     readonly logGroupName: string;
+    /**
+     * The fields the lake flow log delivers; the lake's Glue table must be given the same.
+     * @default "default" (components/defaults.ts LAKE_DEFAULT_FIELDS)
+     */
+    readonly lakeFields?: LakeFieldsChoice;
+    /**
+     * The fields the alarm flow log delivers. Every log group the region's Logs Insights queries
+     * and Contributor Insights rules read must share one format (they count fields by position).
+     * @default the fields this VPC's rules and the fixed aggregates and insights read (cloudWatchFields)
+     */
+    readonly alarmFields?: readonly FlowLogField[];
     /**
      * What the CloudWatch flow log captures.
      * @default "REJECT"
@@ -89,13 +103,15 @@ export class MonitoredVpc extends pulumi.ComponentResource {
         const retention = args.logRetentionInDays ?? DEFAULTS.logRetentionDays;
         const parent = { parent: this };
         this.region = args.region;
+        const lakeFields = resolveLakeFields(args.lakeFields);
+        const alarmFields = args.alarmFields ?? cloudWatchFields(args.alerting?.rules ?? []);
 
         this.vpcId =
             args.vpc.cidrBlock !== undefined
                 ? createVpc(name, args.vpc.cidrBlock, this)
                 : adoptVpc(name, args.vpc.vpcId, this);
 
-        // Lake: ALL traffic, every field, Parquet in hive-compatible hourly partitions.
+        // Lake: ALL traffic, the lake format, Parquet in hive-compatible hourly partitions.
         const lakeFlowLog = new aws.ec2.FlowLog(
             `${name}-lakeFlowLog`,
             {
@@ -103,12 +119,13 @@ export class MonitoredVpc extends pulumi.ComponentResource {
                 trafficType: "ALL",
                 logDestinationType: "s3",
                 logDestination: pulumi.output(args.lakeBucketArn).apply(flowLogDestination),
-                logFormat: renderLogFormat(LAKE_LOG_FIELDS),
+                logFormat: renderLogFormat(lakeFields),
                 maxAggregationInterval: LAKE_AGGREGATION_SECONDS,
                 destinationOptions: { fileFormat: "parquet", hiveCompatiblePartitions: true, perHourPartition: true },
                 tags: { Name: `${name}-lake` },
             },
-            { parent: this, dependsOn: args.lakeReady },
+            // Delete before create: the new flow log would have the old one's resource and destination.
+            { parent: this, dependsOn: args.lakeReady, deleteBeforeReplace: true },
         );
 
         // Alarms: REJECT (or ALL) traffic into the VPC's own log group.
@@ -142,12 +159,12 @@ export class MonitoredVpc extends pulumi.ComponentResource {
                 logDestinationType: "cloud-watch-logs",
                 logDestination: this.logGroup.arn,
                 iamRoleArn: role.arn,
-                logFormat: renderLogFormat(ALARM_LOG_FIELDS),
+                logFormat: renderLogFormat(alarmFields),
                 maxAggregationInterval: ALARM_AGGREGATION_SECONDS,
                 tags: { Name: `${name}-alarms` },
             },
             // Without the role's permissions in place the flow log's first deliveries fail with "Access error".
-            { parent: this, dependsOn: [rolePolicy] },
+            { parent: this, dependsOn: [rolePolicy], deleteBeforeReplace: true },
         );
 
         const alerting = args.alerting;
@@ -163,7 +180,7 @@ export class MonitoredVpc extends pulumi.ComponentResource {
                         region: args.region,
                         accountId: args.accountId,
                         vpcId: this.vpcId,
-                        fields: ALARM_LOG_FIELDS,
+                        fields: alarmFields,
                         topicArn: alerting!.topicArn,
                     },
                     parent,
@@ -172,7 +189,7 @@ export class MonitoredVpc extends pulumi.ComponentResource {
         if (alerting) {
             aggregateMetricFilters(
                 name,
-                { stack: alerting.stack, vpcName: name, logGroupName: this.logGroup.name, fields: ALARM_LOG_FIELDS },
+                { stack: alerting.stack, vpcName: name, logGroupName: this.logGroup.name, fields: alarmFields },
                 this,
             );
         }

@@ -28,6 +28,7 @@ import type { AnalyticsLakeArgs } from "./lake/analyticsLake";
 import type { MonitoredVpcArgs } from "./monitoredVpc";
 import type { AccountSpec, RegionSpec, VpcFlowMonitorArgs, VpcSpec } from "./vpcFlowMonitor";
 import { ALARM_LOG_FIELDS, CloudWatchTrafficType, DEFAULTS } from "./defaults";
+import { lakeFieldsProblems } from "./lake/layout";
 import {
     LOG_RETENTION_DAYS,
     MAX_ALARM_PERIOD_SECONDS,
@@ -462,9 +463,21 @@ export function lakeSettingsProblems(
         readonly transitionToInfrequentAccessDays?: number;
         readonly expireAfterDays?: number;
         readonly bytesScannedCutoffGb?: number;
+        readonly fields?: unknown;
     },
 ): ArgProblem[] {
     const transitionPath = at(prefix, "transitionToInfrequentAccessDays");
+    const fieldProblems =
+        lake.fields === undefined
+            ? []
+            : lakeFieldsProblems(lake.fields).map((p) =>
+                  problem(
+                      `${at(prefix, "fields")}${p.index === undefined ? "" : `[${p.index}]`}`,
+                      p.what,
+                      p.given,
+                      p.allowed,
+                  ),
+              );
     const expirePath = at(prefix, "expireAfterDays");
     const problems = [
         ...wholeNumberProblems(
@@ -482,6 +495,7 @@ export function lakeSettingsProblems(
             MAX_BYTES_SCANNED_CUTOFF_GB,
             "GiB",
         ),
+        ...fieldProblems,
     ];
     // Compared only when both are valid on their own (a default counts), so no value is reported twice.
     const transition = lake.transitionToInfrequentAccessDays ?? DEFAULTS.transitionToInfrequentAccessDays;

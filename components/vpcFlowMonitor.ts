@@ -11,7 +11,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AlertRule, effectiveRules } from "./alerting/rules";
 import { AlarmTopic, SlackChannel } from "./alerting/notifications";
-import { ALARM_LOG_FIELDS, CloudWatchTrafficType, DEFAULTS } from "./defaults";
+import { CloudWatchTrafficType, DEFAULTS, LakeFieldsChoice } from "./defaults";
+import { cloudWatchFields } from "./alerting/cloudWatchFormat";
 import { DashboardRegion } from "./insights/definitions";
 import { Dashboard, RegionInsights } from "./insights/monitoring";
 import { throwIfInvalid } from "./invalidArgs";
@@ -137,6 +138,14 @@ export interface VpcFlowMonitorArgs {
         /** @default 90 */
         readonly logRetentionInDays?: number;
     };
+    readonly insights?: {
+        /**
+         * Contributor Insights rules per region (top rejected sources and ports). Off saves
+         * $0.02 per million REJECT records per rule; the dashboard answers the same on demand.
+         * @default true
+         */
+        readonly contributorInsights?: boolean;
+    };
     readonly lake?: {
         /** @default 30 */
         readonly transitionToInfrequentAccessDays?: number;
@@ -144,6 +153,12 @@ export interface VpcFlowMonitorArgs {
         readonly expireAfterDays?: number;
         /** @default 10 */
         readonly bytesScannedCutoffGb?: number;
+        /**
+         * The lake format: "default" (what the named queries read, components/defaults.ts),
+         * "all" (every field but the ECS ones), or a list of field names.
+         * @default "default"
+         */
+        readonly fields?: LakeFieldsChoice;
     };
     /** Protect the lake bucket and the alarm log groups from deletion, and retain them when removed. */
     readonly protectData: boolean;
@@ -292,6 +307,7 @@ export async function deployVpcFlowMonitor(
             transitionToInfrequentAccessDays: args.lake?.transitionToInfrequentAccessDays,
             expireAfterDays: args.lake?.expireAfterDays,
             bytesScannedCutoffGb: args.lake?.bytesScannedCutoffGb,
+            fields: args.lake?.fields,
             protectData,
         },
         { provider: home },
@@ -320,8 +336,14 @@ export async function deployVpcFlowMonitor(
         alarmTopicArns[account === undefined ? region : `${account.name}/${region}`] = topic.topicArn;
 
         const monitoredVpcs: { name: string; monitored: MonitoredVpc }[] = [];
-        for (const vpc of regionVpcs) {
-            const rules = effectiveRules({ defaultRules, stackRules, vpcRules: vpc.rules ?? [] });
+        const regionRules = regionVpcs.map((vpc) =>
+            effectiveRules({ defaultRules, stackRules, vpcRules: vpc.rules ?? [] }),
+        );
+        // One format for the region's log groups: its Logs Insights queries and Contributor
+        // Insights rules read all of them and count fields by position.
+        const alarmFields = cloudWatchFields(regionRules.flat());
+        for (const [index, vpc] of regionVpcs.entries()) {
+            const rules = regionRules[index];
             const monitored = new MonitoredVpc(
                 vpc.name,
                 {
@@ -332,6 +354,8 @@ export async function deployVpcFlowMonitor(
                     lakeBucketArn: lake.bucketArn,
                     lakeReady: [lake.bucketPolicy],
                     logGroupName: alarmLogGroupName(stack, vpc.name),
+                    lakeFields: args.lake?.fields,
+                    alarmFields,
                     cloudWatchTrafficType: trafficType,
                     logRetentionInDays: retention,
                     protectLogGroup: protectData,
@@ -354,7 +378,12 @@ export async function deployVpcFlowMonitor(
 
         new RegionInsights(
             `insights-${where}`,
-            { stack, logGroupNames: monitoredVpcs.map((v) => v.monitored.logGroupName), fields: ALARM_LOG_FIELDS },
+            {
+                stack,
+                logGroupNames: monitoredVpcs.map((v) => v.monitored.logGroupName),
+                fields: alarmFields,
+                contributorInsights: args.insights?.contributorInsights,
+            },
             { provider },
         );
         // The dashboard lives in the home account and reads that account's metrics and log groups;
@@ -367,6 +396,7 @@ export async function deployVpcFlowMonitor(
                 )
                 .apply((resolved) => ({
                     region,
+                    fields: alarmFields,
                     vpcs: resolved.map(([logGroupName, alarmArns], i) => ({
                         name: monitoredVpcs[i].name,
                         logGroupName,
@@ -376,11 +406,7 @@ export async function deployVpcFlowMonitor(
         );
     }
 
-    const dashboard = new Dashboard(
-        "dashboard",
-        { stack, regions: pulumi.all(dashboardRegions), fields: ALARM_LOG_FIELDS },
-        { provider: home },
-    );
+    const dashboard = new Dashboard("dashboard", { stack, regions: pulumi.all(dashboardRegions) }, { provider: home });
     const homeTopicArns = Object.entries(alarmTopicArns)
         .filter(([key]) => !key.includes("/"))
         .map(([, arn]) => arn);

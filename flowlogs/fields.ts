@@ -74,8 +74,23 @@ const FIELDS_BY_NAME: ReadonlyMap<string, FlowLogField> = new Map(FLOW_LOG_FIELD
 /** The fields of the default format: every version-2 field, in AWS order (the order cannot change). */
 export const DEFAULT_FORMAT_FIELDS: readonly FlowLogField[] = FLOW_LOG_FIELDS.filter((field) => field.version === 2);
 
-/** The fields the S3 lake receives: all of them, so any question can be asked later. */
-export const LAKE_FORMAT_FIELDS: readonly FlowLogField[] = FLOW_LOG_FIELDS;
+/**
+ * The version-7 ECS fields. A flow log whose format names one fails at creation unless the caller
+ * may read ECS (`ecs:ListClusters` and friends) and the account has at least one ECS cluster
+ * ("Caller is not authorized to obtain ECS field(s)"), so no default may include them.
+ */
+export function isEcsField(field: FlowLogField): boolean {
+    return field.name.startsWith("ecs-");
+}
+
+/** Every field a flow log can be created with without extra permissions: all but the ECS ones. */
+export const NON_ECS_FIELDS: readonly FlowLogField[] = FLOW_LOG_FIELDS.filter((field) => !isEcsField(field));
+
+/** The given fields in the order of the field table, each once: the order a format is rendered in. */
+export function inTableOrder(fields: Iterable<FlowLogField>): FlowLogField[] {
+    const names = new Set([...fields].map((field) => field.name));
+    return FLOW_LOG_FIELDS.filter((field) => names.has(field.name));
+}
 
 /** Looks a field up by its AWS name; throws on a name AWS does not define. */
 export function fieldNamed(name: string): FlowLogField {

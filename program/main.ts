@@ -73,11 +73,8 @@ export function toLibraryArgs(
             cloudWatchTrafficType: config.flowLogs.cloudWatchTrafficType,
             logRetentionInDays: config.flowLogs.logRetentionDays,
         },
-        lake: {
-            transitionToInfrequentAccessDays: config.lake.transitionToInfrequentAccessDays,
-            expireAfterDays: config.lake.expireAfterDays,
-            bytesScannedCutoffGb: config.lake.bytesScannedCutoffGb,
-        },
+        lake: config.lake,
+        insights: config.insights,
         ...(config.lake.organizationId !== undefined ? { organizationId: config.lake.organizationId } : {}),
         protectData: stack.protectData,
     };

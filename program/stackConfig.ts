@@ -23,7 +23,8 @@ import {
 } from "./alertConfig";
 import { isRecord, isWholeNumberIn, numberSchema, show, wholeNumber } from "./configKit";
 import { AWS_REGIONS, AwsRegion, isAwsRegion } from "./regions";
-import { CloudWatchTrafficType, DEFAULTS } from "../components/defaults";
+import { CloudWatchTrafficType, DEFAULTS, LakeFieldsChoice } from "../components/defaults";
+import { lakeFieldsProblems, resolveLakeFields } from "../components/lake/layout";
 import {
     ACCOUNT_ID,
     ACCOUNT_NAME,
@@ -95,8 +96,12 @@ export interface StackConfig {
         readonly bytesScannedCutoffGb: number;
         /** Admit delivery from every account of this organisation instead of the listed ones. */
         readonly organizationId?: string;
+        /** `lake.fields`: the lake format (a choice, or field names in the field table's order). */
+        readonly fields: LakeFieldsChoice;
     };
     readonly alerts: AlertsConfig;
+    /** `insights.contributorInsights`: the per-region Contributor Insights rules. */
+    readonly insights: { readonly contributorInsights: boolean };
     /**
      * `protectData`: protect the lake bucket and the log groups from deletion. Undefined means the
      * environment's default (see protection.ts).
@@ -240,9 +245,30 @@ const projectSchema = z.strictObject({
                 .string({ error: `not a string. Allowed: ${ALLOWED.organizationId}` })
                 .regex(ORGANIZATION_ID, { error: `not an AWS Organizations id. Allowed: ${ALLOWED.organizationId}` })
                 .optional(),
+            fields: z
+                .unknown()
+                .superRefine((value, ctx) => {
+                    for (const p of lakeFieldsProblems(value)) {
+                        ctx.addIssue({
+                            code: "custom",
+                            path: p.index === undefined ? [] : [p.index],
+                            message: `${p.what}. Allowed: ${p.allowed}`,
+                        });
+                    }
+                })
+                .optional(),
         })
         .optional(),
     alerts: alertsSchema.optional(),
+    insights: z
+        .strictObject({
+            contributorInsights: z
+                .boolean({
+                    error: "not a boolean. Allowed: true (Contributor Insights rules per region) or false (none: the dashboard's Logs Insights widgets answer on demand)",
+                })
+                .optional(),
+        })
+        .optional(),
     protectData: z
         .boolean({
             error: "not a boolean. Allowed: true (protect the lake bucket and log groups from deletion) or false",
@@ -336,10 +362,19 @@ function normalise(homeRegion: AwsRegion, data: z.infer<typeof projectSchema>): 
                 data.lake?.transitionToInfrequentAccessDays ?? DEFAULTS.transitionToInfrequentAccessDays,
             bytesScannedCutoffGb: data.lake?.bytesScannedCutoffGb ?? DEFAULTS.bytesScannedCutoffGb,
             ...(data.lake?.organizationId !== undefined ? { organizationId: data.lake.organizationId } : {}),
+            fields: normaliseLakeFields(data.lake?.fields as LakeFieldsChoice | undefined),
         },
         alerts: normaliseAlerts(data.alerts),
+        insights: { contributorInsights: data.insights?.contributorInsights ?? true },
         ...(data.protectData !== undefined ? { protectData: data.protectData } : {}),
     };
+}
+
+/** A named choice stays as given; a list is put in the field table's order. */
+function normaliseLakeFields(fields: LakeFieldsChoice | undefined): LakeFieldsChoice {
+    if (fields === undefined) return LakeFieldsChoice.DEFAULT;
+    if (typeof fields === "string") return fields;
+    return resolveLakeFields(fields).map((field) => field.name);
 }
 
 /** Rules between values: checked on the raw input so they show up alongside shape problems. */

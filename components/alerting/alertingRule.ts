@@ -5,8 +5,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AlertRule } from "./rules";
-import { FlowAction, LogStatus, renderPattern } from "../../flowlogs";
-import { columnName, DEFAULT_FORMAT_FIELDS, FlowLogField } from "../../flowlogs/fields";
+import { FlowAction, LogStatus, matchFields, renderPattern } from "../../flowlogs";
+import { columnName, DEFAULT_FORMAT_FIELDS, fieldNamed, FlowLogField, inTableOrder } from "../../flowlogs/fields";
 import {
     AGGREGATE_FILTERS,
     AGGREGATE_METRICS,
@@ -148,6 +148,37 @@ export class AlertingRule extends pulumi.ComponentResource {
  * only, no alarm. Dimensions come from the record itself (protocol, action), a handful of values
  * each, far below CloudWatch's limit of 1000 dimension combinations per filter.
  */
+export const AGGREGATE_FILTER_SPECS = [
+    {
+        resource: "rejectedPacketsFilter",
+        suffix: AGGREGATE_FILTERS.rejectedPackets,
+        match: { action: FlowAction.REJECT },
+        metric: AGGREGATE_METRICS.rejectedPackets,
+        value: "packets",
+        dimensions: { Protocol: "protocol" },
+    },
+    {
+        resource: "flowRecordsFilter",
+        suffix: AGGREGATE_FILTERS.flowRecords,
+        match: { logStatus: LogStatus.OK },
+        metric: AGGREGATE_METRICS.flowRecords,
+        value: undefined,
+        dimensions: { Action: "action" },
+    },
+] as const;
+
+/** The fields the aggregate filters read: their patterns', values' and dimensions' fields. */
+export function aggregateFields(): FlowLogField[] {
+    return inTableOrder(
+        AGGREGATE_FILTER_SPECS.flatMap((filter) => [
+            ...matchFields(filter.match),
+            ...[filter.value as string | undefined, ...(Object.values(filter.dimensions) as string[])]
+                .filter((name): name is string => name !== undefined)
+                .map((name) => fieldNamed(name)),
+        ]),
+    );
+}
+
 export function aggregateMetricFilters(
     name: string,
     args: { stack: string; vpcName: string; logGroupName: pulumi.Input<string>; fields?: readonly FlowLogField[] },
@@ -155,40 +186,30 @@ export function aggregateMetricFilters(
 ): aws.cloudwatch.LogMetricFilter[] {
     const fields = args.fields ?? DEFAULT_FORMAT_FIELDS;
     const namespace = metricNamespace(args.stack, args.vpcName);
-    return [
-        new aws.cloudwatch.LogMetricFilter(
-            `${name}-rejectedPacketsFilter`,
-            {
-                name: metricFilterName(args.vpcName, AGGREGATE_FILTERS.rejectedPackets),
-                logGroupName: args.logGroupName,
-                pattern: renderPattern({ action: FlowAction.REJECT }, fields),
-                metricTransformation: {
-                    name: AGGREGATE_METRICS.rejectedPackets,
-                    namespace,
-                    value: "$packets",
-                    unit: "Count",
-                    dimensions: { Protocol: "$protocol" },
+    return AGGREGATE_FILTER_SPECS.map(
+        (filter) =>
+            new aws.cloudwatch.LogMetricFilter(
+                `${name}-${filter.resource}`,
+                {
+                    name: metricFilterName(args.vpcName, filter.suffix),
+                    logGroupName: args.logGroupName,
+                    pattern: renderPattern(filter.match, fields),
+                    metricTransformation: {
+                        name: filter.metric,
+                        namespace,
+                        value: filter.value === undefined ? "1" : `$${columnName(fieldNamed(filter.value))}`,
+                        unit: "Count",
+                        dimensions: Object.fromEntries(
+                            Object.entries(filter.dimensions).map(([dim, field]) => [
+                                dim,
+                                `$${columnName(fieldNamed(field))}`,
+                            ]),
+                        ),
+                    },
                 },
-            },
-            { parent },
-        ),
-        new aws.cloudwatch.LogMetricFilter(
-            `${name}-flowRecordsFilter`,
-            {
-                name: metricFilterName(args.vpcName, AGGREGATE_FILTERS.flowRecords),
-                logGroupName: args.logGroupName,
-                pattern: renderPattern({ logStatus: LogStatus.OK }, fields),
-                metricTransformation: {
-                    name: AGGREGATE_METRICS.flowRecords,
-                    namespace,
-                    value: "1",
-                    unit: "Count",
-                    dimensions: { Action: "$action" },
-                },
-            },
-            { parent },
-        ),
-    ];
+                { parent },
+            ),
+    );
 }
 
 /** A metric filter counting every matching record, and an alarm on its Sum. */

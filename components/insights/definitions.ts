@@ -3,7 +3,15 @@
  * Insights rules and the stack's CloudWatch dashboard body. Pure functions; the Monitoring
  * component turns them into resources.
  */
-import { clfPositions, FlowLogField, logsInsightsParse } from "../../flowlogs/fields";
+import {
+    clfPositions,
+    columnName,
+    fieldNamed,
+    FLOW_LOG_FIELDS,
+    FlowLogField,
+    inTableOrder,
+    logsInsightsParse,
+} from "../../flowlogs/fields";
 import {
     AGGREGATE_METRICS,
     athenaWorkgroupName,
@@ -18,31 +26,56 @@ export interface InsightsQuery {
     readonly query: string;
 }
 
+/** The Logs Insights questions, after the parse command that names the format's fields. */
+const INSIGHTS_BODIES = [
+    {
+        name: "top-rejected-sources",
+        title: "Top rejected source addresses",
+        body: `filter action = "REJECT"\n| stats count(*) as rejected, sum(packets) as packets by srcaddr\n| sort rejected desc\n| limit 10`,
+    },
+    {
+        name: "top-rejected-destination-ports",
+        title: "Top rejected destination ports",
+        body: `filter action = "REJECT"\n| stats count(*) as rejected by dstport, protocol\n| sort rejected desc\n| limit 10`,
+    },
+    {
+        name: "rejected-packets-by-protocol",
+        title: "Rejected packets by protocol",
+        body: `filter action = "REJECT"\n| stats sum(packets) as packets by protocol\n| sort packets desc`,
+    },
+    {
+        name: "accepted-vs-rejected-per-minute",
+        title: "Accepted vs rejected records per minute",
+        body: `filter log_status = "OK"\n| stats count(*) as records by action, bin(1m)`,
+    },
+] as const;
+
 /** Logs Insights questions, with the parse expression derived from the delivered format. */
 export function logsInsightsQueries(fields: readonly FlowLogField[]): InsightsQuery[] {
     const parse = logsInsightsParse(fields);
-    return [
-        {
-            name: "top-rejected-sources",
-            title: "Top rejected source addresses",
-            query: `${parse}\n| filter action = "REJECT"\n| stats count(*) as rejected, sum(packets) as packets by srcaddr\n| sort rejected desc\n| limit 10`,
-        },
-        {
-            name: "top-rejected-destination-ports",
-            title: "Top rejected destination ports",
-            query: `${parse}\n| filter action = "REJECT"\n| stats count(*) as rejected by dstport, protocol\n| sort rejected desc\n| limit 10`,
-        },
-        {
-            name: "rejected-packets-by-protocol",
-            title: "Rejected packets by protocol",
-            query: `${parse}\n| filter action = "REJECT"\n| stats sum(packets) as packets by protocol\n| sort packets desc`,
-        },
-        {
-            name: "accepted-vs-rejected-per-minute",
-            title: "Accepted vs rejected records per minute",
-            query: `${parse}\n| filter log_status = "OK"\n| stats count(*) as records by action, bin(1m)`,
-        },
-    ];
+    return INSIGHTS_BODIES.map(({ name, title, body }) => ({ name, title, query: `${parse}\n| ${body}` }));
+}
+
+/** What each Contributor Insights rule counts: its key, over REJECT records. */
+const CONTRIBUTOR_KEYS = [
+    { suffix: "top-rejected-sources", key: "srcaddr" },
+    { suffix: "top-rejected-ports", key: "dstport" },
+] as const;
+const CONTRIBUTOR_FILTER_FIELD = "action";
+
+/**
+ * The fields the Logs Insights queries (saved and on the dashboard) and the Contributor Insights
+ * rules read: every field column named in a query after its parse command, and each rule's key
+ * and filter field.
+ */
+export function insightsFields(): FlowLogField[] {
+    const named = (text: string) =>
+        FLOW_LOG_FIELDS.filter((field) => new RegExp(`(?<![\\w@])${columnName(field)}(?!\\w)`).test(text));
+    return inTableOrder([
+        ...INSIGHTS_BODIES.flatMap((q) => named(q.body)),
+        ...CONTRIBUTOR_KEYS.map((rule) => fieldNamed(rule.key)),
+        fieldNamed(CONTRIBUTOR_FILTER_FIELD),
+    ]);
 }
 
 /** Contributor Insights rule bodies (CLF: flow log records are space-delimited, fields counted from 1). */
@@ -53,15 +86,19 @@ export function contributorInsightsRules(
     const rule = (key: string) => ({
         Schema: { Name: "CloudWatchLogRule", Version: 1 },
         AggregateOn: "Count",
-        Contribution: { Keys: [key.replace(/-/g, "_")], Filters: [{ Match: "action", In: ["REJECT"] }] },
+        Contribution: {
+            Keys: [key.replace(/-/g, "_")],
+            Filters: [{ Match: CONTRIBUTOR_FILTER_FIELD, In: ["REJECT"] }],
+        },
         LogFormat: "CLF",
         LogGroupNames: [`${logGroupPrefix(stack)}*`],
-        Fields: clfPositions(fields, [key, "action"]),
+        Fields: clfPositions(fields, [key, CONTRIBUTOR_FILTER_FIELD]),
     });
-    return [
-        { key: "top-rejected-sources", field: "srcaddr" },
-        { key: "top-rejected-ports", field: "dstport" },
-    ].map(({ key, field }) => ({ key, name: contributorInsightRuleName(stack, key), definition: rule(field) }));
+    return CONTRIBUTOR_KEYS.map(({ suffix, key }) => ({
+        key: suffix,
+        name: contributorInsightRuleName(stack, suffix),
+        definition: rule(key),
+    }));
 }
 
 export interface DashboardVpc {
@@ -72,6 +109,8 @@ export interface DashboardVpc {
 
 export interface DashboardRegion {
     readonly region: string;
+    /** The format of the region's log groups (one per region: see MonitoredVpc alarmFields). */
+    readonly fields: readonly FlowLogField[];
     readonly vpcs: readonly DashboardVpc[];
 }
 
@@ -82,12 +121,7 @@ const FULL = 24;
 const HALF = 12;
 
 /** The dashboard body: per region, alarm status, rejected packets per protocol, accepted vs rejected, top sources and ports. */
-export function dashboardBody(
-    stack: string,
-    regions: readonly DashboardRegion[],
-    fields: readonly FlowLogField[],
-): object {
-    const queries = new Map(logsInsightsQueries(fields).map((q) => [q.name, q]));
+export function dashboardBody(stack: string, regions: readonly DashboardRegion[]): object {
     const widgets: object[] = [
         {
             type: "text",
@@ -98,7 +132,8 @@ export function dashboardBody(
             },
         },
     ];
-    for (const { region, vpcs } of regions) {
+    for (const { region, vpcs, fields } of regions) {
+        const queries = new Map(logsInsightsQueries(fields).map((q) => [q.name, q]));
         const alarmArns = vpcs.flatMap((vpc) => vpc.alarmArns);
         chunks(alarmArns, ALARMS_PER_WIDGET).forEach((alarms, i) =>
             // The alarm widget has no region property (alarms, sortBy, states, title): the ARNs say where each alarm lives.

@@ -15,6 +15,13 @@ export interface RegionInsightsArgs {
     readonly stack: string;
     readonly logGroupNames: pulumi.Input<string>[];
     readonly fields: readonly FlowLogField[];
+    /**
+     * Create the Contributor Insights rules (top rejected sources and ports). They bill every
+     * matched record per rule; the dashboard's Logs Insights widgets answer the same questions
+     * when someone looks.
+     * @default true
+     */
+    readonly contributorInsights?: boolean;
 }
 
 export class RegionInsights extends pulumi.ComponentResource {
@@ -31,7 +38,8 @@ export class RegionInsights extends pulumi.ComponentResource {
                 { parent: this },
             );
         }
-        for (const rule of contributorInsightsRules(args.stack, args.fields)) {
+        const rules = args.contributorInsights === false ? [] : contributorInsightsRules(args.stack, args.fields);
+        for (const rule of rules) {
             new aws.cloudwatch.ContributorInsightRule(
                 `${name}-${rule.key}`,
                 { ruleName: rule.name, ruleState: "ENABLED", ruleDefinition: JSON.stringify(rule.definition) },
@@ -46,7 +54,6 @@ export interface DashboardArgs {
     readonly stack: string;
     /** Per region, each VPC's log group and alarm ARNs (outputs, resolved when known). */
     readonly regions: pulumi.Input<DashboardRegion[]>;
-    readonly fields: readonly FlowLogField[];
 }
 
 export class Dashboard extends pulumi.ComponentResource {
@@ -60,7 +67,7 @@ export class Dashboard extends pulumi.ComponentResource {
                 dashboardName: dashboardName(args.stack),
                 dashboardBody: pulumi
                     .output(args.regions)
-                    .apply((regions) => JSON.stringify(dashboardBody(args.stack, regions, args.fields))),
+                    .apply((regions) => JSON.stringify(dashboardBody(args.stack, regions))),
             },
             { parent: this },
         );

@@ -12,12 +12,13 @@ import {
     PARQUET_STORAGE,
     PARTITION_KEYS,
     projectionParameters,
+    resolveLakeFields,
     tableLocation,
 } from "./layout";
-import { NAMED_QUERIES } from "./queries";
+import { queriesForFields } from "./queries";
 import { athenaWorkgroupName, glueDatabaseName } from "../naming";
 import { lakeBucketPolicy } from "../policyDocuments";
-import { DEFAULTS } from "../defaults";
+import { DEFAULTS, LakeFieldsChoice } from "../defaults";
 import { throwIfInvalid } from "../invalidArgs";
 import { analyticsLakeProblems } from "../validation";
 
@@ -72,6 +73,12 @@ export interface AnalyticsLakeArgs {
      * @default 10
      */
     readonly bytesScannedCutoffGb?: number;
+    /**
+     * The fields the lake flow logs deliver (every MonitoredVpc must be given the same): the Glue
+     * table's columns, and which named queries exist (one needing a missing column is left out).
+     * @default "default" (components/defaults.ts LAKE_DEFAULT_FIELDS)
+     */
+    readonly fields?: LakeFieldsChoice;
 }
 
 export class AnalyticsLake extends pulumi.ComponentResource {
@@ -94,6 +101,8 @@ export class AnalyticsLake extends pulumi.ComponentResource {
         const expireDays = args.expireAfterDays ?? DEFAULTS.expireAfterDays;
         const cutoffGb = args.bytesScannedCutoffGb ?? DEFAULTS.bytesScannedCutoffGb;
         const parent = { parent: this };
+        const fields = resolveLakeFields(args.fields);
+        const namedQueries = queriesForFields(fields);
 
         const protectData = args.protectData ?? true;
         const bucket = new aws.s3.Bucket(
@@ -222,7 +231,7 @@ export class AnalyticsLake extends pulumi.ComponentResource {
                         serializationLibrary: PARQUET_STORAGE.serializationLibrary,
                         parameters: { "serialization.format": "1" },
                     },
-                    columns: lakeColumns(),
+                    columns: lakeColumns(fields),
                 },
             },
             parent,
@@ -250,7 +259,7 @@ export class AnalyticsLake extends pulumi.ComponentResource {
             parent,
         );
 
-        const queries = NAMED_QUERIES.map(
+        const queries = namedQueries.map(
             (query) =>
                 new aws.athena.NamedQuery(
                     `${name}-query-${query.name}`,
@@ -272,7 +281,7 @@ export class AnalyticsLake extends pulumi.ComponentResource {
         this.workgroupName = workgroup.name;
         this.namedQueryIds = pulumi
             .all(queries.map((q) => q.id))
-            .apply((ids) => Object.fromEntries(NAMED_QUERIES.map((q, i) => [q.name, ids[i]])));
+            .apply((ids) => Object.fromEntries(namedQueries.map((q, i) => [q.name, ids[i]])));
         this.registerOutputs({
             bucketName: this.bucketName,
             bucketArn: this.bucketArn,

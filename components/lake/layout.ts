@@ -16,7 +16,8 @@
  * Athena guide, "How to choose partition keys"). Integer projections with fixed digits reproduce
  * the zero-padded segments exactly.
  */
-import { columnName, FieldKind, FlowLogField, LAKE_FORMAT_FIELDS } from "../../flowlogs/fields";
+import { columnName, FieldKind, FLOW_LOG_FIELDS, FlowLogField, inTableOrder } from "../../flowlogs/fields";
+import { LAKE_ALL_FIELDS, LAKE_DEFAULT_FIELDS, LakeFieldsChoice } from "../defaults";
 
 /** Prefix of the flow log objects in the lake bucket ("AWSLogs" itself is not allowed as a prefix). */
 export const FLOW_LOG_PREFIX = "vpc-flow-logs";
@@ -46,8 +47,56 @@ export interface GlueColumn {
     readonly type: string;
 }
 
+/** What `lake.fields` accepts, for messages. */
+export const LAKE_FIELDS_ALLOWED =
+    '"default", "all" (every field but the ECS ones), or a list of flow log field names such as [srcaddr, dstaddr, action]';
+
+/** One thing wrong with a `lake.fields` value; `index` is the list item's when it is about one. */
+export interface LakeFieldsProblem {
+    readonly index?: number;
+    readonly what: string;
+    readonly given: unknown;
+    readonly allowed: string;
+}
+
+/**
+ * What is wrong with a `lake.fields` value (the caller adds the key path and renders the given
+ * value). ECS fields are accepted only by name: such a flow log needs ECS permissions.
+ */
+export function lakeFieldsProblems(value: unknown): LakeFieldsProblem[] {
+    if (value === LakeFieldsChoice.DEFAULT || value === LakeFieldsChoice.ALL) return [];
+    if (!Array.isArray(value)) return [{ what: "not a field choice", given: value, allowed: LAKE_FIELDS_ALLOWED }];
+    if (value.length === 0) return [{ what: "an empty list", given: value, allowed: LAKE_FIELDS_ALLOWED }];
+    const known = FLOW_LOG_FIELDS.map((field) => field.name);
+    const problems: LakeFieldsProblem[] = [];
+    const seen = new Map<unknown, number>();
+    value.forEach((name: unknown, index) => {
+        if (typeof name !== "string" || !known.includes(name)) {
+            problems.push({ index, what: "not a VPC flow log field", given: name, allowed: known.join(", ") });
+        } else if (seen.has(name)) {
+            problems.push({
+                index,
+                what: `a field already listed at item ${seen.get(name)}`,
+                given: name,
+                allowed: "each field once",
+            });
+        }
+        if (!seen.has(name)) seen.set(name, index);
+    });
+    return problems;
+}
+
+/** The lake's fields for a valid `lake.fields` choice, in the field table's order. */
+export function resolveLakeFields(choice: LakeFieldsChoice = LakeFieldsChoice.DEFAULT): FlowLogField[] {
+    if (choice === LakeFieldsChoice.DEFAULT) return [...LAKE_DEFAULT_FIELDS];
+    if (choice === LakeFieldsChoice.ALL) return [...LAKE_ALL_FIELDS];
+    const problems = lakeFieldsProblems(choice);
+    if (problems.length) throw new Error(`lake fields: ${problems.map((p) => p.what).join("; ")}`);
+    return inTableOrder(FLOW_LOG_FIELDS.filter((field) => (choice as readonly string[]).includes(field.name)));
+}
+
 /** Glue/Athena columns of the Parquet records, from the field table (types as AWS's own DDL). */
-export function lakeColumns(fields: readonly FlowLogField[] = LAKE_FORMAT_FIELDS): GlueColumn[] {
+export function lakeColumns(fields: readonly FlowLogField[] = LAKE_DEFAULT_FIELDS): GlueColumn[] {
     return fields.map((field) => ({ name: columnName(field), type: athenaType(field.kind) }));
 }
 

@@ -5,10 +5,11 @@
  * flow-log Athena integration. Each one
  * names only columns of the Glue table (see lakeLayout.ts) and, where it looks at a time range,
  * filters on the partition columns so Athena reads only those hours. The SQL is Athena engine v3
- * (Trino); it sticks to functions Trino and DuckDB share (split_part, concat, date_format is the
+ * (Trino); it sticks to functions Trino and DuckDB share (split_part, concat, strpos; date_format is the
  * one exception, handled by the local runner) so the same text can be proven locally.
  * Parameters are Athena execution parameters (`?`), which the console prompts for.
  */
+import { columnName, FLOW_LOG_FIELDS, FlowLogField } from "../../flowlogs/fields";
 import { FLOW_LOG_TABLE } from "./layout";
 
 export interface NamedQuery {
@@ -26,6 +27,22 @@ export interface NamedQuery {
      * selectionPredicate's: an investigation asks the same question of another span of time.
      */
     readonly over: (selection: string) => string;
+    /** The record columns the SQL reads (partition columns aside), found in its text. */
+    readonly columns: readonly string[];
+}
+
+/** The record columns a query's SQL names: every field column that appears in it as a whole word. */
+export function columnsRead(sql: string): string[] {
+    return FLOW_LOG_FIELDS.map(columnName).filter((column) => new RegExp(`(?<![\\w"])${column}(?![\\w"])`).test(sql));
+}
+
+/**
+ * The named queries a lake of this format can answer: a query that reads a column the format
+ * lacks is left out (as AWS's own flow-log Athena integration does), not created to fail.
+ */
+export function queriesForFields(fields: readonly FlowLogField[]): NamedQuery[] {
+    const columns = new Set(fields.map(columnName));
+    return NAMED_QUERIES.filter((q) => q.columns.every((column) => columns.has(column)));
 }
 
 /** Ports where administrative services listen: SSH, Telnet, RDP, VNC, WinRM, common admin web UIs. */
@@ -58,6 +75,12 @@ const PRIVATE_SOURCE = `(srcaddr LIKE '10.%' OR srcaddr LIKE '192.168.%' OR (src
     { length: 16 },
     (_, i) => `'${16 + i}'`,
 ).join(", ")})))`;
+
+/**
+ * IPv4 or IPv6, from the address itself (an IPv6 address has colons): the same answer as the
+ * `type` field without paying for it on every record.
+ */
+const IP_VERSION = `CASE WHEN strpos(srcaddr, ':') > 0 THEN 'IPv6' ELSE 'IPv4' END`;
 
 /** A fixed span of time, and optionally one VPC: what an investigation looks at. */
 export interface Selection {
@@ -128,13 +151,15 @@ const query = (
     parameters: string[] = [],
 ): NamedQuery => {
     const tidy = (sql: string) => sql.trim().replace(/\n\s+/g, "\n  ");
+    const sql = tidy(build(lastHoursPredicate(hours)));
     return {
         name,
         description,
-        sql: tidy(build(lastHoursPredicate(hours))),
+        sql,
         parameters,
         windowHours: hours,
         over: (selection) => tidy(build(selection)),
+        columns: columnsRead(sql),
     };
 };
 
@@ -235,13 +260,13 @@ export const NAMED_QUERIES: readonly NamedQuery[] = [
     ),
     query(
         "bytes-by-interface",
-        "Bytes and packets per network interface and subnet over the last 24 hours.",
+        "Bytes and packets per network interface over the last 24 hours.",
         DAY,
         (w) => `
-        SELECT interface_id, subnet_id, vpc_id, sum(bytes) AS bytes, sum(packets) AS packets
+        SELECT interface_id, sum(bytes) AS bytes, sum(packets) AS packets
         ${from}
         WHERE ${w} AND log_status = 'OK'
-        GROUP BY interface_id, subnet_id, vpc_id
+        GROUP BY interface_id
         ORDER BY bytes DESC, interface_id
         LIMIT 50`,
     ),
@@ -250,11 +275,11 @@ export const NAMED_QUERIES: readonly NamedQuery[] = [
         "Bytes of IPv4 and IPv6 traffic over the last 24 hours.",
         DAY,
         (w) => `
-        SELECT type, sum(bytes) AS bytes, count(*) AS flows
+        SELECT ${IP_VERSION} AS ip_version, sum(bytes) AS bytes, count(*) AS flows
         ${from}
-        WHERE ${w} AND type IS NOT NULL
-        GROUP BY type
-        ORDER BY type`,
+        WHERE ${w} AND srcaddr IS NOT NULL
+        GROUP BY 1
+        ORDER BY 1`,
     ),
     query(
         "top-rejected-destination-ports",
@@ -293,29 +318,30 @@ export const NAMED_QUERIES: readonly NamedQuery[] = [
         ORDER BY period, dstport, action`,
     ),
     // SKIPDATA first: those are the blind spots (records dropped), NODATA only idle interfaces; LIMIT
-    // keeps every SKIPDATA window unless there are thousands. `end` is a reserved word in Trino.
+    // keeps every SKIPDATA window unless there are thousands. It reads only default-format columns
+    // (no vpc_id, no end): a window is the start of its capture interval on one interface.
     query(
         "nodata-skipdata-intervals",
         "Capture windows in which an interface logged no traffic (NODATA) or skipped records (SKIPDATA) over the last 24 hours, SKIPDATA first.",
         DAY,
         (w) => `
-        SELECT log_status, interface_id, vpc_id, from_unixtime(start) AS started, from_unixtime("end") AS ended
+        SELECT log_status, interface_id, from_unixtime(start) AS started
         ${from}
         WHERE ${w} AND log_status IN ('NODATA', 'SKIPDATA')
-        ORDER BY log_status DESC, start, interface_id, "end"
+        ORDER BY log_status DESC, start, interface_id
         LIMIT 5000`,
     ),
     query(
         "flow-log-sources",
-        "The accounts, regions and VPCs that delivered flow log records over the last 24 hours, with their records, interfaces and first and last record times.",
+        "The regions and network interfaces that delivered flow log records over the last 24 hours, with their records and first and last record start times.",
         DAY,
         (w) => `
-        SELECT account_id, aws_region, vpc_id, count(*) AS records, count(DISTINCT interface_id) AS interfaces,
-          from_unixtime(min(start)) AS first_start, from_unixtime(max("end")) AS last_end
+        SELECT aws_region, interface_id, count(*) AS records,
+          from_unixtime(min(start)) AS first_start, from_unixtime(max(start)) AS last_start
         ${from}
         WHERE ${w}
-        GROUP BY account_id, aws_region, vpc_id
-        ORDER BY account_id, aws_region, vpc_id`,
+        GROUP BY aws_region, interface_id
+        ORDER BY aws_region, interface_id`,
     ),
     // The two address queries order by every output column: flows of one second often share the
     // leading keys (a scanner's probes from one source port; the two ends of a flow inside the VPC,

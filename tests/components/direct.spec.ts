@@ -25,8 +25,8 @@ const PARTITION = "aws-us-gov";
 const REGION = "us-gov-west-1";
 const BUCKET_ARN = "arn:aws-us-gov:s3:::their-lake";
 const TOPIC_ARN = `arn:aws-us-gov:sns:${REGION}:${ACCOUNT}:their-alarms`;
-const DEFAULT_FORMAT =
-    "${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}";
+/** Derived from what reads the records: the rules given, the aggregates and the insights. */
+const ALARM_FORMAT = "${srcaddr} ${dstport} ${protocol} ${packets} ${start} ${action} ${log-status}";
 
 function providerUrn(plan: Plan, name: string): string {
     const provider = byName(plan, name);
@@ -127,7 +127,7 @@ describe("MonitoredVpc constructed directly", () => {
                 logDestinationType: "cloud-watch-logs",
                 logDestination: `arn:aws:logs:${REGION}:123456789012:log-group:/their/flow-logs/app`,
                 iamRoleArn: `arn:aws:iam::123456789012:role/${role.id}`,
-                logFormat: DEFAULT_FORMAT,
+                logFormat: ALARM_FORMAT,
                 maxAggregationInterval: 60,
                 tags: { Name: "app-alarms" },
             });
@@ -304,11 +304,11 @@ describe("AnalyticsLake constructed directly", () => {
         assert.equal(table.name, "flow_logs");
         assert.equal(table.tableType, "EXTERNAL_TABLE");
         assert.equal(table.storageDescriptor.location, location);
-        assert.equal(table.storageDescriptor.columns.length, 40);
+        assert.equal(table.storageDescriptor.columns.length, 14);
         assert.deepEqual(table.storageDescriptor.columns.slice(0, 3), [
-            { name: "version", type: "int" },
-            { name: "account_id", type: "string" },
             { name: "interface_id", type: "string" },
+            { name: "srcaddr", type: "string" },
+            { name: "dstaddr", type: "string" },
         ]);
         assert.deepEqual(
             table.partitionKeys.map((k: { name: string }) => k.name),

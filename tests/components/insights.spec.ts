@@ -218,6 +218,7 @@ describe("dashboard body", () => {
     const REGIONS: DashboardRegion[] = [
         {
             region: "us-west-2",
+            fields: DEFAULT_FORMAT_FIELDS,
             vpcs: [
                 {
                     name: "edge",
@@ -228,6 +229,7 @@ describe("dashboard body", () => {
         },
         {
             region: "eu-west-1",
+            fields: DEFAULT_FORMAT_FIELDS,
             vpcs: [
                 { name: "core", logGroupName: "/vpc-flow-monitor/prod/core", alarmArns: [arn("eu-west-1", "b1")] },
                 {
@@ -238,7 +240,7 @@ describe("dashboard body", () => {
             ],
         },
     ];
-    const body = JSON.parse(JSON.stringify(dashboardBody("prod", REGIONS, DEFAULT_FORMAT_FIELDS)));
+    const body = JSON.parse(JSON.stringify(dashboardBody("prod", REGIONS)));
     const queries = new Map(
         logsInsightsQueries(DEFAULT_FORMAT_FIELDS).map((q) => [q.name, q.query.replace(/\n/g, " ")]),
     );
@@ -337,7 +339,7 @@ describe("dashboard body", () => {
             alarmArns: [arn("us-east-1", `v${i}-a`), arn("us-east-1", `v${i}-b`)],
         }));
         const big = JSON.parse(
-            JSON.stringify(dashboardBody("big", [{ region: "us-east-1", vpcs }], DEFAULT_FORMAT_FIELDS)),
+            JSON.stringify(dashboardBody("big", [{ region: "us-east-1", fields: DEFAULT_FORMAT_FIELDS, vpcs }])),
         );
         assert.deepEqual(schemaProblems(big), []);
         const alarmWidgets = big.widgets.filter((w: any) => w.type === "alarm");
@@ -385,6 +387,13 @@ describe("insights and dashboard in the planned program", function () {
         plan = await planOf(CONFIG, STACK);
     });
 
+    /** The one format of a region's alarm log groups, as its flow logs render it. */
+    const regionFields = (plan: Plan, region: string) => {
+        const formats = new Set(VPCS_OF[region].map((vpc) => inputsOf(plan, `${vpc}-alarmFlowLog`).logFormat));
+        assert.equal(formats.size, 1, `one format in ${region}`);
+        return parseLogFormat([...formats][0] as string);
+    };
+
     for (const region of ["us-west-2", "eu-west-1"]) {
         it(`saves the four Logs Insights queries in ${region}, over that region's log groups`, () => {
             const groups = VPCS_OF[region].map((vpc) => `/vpc-flow-monitor/${STACK}/${vpc}`);
@@ -393,7 +402,7 @@ describe("insights and dashboard in the planned program", function () {
             );
             assert.deepStrictEqual(
                 definitions.map((d) => d.inputs),
-                logsInsightsQueries(ALARM_LOG_FIELDS).map((q) => ({
+                logsInsightsQueries(regionFields(plan, region)).map((q) => ({
                     name: `vpc-flow-monitor/${STACK}/${q.name}`,
                     logGroupNames: groups,
                     queryString: q.query,
@@ -412,7 +421,7 @@ describe("insights and dashboard in the planned program", function () {
             const rules = childrenOf(plan, `insights-${region}`).filter(
                 (r) => r.type === "aws:cloudwatch/contributorInsightRule:ContributorInsightRule",
             );
-            const expected = contributorInsightsRules(STACK, ALARM_LOG_FIELDS);
+            const expected = contributorInsightsRules(STACK, regionFields(plan, region));
             assert.deepStrictEqual(
                 rules.map((r) => [r.name, r.inputs.ruleName, r.inputs.ruleState, jsonInput(r, "ruleDefinition")]),
                 expected.map((e) => [
@@ -489,5 +498,26 @@ describe("insights and dashboard in the planned program", function () {
                 vpc,
             );
         }
+    });
+});
+
+describe("insights.contributorInsights: false", function () {
+    this.timeout(60000);
+    it("creates no Contributor Insights rule and keeps the saved Logs Insights queries and the dashboard", async () => {
+        const config = {
+            "aws:region": "eu-west-1",
+            "vpc-flow-monitor:regions": [
+                { region: "us-west-2", vpcs: [{ name: "edge", cidrBlock: "10.20.0.0/16" }] },
+                { region: "eu-west-1", vpcs: [{ name: "core", cidrBlock: "10.10.0.0/16" }] },
+            ],
+        };
+        const on = await planOf(config, "insight");
+        const off = await planOf({ ...config, "vpc-flow-monitor:insights": { contributorInsights: false } }, "insight");
+        const rules = "aws:cloudwatch/contributorInsightRule:ContributorInsightRule";
+        assert.equal(byType(on, rules).length, 4);
+        assert.equal(byType(off, rules).length, 0);
+        const queries = "aws:cloudwatch/queryDefinition:QueryDefinition";
+        assert.equal(byType(off, queries).length, byType(on, queries).length);
+        assert.equal(byType(off, "aws:cloudwatch/dashboard:Dashboard").length, 1);
     });
 });

@@ -24,7 +24,7 @@ const REGIONS_SORTED = ["ap-northeast-1", "eu-central-1", "us-east-1"];
  * The Glue columns, written out from AWS's Athena DDL for Parquet flow logs (reference §3.1) plus
  * the v7 ECS and v8 reject-reason fields; in the order of AWS's field table.
  */
-const EXPECTED_COLUMNS: readonly { readonly name: string; readonly type: string }[] = [
+const EVERY_COLUMN: readonly { readonly name: string; readonly type: string }[] = [
     ["version", "int"],
     ["account_id", "string"],
     ["interface_id", "string"],
@@ -66,6 +66,25 @@ const EXPECTED_COLUMNS: readonly { readonly name: string; readonly type: string 
     ["ecs_task_id", "string"],
     ["reject_reason", "string"],
 ].map(([name, type]) => ({ name, type }));
+
+/** The default lake format's columns (components/defaults.ts LAKE_DEFAULT_FIELDS), in table order. */
+const DEFAULT_COLUMNS = [
+    "interface_id",
+    "srcaddr",
+    "dstaddr",
+    "srcport",
+    "dstport",
+    "protocol",
+    "packets",
+    "bytes",
+    "start",
+    "action",
+    "log_status",
+    "tcp_flags",
+    "traffic_path",
+    "reject_reason",
+];
+const EXPECTED_COLUMNS = EVERY_COLUMN.filter((c) => DEFAULT_COLUMNS.includes(c.name));
 
 const PARTITION_KEYS = ["aws_region", "year", "month", "day", "hour"];
 
@@ -273,7 +292,8 @@ describe("AnalyticsLake in the planned program", () => {
             assert.equal(table.tableType, "EXTERNAL_TABLE");
         });
 
-        it("has one column per flow log field, named and typed as AWS's Parquet DDL", () => {
+        it("has one column per field of the default lake format, named and typed as AWS's Parquet DDL", () => {
+            assert.equal(EXPECTED_COLUMNS.length, DEFAULT_COLUMNS.length);
             assert.deepStrictEqual(table.storageDescriptor.columns, EXPECTED_COLUMNS);
         });
 
@@ -578,6 +598,11 @@ const KEYWORDS = new Set([
     "distinct",
     "interval",
     "current_timestamp",
+    "case",
+    "when",
+    "then",
+    "else",
+    "end",
 ]);
 const FUNCTIONS = new Set([
     "sum",
@@ -589,6 +614,7 @@ const FUNCTIONS = new Set([
     "split_part",
     "from_unixtime",
     "cast",
+    "strpos",
 ]);
 /** Trino reserved words that are also flow log columns. */
 const RESERVED = new Set(["end"]);
@@ -634,6 +660,7 @@ function unknownIdentifiers(sql: string, columns: ReadonlySet<string>, table: st
     let inOrderBy = false;
     const castDepth: number[] = [];
     let depth = 0;
+    let caseDepth = 0;
     tokens.forEach((t, i) => {
         const prev = tokens[i - 1];
         const next = tokens[i + 1];
@@ -674,6 +701,12 @@ function unknownIdentifiers(sql: string, columns: ReadonlySet<string>, table: st
             if (!INTERVAL_UNITS.has(word)) unknown.push(`interval unit ${t.text}`);
             return;
         }
+        // CASE ... END: the keyword, not the column.
+        if (word === "case") caseDepth++;
+        if (word === "end" && caseDepth > 0) {
+            caseDepth--;
+            return;
+        }
         if (RESERVED.has(word)) {
             unknown.push(`unquoted reserved word ${t.text}`);
             return;
@@ -686,3 +719,87 @@ function unknownIdentifiers(sql: string, columns: ReadonlySet<string>, table: st
     });
     return unknown;
 }
+
+describe("lake.fields: the lake format, the Glue table and the named queries follow it", function () {
+    this.timeout(60000);
+    const withFields = (fields: unknown) => ({ ...CONFIG, "vpc-flow-monitor:lake": { fields } });
+    const columnsOf = (plan: Plan) =>
+        (inputsOf(plan, "lake-table").storageDescriptor.columns as { name: string }[]).map((c) => c.name);
+    const queriesOf = (plan: Plan) =>
+        byType(plan, "aws:athena/namedQuery:NamedQuery")
+            .map((q) => q.inputs.name as string)
+            .sort();
+
+    it("pins the columns each named query reads (a query needing a column the format lacks is left out)", () => {
+        assert.deepStrictEqual(Object.fromEntries(NAMED_QUERIES.map((q) => [q.name, q.columns])), {
+            "rejected-packets-by-protocol": ["protocol", "packets", "action"],
+            "top-rejected-sources": ["srcaddr", "packets", "action"],
+            "top-https-destinations": ["dstaddr", "dstport", "protocol", "bytes", "action"],
+            "top-private-source-ports": ["srcaddr", "srcport", "bytes"],
+            "top-talkers": ["srcaddr", "dstaddr", "packets", "bytes", "log_status"],
+            "accepted-and-rejected-traffic": ["packets", "bytes", "action"],
+            "ssh-rdp-traffic": ["srcaddr", "dstaddr", "dstport", "protocol", "packets", "action"],
+            "admin-port-traffic": ["srcaddr", "dstaddr", "dstport", "protocol", "bytes"],
+            "bytes-by-interface": ["interface_id", "packets", "bytes", "log_status"],
+            "ipv6-traffic": ["srcaddr", "bytes"],
+            "top-rejected-destination-ports": ["srcaddr", "dstport", "protocol", "action"],
+            "rejected-flows-per-5-minutes": ["protocol", "packets", "start", "action"],
+            "admin-port-flows-per-5-minutes": ["dstport", "protocol", "start", "action"],
+            "nodata-skipdata-intervals": ["interface_id", "start", "log_status"],
+            "flow-log-sources": ["interface_id", "start"],
+            "traffic-from-address": [
+                "srcaddr",
+                "dstaddr",
+                "srcport",
+                "dstport",
+                "protocol",
+                "packets",
+                "bytes",
+                "start",
+                "action",
+            ],
+            "traffic-to-address": [
+                "srcaddr",
+                "dstaddr",
+                "srcport",
+                "dstport",
+                "protocol",
+                "packets",
+                "bytes",
+                "start",
+                "action",
+            ],
+        });
+    });
+
+    it("default: every named query can run on the default format", async () => {
+        const plan = await planOf(CONFIG, STACK);
+        assert.deepEqual(queriesOf(plan), NAMED_QUERIES.map((q) => q.name).sort());
+        assert.deepEqual(columnsOf(plan), DEFAULT_COLUMNS);
+    });
+
+    it("all: every field but the ten ECS ones, the lake flow logs render the same 30 fields", async () => {
+        const plan = await planOf(withFields("all"), STACK);
+        assert.deepEqual(
+            columnsOf(plan),
+            EVERY_COLUMN.filter((c) => !c.name.startsWith("ecs_")).map((c) => c.name),
+        );
+        assert.equal(columnsOf(plan).length, 30);
+        assert.deepEqual(queriesOf(plan), NAMED_QUERIES.map((q) => q.name).sort());
+        const format = inputsOf(plan, "virginia-lakeFlowLog").logFormat as string;
+        assert.equal(format.split(" ").length, 30);
+        assert.ok(!format.includes("ecs-"), format);
+        assert.ok(format.startsWith("${version} ${account-id} ${interface-id}"), format);
+        assert.ok(format.endsWith("${flow-direction} ${traffic-path} ${reject-reason}"), format);
+    });
+
+    it("a list: put in table order; only the queries it can answer are created", async () => {
+        const plan = await planOf(withFields(["action", "packets", "srcaddr", "protocol", "ecs-cluster-name"]), STACK);
+        assert.deepEqual(columnsOf(plan), ["srcaddr", "protocol", "packets", "action", "ecs_cluster_name"]);
+        assert.equal(
+            inputsOf(plan, "tokyo-lakeFlowLog").logFormat,
+            "${srcaddr} ${protocol} ${packets} ${action} ${ecs-cluster-name}",
+        );
+        assert.deepEqual(queriesOf(plan), ["rejected-packets-by-protocol", "top-rejected-sources"]);
+    });
+});

@@ -16,16 +16,12 @@ import {
     bucketArnOf,
 } from "../helpers/plan";
 
-const DEFAULT_FORMAT =
-    "${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}";
+/** The alarm format derived from the default rules, the aggregates and the insights. */
+const ALARM_FORMAT = "${srcaddr} ${dstport} ${protocol} ${packets} ${start} ${action} ${log-status}";
+/** The lake's default format (components/defaults.ts). */
 const LAKE_FORMAT =
-    DEFAULT_FORMAT +
-    " ${vpc-id} ${subnet-id} ${instance-id} ${tcp-flags} ${type} ${pkt-srcaddr} ${pkt-dstaddr}" +
-    " ${region} ${az-id} ${sublocation-type} ${sublocation-id}" +
-    " ${pkt-src-aws-service} ${pkt-dst-aws-service} ${flow-direction} ${traffic-path}" +
-    " ${ecs-cluster-arn} ${ecs-cluster-name} ${ecs-container-instance-arn} ${ecs-container-instance-id} ${ecs-container-id}" +
-    " ${ecs-second-container-id} ${ecs-service-name} ${ecs-task-definition-arn} ${ecs-task-arn} ${ecs-task-id}" +
-    " ${reject-reason}";
+    "${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start}" +
+    " ${action} ${log-status} ${tcp-flags} ${traffic-path} ${reject-reason}";
 
 const MONITORED_VPC = "vpc-flow-monitor:network:MonitoredVpc";
 const ANALYTICS_LAKE = "vpc-flow-monitor:lake:AnalyticsLake";
@@ -204,7 +200,14 @@ describe("MonitoredVpc in the planned program", () => {
                 });
             }
 
-            it("sends ALL traffic, every field, as hourly hive-partitioned Parquet to the lake bucket", () => {
+            it("replaces both flow logs by deleting first (AWS refuses a duplicate: FlowLogAlreadyExists)", () => {
+                for (const role of ["lakeFlowLog", "alarmFlowLog"]) {
+                    assert.equal(byName(plan, `${vpc.name}-${role}`).deleteBeforeReplace, true, role);
+                }
+                assert.equal(byName(plan, `${vpc.name}-alarmLogGroup`).deleteBeforeReplace, false);
+            });
+
+            it("sends ALL traffic, the default lake format, as hourly hive-partitioned Parquet to the lake bucket", () => {
                 const lake = byName(plan, `${vpc.name}-lakeFlowLog`);
                 const vpcResource = byName(plan, `${vpc.name}-vpc`);
                 const vpcId = vpc.kind === "adopt" ? vpc.vpcId : (lake.inputs.vpcId as string);
@@ -235,7 +238,7 @@ describe("MonitoredVpc in the planned program", () => {
                 );
             });
 
-            it("sends REJECT traffic in the default format at 60 s to its own log group through the delivery role", () => {
+            it("sends REJECT traffic in the derived format at 60 s to its own log group through the delivery role", () => {
                 const alarm = byName(plan, `${vpc.name}-alarmFlowLog`);
                 const role = byName(plan, `${vpc.name}-deliveryRole`);
                 assert.deepStrictEqual(alarm.inputs, {
@@ -244,7 +247,7 @@ describe("MonitoredVpc in the planned program", () => {
                     logDestinationType: "cloud-watch-logs",
                     logDestination: logGroupArn,
                     iamRoleArn: `arn:aws:iam::${ACCOUNT}:role/${role.id}`,
-                    logFormat: DEFAULT_FORMAT,
+                    logFormat: ALARM_FORMAT,
                     maxAggregationInterval: 60,
                     tags: { Name: `${vpc.name}-alarms` },
                 });
@@ -359,7 +362,7 @@ describe("MonitoredVpc flow log settings from config", () => {
             );
             assert.equal(inputsOf(plan, "solo-alarmFlowLog").trafficType, trafficType);
             assert.equal(inputsOf(plan, "solo-alarmFlowLog").maxAggregationInterval, 60);
-            assert.equal(inputsOf(plan, "solo-alarmFlowLog").logFormat, DEFAULT_FORMAT);
+            assert.equal(inputsOf(plan, "solo-alarmFlowLog").logFormat, ALARM_FORMAT);
             assert.equal(inputsOf(plan, "solo-lakeFlowLog").trafficType, "ALL");
             assert.deepStrictEqual(inputsOf(plan, "solo-alarmLogGroup"), {
                 name: "/vpc-flow-monitor/traffic/solo",

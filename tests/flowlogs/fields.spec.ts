@@ -7,7 +7,9 @@ import {
     FlowLogField,
     FlowLogRecord,
     formatVersion,
-    LAKE_FORMAT_FIELDS,
+    inTableOrder,
+    isEcsField,
+    NON_ECS_FIELDS,
     parseLogFormat,
     parseRecord,
     RecordParseError,
@@ -76,9 +78,26 @@ const KNOWN_FIELDS = Object.keys(VERSION_OF).join(", ");
 
 describe("flowLogFields", () => {
     describe("rendered formats", () => {
-        it("renders the lake format: all 40 fields of versions 2-8, in AWS order", () => {
-            assert.equal(renderLogFormat(LAKE_FORMAT_FIELDS), LAKE_FORMAT);
-            assert.equal(LAKE_FORMAT_FIELDS.length, 40);
+        it("renders every field: all 40 of versions 2-8, in AWS order", () => {
+            assert.equal(renderLogFormat(FLOW_LOG_FIELDS), LAKE_FORMAT);
+            assert.equal(FLOW_LOG_FIELDS.length, 40);
+        });
+
+        it("sets the ten version-7 ECS fields apart: every other field needs no extra permission", () => {
+            assert.deepEqual(
+                FLOW_LOG_FIELDS.filter(isEcsField).map((f) => f.name),
+                FLOW_LOG_FIELDS.filter((f) => f.version === 7).map((f) => f.name),
+            );
+            assert.equal(NON_ECS_FIELDS.length, 30);
+            assert.ok(NON_ECS_FIELDS.every((f) => f.version !== 7));
+        });
+
+        it("puts fields in the table's order, each once", () => {
+            const named = (...names: string[]) => names.map((n) => FLOW_LOG_FIELDS.find((f) => f.name === n)!);
+            assert.deepEqual(
+                inTableOrder(named("reject-reason", "srcaddr", "version", "srcaddr")).map((f) => f.name),
+                ["version", "srcaddr", "reject-reason"],
+            );
         });
 
         it("renders the default format exactly as AWS's version 2 default", () => {

@@ -14,6 +14,7 @@ import { deliver, DeliveredObject, FileFormat } from "../../tools/lake/delivery"
 import { validateStackConfig } from "../../program/stackConfig";
 import { loadStackFile } from "../../tools/files/stackFile";
 import { buildReport, Report } from "../../tools/report/report";
+import { LAKE_ALL_FIELDS } from "../../components/defaults";
 
 export const SEVEN_END = new Date("2026-11-23T10:00:00Z");
 
@@ -63,6 +64,9 @@ export function sevenFixture(): Promise<SevenFixture> {
             fileFormat: "parquet",
             accountId: "123456789012",
             endGiven: true,
+            // Every field, so --vpc and per-VPC alarms have vpc_id (the default format has none;
+            // report.spec.ts also reports a default-format lake).
+            fields: LAKE_ALL_FIELDS,
         });
         // `generate` writes a day at a time and keeps no records; the expectations need them all.
         const lake = generateLake({ seed: 7, end: SEVEN_END, days: 2, accountId: "123456789012" });

@@ -106,7 +106,7 @@ describe("the library example, planned offline", () => {
         );
         assert.equal(
             byName(plan, "payments-postgres-rejected-metricFilter").inputs.pattern,
-            "[version, account_id, interface_id, srcaddr, dstaddr, srcport, dstport = 5432, protocol = 6, packets, bytes, start, end, action = REJECT, log_status]",
+            "[srcaddr, dstport = 5432, protocol = 6, packets, start, action = REJECT, log_status]",
         );
         const alarm = byName(plan, "payments-postgres-rejected-alarm").inputs;
         assert.equal(alarm.name, "vpc-flow-monitor-prod-payments-postgres-rejected");

@@ -84,7 +84,13 @@ describe("program/main.ts toLibraryArgs", () => {
             emails: ["secops@example.com"],
             slack: { workspaceId: "T0123ABCD", channelId: "C0123ABCD" },
             flowLogs: { cloudWatchTrafficType: "ALL", logRetentionInDays: 30 },
-            lake: { expireAfterDays: 100, transitionToInfrequentAccessDays: 30, bytesScannedCutoffGb: 10 },
+            lake: {
+                expireAfterDays: 100,
+                transitionToInfrequentAccessDays: 30,
+                bytesScannedCutoffGb: 10,
+                fields: "default",
+            },
+            insights: { contributorInsights: true },
             protectData: true,
         });
     });

@@ -1,3 +1,4 @@
+import { FLOW_LOG_FIELDS } from "../../flowlogs/fields";
 /**
  * The stack configuration contract (program/stackConfig.ts): what a `Pulumi.<stack>.yaml` may say.
  *
@@ -62,8 +63,9 @@ const EXAMPLE_NORMALISED = {
         },
     ],
     flowLogs: { cloudWatchTrafficType: "REJECT", logRetentionDays: 90 },
-    lake: { expireAfterDays: 400, transitionToInfrequentAccessDays: 30, bytesScannedCutoffGb: 10 },
+    lake: { expireAfterDays: 400, transitionToInfrequentAccessDays: 30, bytesScannedCutoffGb: 10, fields: "default" },
     alerts: NO_ALERTS,
+    insights: { contributorInsights: true },
 } satisfies StackConfig;
 
 /** The example with one change applied to a deep copy. */
@@ -101,6 +103,17 @@ const ALLOWED_SOURCE = "exactly one of cidrBlock (create a VPC) or vpcId (adopt 
 // ---------------------------------------------------------------------------------------------
 // Valid configurations
 
+describe("validateStackConfig: lake.fields", () => {
+    it("keeps a named choice and puts a list in the field table's order", () => {
+        for (const choice of ["default", "all"]) {
+            const raw = exampleWith((c) => (c[LAKE] = { fields: choice }));
+            assert.equal(validateStackConfig(raw).lake.fields, choice);
+        }
+        const raw = exampleWith((c) => (c[LAKE] = { fields: ["reject-reason", "action", "srcaddr", "ecs-task-id"] }));
+        assert.deepEqual(validateStackConfig(raw).lake.fields, ["srcaddr", "action", "ecs-task-id", "reject-reason"]);
+    });
+});
+
 describe("validateStackConfig: valid configurations", () => {
     it("normalises a complete example config", () => {
         assert.deepStrictEqual(validateStackConfig(EXAMPLE), EXAMPLE_NORMALISED);
@@ -137,7 +150,7 @@ describe("validateStackConfig: valid configurations", () => {
                 { region: "us-west-2", vpcs: [{ name: "0", vpcId: "vpc-fedcba98765432100" }] },
             ],
             [FLOW_LOGS]: { cloudWatchTrafficType: "ALL" },
-            [LAKE]: { expireAfterDays: 36500, bytesScannedCutoffGb: 1024 },
+            [LAKE]: { expireAfterDays: 36500, bytesScannedCutoffGb: 1024, fields: "default" },
         } satisfies RawConfig;
         assert.deepStrictEqual(validateStackConfig(raw), {
             homeRegion: "eu-west-1",
@@ -159,8 +172,14 @@ describe("validateStackConfig: valid configurations", () => {
                 },
             ],
             flowLogs: { cloudWatchTrafficType: "ALL", logRetentionDays: 90 },
-            lake: { expireAfterDays: 36500, transitionToInfrequentAccessDays: 30, bytesScannedCutoffGb: 1024 },
+            lake: {
+                expireAfterDays: 36500,
+                transitionToInfrequentAccessDays: 30,
+                bytesScannedCutoffGb: 1024,
+                fields: "default",
+            },
             alerts: NO_ALERTS,
+            insights: { contributorInsights: true },
         } satisfies StackConfig);
     });
 
@@ -181,6 +200,7 @@ describe("validateStackConfig: valid configurations", () => {
             expireAfterDays: 31,
             transitionToInfrequentAccessDays: 30,
             bytesScannedCutoffGb: 1,
+            fields: "default",
         });
     });
 
@@ -692,7 +712,7 @@ const BAD_CASES: readonly BadCase[] = [
             {
                 path: "lake",
                 message:
-                    "not a mapping; given [400]. Allowed: a mapping with the keys expireAfterDays, transitionToInfrequentAccessDays, bytesScannedCutoffGb, organizationId",
+                    "not a mapping; given [400]. Allowed: a mapping with the keys expireAfterDays, transitionToInfrequentAccessDays, bytesScannedCutoffGb, organizationId, fields",
             },
         ],
     },
@@ -812,7 +832,8 @@ const BAD_CASES: readonly BadCase[] = [
             { path: "regions", message: "missing. Allowed: a list of { region, vpcs } with at least one region" },
             {
                 path: "regoins",
-                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData, accounts",
+                message:
+                    "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, insights, protectData, accounts",
             },
         ],
     },
@@ -825,11 +846,13 @@ const BAD_CASES: readonly BadCase[] = [
         problems: [
             {
                 path: '[""]',
-                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData, accounts",
+                message:
+                    "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, insights, protectData, accounts",
             },
             {
                 path: '["lake.expireAfterDays"]',
-                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData, accounts",
+                message:
+                    "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, insights, protectData, accounts",
             },
         ],
     },
@@ -846,7 +869,8 @@ const BAD_CASES: readonly BadCase[] = [
             { path: "regions", message: "missing. Allowed: a list of { region, vpcs } with at least one region" },
             {
                 path: "__proto__",
-                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData, accounts",
+                message:
+                    "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, insights, protectData, accounts",
             },
         ],
     },
@@ -889,7 +913,54 @@ const BAD_CASES: readonly BadCase[] = [
             {
                 path: 'lake["expire after days"]',
                 message:
-                    "unknown key. Allowed keys here: expireAfterDays, transitionToInfrequentAccessDays, bytesScannedCutoffGb, organizationId",
+                    "unknown key. Allowed keys here: expireAfterDays, transitionToInfrequentAccessDays, bytesScannedCutoffGb, organizationId, fields",
+            },
+        ],
+    },
+    {
+        name: "insights.contributorInsights not a boolean",
+        change: (c) => (c["vpc-flow-monitor:insights"] = { contributorInsights: "no" }),
+        problems: [
+            {
+                path: "insights.contributorInsights",
+                message:
+                    'not a boolean; given "no". Allowed: true (Contributor Insights rules per region) or false (none: the dashboard\'s Logs Insights widgets answer on demand)',
+            },
+        ],
+    },
+    {
+        name: "lake.fields not a choice",
+        change: (c) => (c[LAKE].fields = "everything"),
+        problems: [
+            {
+                path: "lake.fields",
+                message:
+                    'not a field choice; given "everything". Allowed: "default", "all" (every field but the ECS ones), or a list of flow log field names such as [srcaddr, dstaddr, action]',
+            },
+        ],
+    },
+    {
+        name: "lake.fields an empty list",
+        change: (c) => (c[LAKE].fields = []),
+        problems: [
+            {
+                path: "lake.fields",
+                message:
+                    'an empty list; given []. Allowed: "default", "all" (every field but the ECS ones), or a list of flow log field names such as [srcaddr, dstaddr, action]',
+            },
+        ],
+    },
+    {
+        name: "lake.fields with an unknown and a repeated field",
+        change: (c) => (c[LAKE].fields = ["srcaddr", "src-addr", "srcaddr"]),
+        problems: [
+            {
+                path: "lake.fields[1]",
+                message: `not a VPC flow log field; given "src-addr". Allowed: ${FLOW_LOG_FIELDS.map((f) => f.name).join(", ")}`,
+            },
+            {
+                path: "lake.fields[2]",
+                message: 'a field already listed at item 0; given "srcaddr". Allowed: each field once',
             },
         ],
     },
@@ -1042,7 +1113,8 @@ describe("validateStackConfig: rejected configurations", () => {
             { path: "lake.bytesScannedCutoffGb", message: `out of range; given 0. Allowed: ${ALLOWED_CUTOFF}` },
             {
                 path: "regoins",
-                message: "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, protectData, accounts",
+                message:
+                    "unknown key. Allowed keys here: regions, flowLogs, lake, alerts, insights, protectData, accounts",
             },
             {
                 path: "regions[0].vpcs[0]",

@@ -349,10 +349,7 @@ describe("cost engine: the estimate moves the right way", function () {
     it("is cheaper when the CloudWatch format carries fewer fields (the rules still find theirs)", async () => {
         const fewer = await priced(
             baseConfig,
-            withFormat(
-                "cloud-watch-logs",
-                "${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${action} ${log-status}",
-            ),
+            withFormat("cloud-watch-logs", "${dstport} ${protocol} ${packets} ${action} ${log-status}"),
         );
         assert.ok(fewer.monthly.variable < base.monthly.variable);
     });

@@ -8,7 +8,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as zlib from "zlib";
-import { columnName, FlowLogRecord, LAKE_FORMAT_FIELDS, parseRecord } from "../../flowlogs/fields";
+import { columnName, FLOW_LOG_FIELDS, FlowLogRecord, parseRecord } from "../../flowlogs/fields";
+import { LAKE_ALL_FIELDS as LAKE_FORMAT_FIELDS, LAKE_DEFAULT_FIELDS } from "../../components/defaults";
 import { projectionParameters } from "../../components/lake/layout";
 import { currentHour, main, parseRequest, USAGE } from "../../tools/cli/generate";
 import { FileFormat } from "../../tools/lake/delivery";
@@ -25,6 +26,8 @@ import { captureOutput } from "../helpers/io";
 import { FIXTURE_END, lakeFixture, LakeFixture } from "../helpers/lakeData";
 
 const COLUMNS = LAKE_FORMAT_FIELDS.map(columnName);
+/** A generated record (every field) as a file of the fixture's format carries it. */
+const project = (record: FlowLogRecord): FlowLogRecord => Object.fromEntries(COLUMNS.map((c) => [c, record[c]]));
 /** Columns that describe a flow; `-` (null) on NODATA and SKIPDATA records. */
 const FLOW_COLUMNS = [
     "srcaddr",
@@ -92,9 +95,9 @@ describe("flow log generator", function () {
     });
 
     describe("records", () => {
-        it("have every field of the lake's log format, in AWS order, version 8", () => {
+        it("have every field of the table, in AWS order, version 8 (a file then carries its format's fields)", () => {
             for (const r of lake.records) {
-                assert.deepEqual(Object.keys(r), COLUMNS);
+                assert.deepEqual(Object.keys(r), FLOW_LOG_FIELDS.map(columnName));
                 assert.equal(r.version, 8);
                 assert.equal(r.account_id, "123456789012");
             }
@@ -234,11 +237,13 @@ describe("flow log generator", function () {
         });
 
         it("round-trip through the plain-text line format and the project's record parser", () => {
-            const lines = plainText(lake.records).trimEnd().split("\n");
+            const lines = plainText(lake.records, LAKE_FORMAT_FIELDS).trimEnd().split("\n");
             assert.equal(lines[0], LAKE_FORMAT_FIELDS.map((f) => f.name).join(" "));
             lines
                 .slice(1)
-                .forEach((line, i) => assert.deepStrictEqual(parseRecord(line, LAKE_FORMAT_FIELDS), lake.records[i]));
+                .forEach((line, i) =>
+                    assert.deepStrictEqual(parseRecord(line, LAKE_FORMAT_FIELDS), project(lake.records[i])),
+                );
         });
     });
 
@@ -340,7 +345,7 @@ describe("flow log generator", function () {
                 const rows = (await connection.runAndReadAll(`SELECT * FROM '${file}'`)).getRowObjectsJS();
                 const asRecord = (row: Record<string, unknown>) =>
                     Object.fromEntries(COLUMNS.map((c) => [c, typeof row[c] === "bigint" ? Number(row[c]) : row[c]]));
-                assert.deepStrictEqual(rows.map(asRecord), fx.parquet[0].records);
+                assert.deepStrictEqual(rows.map(asRecord), fx.parquet[0].records.map(project));
             } finally {
                 connection.closeSync();
                 instance.closeSync();
@@ -355,11 +360,11 @@ describe("flow log generator", function () {
             const [header, ...lines] = text.trimEnd().split("\n");
             assert.equal(
                 header,
-                "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status vpc-id subnet-id instance-id tcp-flags type pkt-srcaddr pkt-dstaddr region az-id sublocation-type sublocation-id pkt-src-aws-service pkt-dst-aws-service flow-direction traffic-path ecs-cluster-arn ecs-cluster-name ecs-container-instance-arn ecs-container-instance-id ecs-container-id ecs-second-container-id ecs-service-name ecs-task-definition-arn ecs-task-arn ecs-task-id reject-reason",
+                "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status vpc-id subnet-id instance-id tcp-flags type pkt-srcaddr pkt-dstaddr region az-id sublocation-type sublocation-id pkt-src-aws-service pkt-dst-aws-service flow-direction traffic-path reject-reason",
             );
             assert.deepStrictEqual(
                 lines.map((l) => parseRecord(l, LAKE_FORMAT_FIELDS)),
-                o.records,
+                o.records.map(project),
             );
             assert.ok(lines.some((l) => / - - - - - - - \d+ \d+ - NODATA /.test(l)));
         });
@@ -385,8 +390,20 @@ describe("npm run generate (tools/cli/generate.ts main)", function () {
             fileFormat: "parquet",
             accountId: "123456789012",
             endGiven: false,
+            fields: LAKE_DEFAULT_FIELDS,
         });
         assert.deepEqual(currentHour(new Date("2026-12-31T23:59:59.999Z")), new Date("2026-12-31T23:00:00Z"));
+    });
+
+    it("--fields takes the lake format as lake.fields does: default, all, or names put in table order", () => {
+        const names = (value: string) =>
+            parseRequest(["--out", "x", "--fields", value], () => new Date()).fields.map((f) => f.name);
+        assert.deepEqual(names("action,srcaddr,reject-reason"), ["srcaddr", "action", "reject-reason"]);
+        assert.deepEqual(
+            names("default"),
+            LAKE_DEFAULT_FIELDS.map((f) => f.name),
+        );
+        assert.equal(names("all").length, 30);
     });
 
     const refused: { argv: string[]; message: string }[] = [
@@ -421,6 +438,10 @@ describe("npm run generate (tools/cli/generate.ts main)", function () {
             message: `--days 99: expected a whole number from 1 to 31\n--seed s: expected a whole number from 0 to 4294967295\n${USAGE}`,
         },
         { argv: ["--out", "x", "extra"], message: `unexpected argument extra\n${USAGE}` },
+        {
+            argv: ["--out", "x", "--fields", "srcaddr,dst-addr,srcaddr"],
+            message: `--fields srcaddr,dst-addr,srcaddr: not a VPC flow log field; given "dst-addr". Allowed: ${FLOW_LOG_FIELDS.map((f) => f.name).join(", ")}\n--fields srcaddr,dst-addr,srcaddr: a field already listed at item 0; given "srcaddr". Allowed: each field once\n${USAGE}`,
+        },
         {
             argv: ["--out", "x", "--color"],
             message: `Unknown option '--color'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- "--color"\n${USAGE}`,

@@ -6,10 +6,12 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { LAKE_DEFAULT_FIELDS } from "../../components/defaults";
 import * as zlib from "zlib";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { NAMED_QUERIES } from "../../components/lake/queries";
 import { main, parseRequest, USAGE } from "../../tools/cli/query";
+import { main as generateMain } from "../../tools/cli/generate";
 import { deliver, FileFormat } from "../../tools/lake/delivery";
 import { generateLake } from "../../tools/lake/generator";
 import { renderCsv, renderTable } from "../../tools/lake/render";
@@ -134,7 +136,37 @@ describe("npm run query (tools/cli/query.ts main)", function () {
         const parquetOnly = path.join(fx.dir, "vpc-flow-logs", "AWSLogs", "aws-account-id=123456789012");
         const { result, stdout, stderr } = await run(["ipv6-traffic", "--data", parquetOnly]);
         assert.equal(result, 0, stderr);
-        assert.equal(stdout, renderTable(["type", "bytes", "flows"], expected("ipv6-traffic")));
+        assert.equal(stdout, renderTable(["ip_version", "bytes", "flows"], expected("ipv6-traffic")));
+    });
+
+    it("refuses a query that reads a column the files' log format lacks, naming it (exit 2)", async () => {
+        const narrow = fs.mkdtempSync(path.join(os.tmpdir(), "vpc-flow-monitor-narrow-"));
+        try {
+            const made = await captureOutput(() =>
+                generateMain([
+                    "--out",
+                    narrow,
+                    "--days",
+                    "1",
+                    "--end",
+                    "2026-11-05T07:00:00Z",
+                    "--fields",
+                    "action,srcaddr,packets",
+                ]),
+            );
+            assert.equal(made.result, 0, made.stderr);
+            const ok = await run(["top-rejected-sources", "--data", narrow, "--now", "2026-11-05T07:00:00Z"]);
+            assert.equal(ok.result, 0, ok.stderr);
+            const { result, stdout, stderr } = await run(["top-talkers", "--data", narrow]);
+            assert.equal(result, 2);
+            assert.equal(stdout, "");
+            assert.equal(
+                stderr,
+                "query top-talkers reads dstaddr, bytes, log_status, which the log format of these files lacks (they carry srcaddr, packets, action); the lake creates this query only for a format with those fields (lake.fields)\n",
+            );
+        } finally {
+            fs.rmSync(narrow, { recursive: true, force: true });
+        }
     });
 
     const refused: {
@@ -368,7 +400,7 @@ describe("npm run query (tools/cli/query.ts main)", function () {
                         ...lines.slice(2),
                     ]),
                 message: (file) =>
-                    `${file}: line 3: not a flow log record of the header's fields: 4 fields where the header names 40: "2 123456789012 eni-1 10.0.0.1"; ${REPLACE_IT}`,
+                    `${file}: line 3: not a flow log record of the header's fields: 4 fields where the header names ${LAKE_DEFAULT_FIELDS.length}: "2 123456789012 eni-1 10.0.0.1"; ${REPLACE_IT}`,
             },
             {
                 name: "a plain-text line with a word where a port belongs",
@@ -377,7 +409,7 @@ describe("npm run query (tools/cli/query.ts main)", function () {
                 damage: (file) =>
                     gzipLines(file, (lines) => {
                         const fields = lines[2].split(" ");
-                        fields[5] = "ssh";
+                        fields[lines[0].split(" ").indexOf("srcport")] = "ssh";
                         return [lines[0], lines[1], fields.join(" "), ...lines.slice(3)];
                     }),
                 message: (file) =>

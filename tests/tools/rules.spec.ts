@@ -17,7 +17,7 @@ import { ALARM_LOG_FIELDS } from "../../components/defaults";
 import { validateStackConfig } from "../../program/stackConfig";
 import { parseRecordsText, RecordsFileError } from "../../tools/files/recordsFile";
 import { alarmFirings, evaluateRule, isoSeconds } from "../../tools/replay/ruleEvaluation";
-import { main, MAX_REPORTED_LINES, USAGE } from "../../tools/cli/rules";
+import { alarmFieldsOf, main, MAX_REPORTED_LINES, USAGE } from "../../tools/cli/rules";
 import { loadStackFile } from "../../tools/files/stackFile";
 import { captureOutput } from "../helpers/io";
 import { inputsOf, planOf } from "../helpers/plan";
@@ -164,8 +164,8 @@ describe("npm run rules: the tutorial lab and the other fixtures", function () {
         assert.equal(stdout, "");
         assert.equal(
             stderr,
-            `${fixture("bastion-http-custom.log")}: no valid flow log record in 4 lines (format: 14 fields, version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status); ` +
-                `first problem, line 1: expected 14 space-separated fields, found 16; if the records are in another format, say which with --format "<log format>"\n`,
+            `${fixture("bastion-http-custom.log")}: no valid flow log record in 4 lines (format: 7 fields, srcaddr dstport protocol packets start action log-status); ` +
+                `first problem, line 1: expected 7 space-separated fields, found 16; if the records are in another format, say which with --format "<log format>"\n`,
         );
     });
 
@@ -443,7 +443,7 @@ describe("npm run rules: bad usage and unusable input (exit 2, one clear message
             name: "a file with no valid record",
             args: () => ["--config", LAB, "--records", tmpFile("junk.log", "hello world\nnot a record\n")],
             stderr: () =>
-                `${path.join(tmp, "junk.log")}: no valid flow log record in 2 lines (format: 14 fields, version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status); first problem, line 1: expected 14 space-separated fields, found 2; if the records are in another format, say which with --format "<log format>"\n`,
+                `${path.join(tmp, "junk.log")}: no valid flow log record in 2 lines (format: 7 fields, srcaddr dstport protocol packets start action log-status); first problem, line 1: expected 7 space-separated fields, found 2; if the records are in another format, say which with --format "<log format>"\n`,
         },
         {
             name: "an invalid stack config",
@@ -652,7 +652,7 @@ describe("rule evaluation: CloudWatch's semantics", () => {
         });
         const plan = await planOf(stackFile.config, "lab");
         for (const r of rules) {
-            const evaluation = evaluateRule(r, [], ALARM_LOG_FIELDS);
+            const evaluation = evaluateRule(r, [], alarmFieldsOf(config));
             assert.equal(evaluation.pattern, inputsOf(plan, `lab-${r.name}-metricFilter`).pattern, r.name);
         }
     });

@@ -1,10 +1,13 @@
 /**
  * npm run generate -- --out DIR [--days N] [--seed S] [--end TIME] [--file-format parquet|plain-text|both] [--account ID]
+ *                      [--fields default|all|NAME,NAME,...]
  *
  * Writes sample flow logs for three VPCs in two regions, as AWS delivers them to the lake bucket
  * (Parquet, hive-compatible hourly folders; or plain-text gzip in the default layout), so the
  * named queries can be tried with `npm run query` (tools/lake/sampleLake.ts). The records end at
  * --end (default: the start of the current hour, UTC); the same seed and end give the same files.
+ * --fields is the lake format to write, as the stack's `lake.fields` says it (default: the lake's
+ * default format).
  *
  * Exit status: 0 written, 2 bad usage or an --out that is a file or already holds flow logs
  * (nothing written).
@@ -19,9 +22,16 @@ import {
     SampleFileFormat,
 } from "../lake/sampleLake";
 import { Exit, print, runCli, runCommand, UsageError } from "./kit";
+import { LakeFieldsChoice } from "../../components/defaults";
+import { lakeFieldsProblems, resolveLakeFields } from "../../components/lake/layout";
 
 export const USAGE =
-    "usage: npm run generate -- --out DIR [--days N] [--seed S] [--end TIME] [--file-format parquet|plain-text|both] [--account ID]";
+    "usage: npm run generate -- --out DIR [--days N] [--seed S] [--end TIME] [--file-format parquet|plain-text|both] [--account ID] [--fields default|all|NAME,NAME,...]";
+
+/** `default`, `all`, or a comma-separated list of field names, as `lake.fields` takes them. */
+export function parseFieldsOption(text: string): LakeFieldsChoice {
+    return text === LakeFieldsChoice.DEFAULT || text === LakeFieldsChoice.ALL ? text : text.split(",");
+}
 
 /** The start of the hour `now` is in, UTC. */
 export function currentHour(now: Date): Date {
@@ -38,6 +48,7 @@ export function parseRequest(argv: readonly string[], clock: () => Date = () => 
             end: { type: "string" },
             "file-format": { type: "string", default: "parquet" },
             account: { type: "string", default: DEFAULT_ACCOUNT_ID },
+            fields: { type: "string", default: LakeFieldsChoice.DEFAULT },
         },
         allowPositionals: true,
         strict: true,
@@ -66,6 +77,12 @@ export function parseRequest(argv: readonly string[], clock: () => Date = () => 
     }
     if (!/^\d{12}$/.test(values.account!))
         problems.push(`--account ${values.account}: expected a 12-digit AWS account id`);
+    const fields = parseFieldsOption(values.fields!);
+    problems.push(
+        ...lakeFieldsProblems(fields).map(
+            (p) => `--fields ${values.fields}: ${p.what}; given ${JSON.stringify(p.given)}. Allowed: ${p.allowed}`,
+        ),
+    );
     // Every flag problem at once, then the usage line.
     if (problems.length) throw new UsageError(problems.join("\n"));
     return {
@@ -76,6 +93,7 @@ export function parseRequest(argv: readonly string[], clock: () => Date = () => 
         fileFormat: values["file-format"] as SampleFileFormat,
         accountId: values.account!,
         endGiven: values.end !== undefined,
+        fields: resolveLakeFields(fields),
     };
 }
 

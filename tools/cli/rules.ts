@@ -11,13 +11,14 @@
  * invalid stack config, or a records file that is unreadable, empty or has no valid record.
  */
 import { parseArgs } from "util";
-import { ALARM_LOG_FIELDS } from "../../components/defaults";
 import { FlowLogField, parseLogFormat } from "../../flowlogs/fields";
 import { validateStackConfig } from "../../program/stackConfig";
 import { readRecordsFile } from "../files/recordsFile";
 import { renderReplay, replayJson, skippedLines } from "../replay/replayReport";
-import { evaluateStack, vpcNames } from "../replay/stackReplay";
+import { alarmFieldsOf, evaluateStack, vpcNames } from "../replay/stackReplay";
 import { Exit, InputError, print, printJson, runCli, runCommand, stackFilePath, UsageError } from "./kit";
+
+export { alarmFieldsOf };
 
 export const USAGE =
     'usage: npm run rules -- (--stack NAME | --config FILE) --records FILE [--vpc NAME] [--format "<log format>"] [--json]';
@@ -55,12 +56,12 @@ export function main(argv: string[]): Promise<number> {
         if (values.records === undefined)
             throw new UsageError("--records FILE is required: a file of flow log records (plain text or .gz)");
         const config = validateStackConfig(stackFile.config);
-        const records = readRecordsFile(values.records, { format, alarmFields: ALARM_LOG_FIELDS });
         if (values.vpc !== undefined && !vpcNames(config).includes(values.vpc)) {
             throw new InputError(
                 `--vpc ${JSON.stringify(values.vpc)}: no such VPC in the stack; its VPCs: ${vpcNames(config).join(", ")}`,
             );
         }
+        const records = readRecordsFile(values.records, { format, alarmFields: alarmFieldsOf(config, values.vpc) });
         const evaluations = evaluateStack(config, records, values.vpc);
 
         for (const line of skippedLines(values.records, records, MAX_REPORTED_LINES)) process.stderr.write(`${line}\n`);

@@ -20,7 +20,7 @@
  */
 
 /** Functions the named queries may call that mean the same in Trino and DuckDB. */
-export const SHARED_FUNCTIONS: readonly string[] = ["count", "sum", "min", "max", "concat", "split_part"];
+export const SHARED_FUNCTIONS: readonly string[] = ["count", "sum", "min", "max", "concat", "split_part", "strpos"];
 /** Functions (and the niladic `current_timestamp`) rewritten by toDuckDb. */
 export const TRANSLATED_FUNCTIONS: readonly string[] = ["current_timestamp", "date_format", "from_unixtime"];
 

@@ -19,14 +19,17 @@
  *
  * Deterministic: the same options give the same records, in the same order.
  */
-import { FlowLogRecord, formatVersion, LAKE_FORMAT_FIELDS, columnName } from "../../flowlogs/fields";
+import { FlowLogRecord, formatVersion, FLOW_LOG_FIELDS, columnName } from "../../flowlogs/fields";
 import { Rng } from "./prng";
 
 export const DEFAULT_ACCOUNT_ID = "123456789012";
 /** The lake flow log's maximum aggregation interval (components/defaults.ts LAKE_AGGREGATION_SECONDS). */
 export const CAPTURE_WINDOW_SECONDS = 600;
-/** The record version of the lake format: the highest version among its fields (AWS rule). */
-export const LAKE_RECORD_VERSION = formatVersion(LAKE_FORMAT_FIELDS);
+/**
+ * The records carry every field, so any lake format can be written from them; their version is
+ * that of the whole field table (the highest version among the fields, AWS's rule).
+ */
+export const LAKE_RECORD_VERSION = formatVersion(FLOW_LOG_FIELDS);
 export const MAX_DAYS = 31;
 
 export interface GeneratorOptions {
@@ -358,7 +361,7 @@ interface Observation {
 /** A record with every lake column present: the AWS order of fields, null for `-`. */
 function emptyRecord(): FlowLogRecord {
     const record: FlowLogRecord = {};
-    for (const field of LAKE_FORMAT_FIELDS) record[columnName(field)] = null;
+    for (const field of FLOW_LOG_FIELDS) record[columnName(field)] = null;
     return record;
 }
 

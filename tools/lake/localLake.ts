@@ -2,8 +2,10 @@
  * A local copy of the flow log tree, queried with DuckDB as Athena queries the lake.
  *
  * `LocalLake.open(dir)` finds the flow log objects under `dir` (as AWS names them), and defines a
- * `flow_logs` view with exactly the Glue table's columns and types (components/lake/layout.ts
- * lakeColumns) plus its partition keys as strings:
+ * `flow_logs` view with the columns of the log format the files carry, typed as the Glue table
+ * types them (components/lake/layout.ts lakeColumns), plus its partition keys as strings. Like the
+ * Glue table, which follows the stack's `lake.fields`, the view has only the format's columns: a
+ * query that reads another one is refused (`missingColumns`).
  *
  * - Parquet in the hive-compatible per-hour layout (the lake's): DuckDB's hive partitioning reads
  *   aws-region/year/month/day/hour from the folders, so a predicate on them skips files as
@@ -19,9 +21,10 @@ import { DuckDBConnection, DuckDBInstance, DuckDBTimestampTZValue, DuckDBTimesta
 import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
-import { FieldKind, FLOW_LOG_FIELDS, LAKE_FORMAT_FIELDS } from "../../flowlogs/fields";
+import { columnName, FieldKind, FLOW_LOG_FIELDS, FlowLogField, inTableOrder } from "../../flowlogs/fields";
+import { LAKE_ALL_FIELDS } from "../../components/defaults";
 import { FLOW_LOG_TABLE, lakeColumns, PARTITION_KEYS } from "../../components/lake/layout";
-import { NamedQuery } from "../../components/lake/queries";
+import { columnsRead, NamedQuery } from "../../components/lake/queries";
 import { InputError } from "../files/inputError";
 import { pseudoFilesystemOf, pseudoMountPoints, readMounts } from "../files/mounts";
 import { describeFsError } from "../files/outputDir";
@@ -103,7 +106,15 @@ export class LocalLake {
         readonly files: readonly string[],
         /** Whether partitions come from hive folders (and DuckDB prunes files on them). */
         readonly hivePartitions: boolean,
+        /** The log format's fields the files carry (the union, in table order): the view's record columns. */
+        readonly fields: readonly FlowLogField[],
     ) {}
+
+    /** The record columns a named query reads that these files do not carry. */
+    missingColumns(named: NamedQuery): string[] {
+        const present = new Set(this.fields.map(columnName));
+        return named.columns.filter((column) => !present.has(column));
+    }
 
     /**
      * Opens the flow log tree under `dir`. `fileFormat` "auto" reads whichever format is there
@@ -121,13 +132,15 @@ export class LocalLake {
         try {
             for (const statement of SESSION_SETUP) await connection.run(statement);
             let hive = false;
+            let view: View;
             if (format === FileFormat.PARQUET) {
                 hive = files.every((file) => HIVE_HOUR_FOLDERS.test(toSlashes(file)));
-                await connection.run(await parquetView(connection, files, hive));
+                view = await parquetView(connection, files, hive);
             } else {
-                await connection.run(plainTextView(files));
+                view = plainTextView(files);
             }
-            return new LocalLake(instance, connection, format, files, hive);
+            await connection.run(view.view);
+            return new LocalLake(instance, connection, format, files, hive, view.fields);
         } catch (err) {
             const unreadable = await unreadableFile(err, connection, format, files);
             connection.closeSync();
@@ -139,7 +152,8 @@ export class LocalLake {
     /**
      * Runs a named query: `params` by name, `now` standing in for current_timestamp. With a
      * `selection` (a predicate such as queries.ts selectionPredicate gives), the query runs over it
-     * instead of its own window.
+     * instead of its own window. A query (or selection) that reads a column the files' format lacks
+     * is refused by name rather than answered with NULLs.
      */
     async query(
         named: NamedQuery,
@@ -147,6 +161,16 @@ export class LocalLake {
         now: Date,
         selection?: string,
     ): Promise<QueryResult> {
+        const present = new Set(this.fields.map(columnName));
+        const missing = [
+            ...new Set([...this.missingColumns(named), ...(selection === undefined ? [] : columnsRead(selection))]),
+        ].filter((column) => !present.has(column));
+        if (missing.length) {
+            throw new LakeInputError(
+                `query ${named.name} reads ${missing.join(", ")}, which the log format of these files lacks ` +
+                    `(they carry ${this.fields.map(columnName).join(", ")}); the lake creates this query only for a format with those fields (lake.fields)`,
+            );
+        }
         const values = named.parameters.map((name) => {
             if (params[name] === undefined) throw new LakeInputError(`query ${named.name} needs --param ${name}=VALUE`);
             return params[name];
@@ -313,12 +337,12 @@ function chooseFormat(dir: string, found: LakeFiles, choice: FileFormatChoice): 
     );
 }
 
-/** The Glue table's columns with their DuckDB types, and the field each comes from. */
-function tableColumns(): { name: string; type: string; fieldName: string }[] {
-    return lakeColumns(LAKE_FORMAT_FIELDS).map((column, i) => ({
+/** The Glue table's columns for these fields with their DuckDB types, and the field each comes from. */
+function tableColumns(fields: readonly FlowLogField[]): { name: string; type: string; fieldName: string }[] {
+    return lakeColumns(fields).map((column, i) => ({
         name: column.name,
         type: GLUE_TO_DUCKDB[column.type],
-        fieldName: LAKE_FORMAT_FIELDS[i].name,
+        fieldName: fields[i].name,
     }));
 }
 
@@ -329,7 +353,7 @@ function partitionsFromName(): string {
     ).join(", ");
 }
 
-async function parquetView(connection: DuckDBConnection, files: readonly string[], hive: boolean): Promise<string> {
+async function parquetView(connection: DuckDBConnection, files: readonly string[], hive: boolean): Promise<View> {
     const list = `[${files.map(sqlString).join(", ")}]`;
     // Files of different log formats have different columns: then match them by name (slower
     // to bind, so only when needed).
@@ -344,16 +368,18 @@ async function parquetView(connection: DuckDBConnection, files: readonly string[
         : `read_parquet(${list}, hive_partitioning = false, union_by_name = ${unionByName}, filename = true)`;
     const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
     const present = new Set(described.getRowObjects().map((row) => String(row.column_name)));
-    const select = tableColumns().map(({ name, type }) =>
-        present.has(name)
-            ? `CAST(${quoteIdentifier(name)} AS ${type}) AS ${quoteIdentifier(name)}`
-            : `CAST(NULL AS ${type}) AS ${quoteIdentifier(name)}`,
+    const fields = FLOW_LOG_FIELDS.filter((field) => present.has(columnName(field)));
+    const select = tableColumns(fields).map(
+        ({ name, type }) => `CAST(${quoteIdentifier(name)} AS ${type}) AS ${quoteIdentifier(name)}`,
     );
     // Hive folders name the region `aws-region`; the Glue partition key is aws_region.
     const partitions = hive
         ? PARTITION_KEYS.map((key) => `${quoteIdentifier(key.pathKey)} AS ${key.name}`).join(", ")
         : partitionsFromName();
-    return `CREATE VIEW ${FLOW_LOG_TABLE} AS SELECT ${select.join(", ")}, ${partitions} FROM ${source}`;
+    return {
+        fields,
+        view: `CREATE VIEW ${FLOW_LOG_TABLE} AS SELECT ${select.join(", ")}, ${partitions} FROM ${source}`,
+    };
 }
 
 /** The Parquet physical types a column of each Glue type may have (AWS writes INT32, INT64, BYTE_ARRAY). */
@@ -369,7 +395,7 @@ const PARQUET_TYPES: Readonly<Record<string, readonly string[]>> = {
  * would fail, or be skipped, only in the queries that read it, without naming the file).
  */
 async function checkParquetColumns(connection: DuckDBConnection, list: string): Promise<void> {
-    const columns = lakeColumns(LAKE_FORMAT_FIELDS);
+    const columns = lakeColumns(LAKE_ALL_FIELDS);
     const names = columns.map((column) => sqlString(column.name)).join(", ");
     const allowed = columns
         .map(
@@ -421,6 +447,12 @@ export function headerOf(file: string): string {
     }
 }
 
+/** The view's statement and the fields (record columns) it has. */
+interface View {
+    readonly fields: readonly FlowLogField[];
+    readonly view: string;
+}
+
 /** The DuckDB type a field is read as from text: the Glue type, so a bad value is reported with its line. */
 const TEXT_TYPE: Readonly<Record<FieldKind, string>> = {
     [FieldKind.INT]: "INTEGER",
@@ -440,7 +472,7 @@ function plainTextSource(files: readonly string[], names: readonly string[]): st
     );
 }
 
-function plainTextView(files: readonly string[]): string {
+function plainTextView(files: readonly string[]): View {
     // Files of one log format share a header; each group is read with its own column list.
     const groups = new Map<string, string[]>();
     for (const file of files) {
@@ -448,23 +480,26 @@ function plainTextView(files: readonly string[]): string {
         groups.set(header, [...(groups.get(header) ?? []), file]);
     }
     const known = new Map(FLOW_LOG_FIELDS.map((field) => [field.name, field]));
-    const parts = [...groups.entries()].map(([header, group]) => {
-        const names = header.split(/\s+/);
-        for (const name of names) {
+    for (const [header, group] of groups) {
+        for (const name of header.split(/\s+/)) {
             if (!known.has(name))
                 throw new LakeInputError(`${group[0]}: header field "${name}" is not a VPC flow log field`);
         }
+    }
+    const fields = inTableOrder([...groups.keys()].flatMap((header) => header.split(/\s+/).map((n) => known.get(n)!)));
+    const parts = [...groups.entries()].map(([header, group]) => {
+        const names = header.split(/\s+/);
         const source = plainTextSource(group, names);
         const present = new Set(names);
         // The header names fields as the log format does (`account-id`); columns are `account_id`.
-        const select = tableColumns().map(({ name, type, fieldName }) =>
+        const select = tableColumns(fields).map(({ name, type, fieldName }) =>
             present.has(fieldName)
                 ? `CAST(${quoteIdentifier(fieldName)} AS ${type}) AS ${quoteIdentifier(name)}`
                 : `CAST(NULL AS ${type}) AS ${quoteIdentifier(name)}`,
         );
         return `SELECT ${select.join(", ")}, ${partitionsFromName()} FROM ${source}`;
     });
-    return `CREATE VIEW ${FLOW_LOG_TABLE} AS ${parts.join(" UNION ALL ")}`;
+    return { fields, view: `CREATE VIEW ${FLOW_LOG_TABLE} AS ${parts.join(" UNION ALL ")}` };
 }
 
 /** DuckDB values as plain JSON-able values: integers as numbers, timestamps as Athena prints them. */

@@ -11,6 +11,8 @@ import { DeliveredObject, deliver, FileFormat } from "./delivery";
 import { GeneratorOptions, LakeSpan, streamLake } from "./generator";
 import { findFlowLogFiles, LakeInputError } from "./localLake";
 import { ParquetObjectWriter, writePlainTextObjects } from "./writer";
+import { FlowLogField } from "../../flowlogs/fields";
+import { LAKE_DEFAULT_FIELDS } from "../../components/defaults";
 
 /** Which trees to write. */
 export const SAMPLE_FILE_FORMATS = ["parquet", "plain-text", "both"] as const;
@@ -25,6 +27,8 @@ export interface GenerateRequest {
     readonly accountId: string;
     /** Whether --end was given (the "try" hint then fixes --now). */
     readonly endGiven: boolean;
+    /** The lake format the objects carry (default: the lake's default format). */
+    readonly fields: readonly FlowLogField[];
 }
 
 /** Refuses an --out that is not a usable folder, or already holds flow logs (the trees would mix). */
@@ -47,7 +51,7 @@ export async function generate(request: GenerateRequest): Promise<GenerateSummar
         both: [FileFormat.PARQUET, FileFormat.PLAIN_TEXT],
     };
     const { seed, end, days, accountId } = request;
-    return writeSampleLake(request.out, { seed, end, days, accountId }, formats[request.fileFormat]);
+    return writeSampleLake(request.out, { seed, end, days, accountId }, formats[request.fileFormat], request.fields);
 }
 
 export interface WrittenTree {
@@ -64,15 +68,19 @@ export interface SampleLakeSummary {
     readonly written: readonly WrittenTree[];
 }
 
-/** Generates the lake of `options` and writes it under `outDir` (which exists) in each of `formats`. */
+/**
+ * Generates the lake of `options` and writes it under `outDir` (which exists) in each of `formats`,
+ * each object carrying the lake format `fields`.
+ */
 export async function writeSampleLake(
     outDir: string,
     options: GeneratorOptions,
     formats: readonly FileFormat[],
+    fields: readonly FlowLogField[] = LAKE_DEFAULT_FIELDS,
 ): Promise<SampleLakeSummary> {
     const stream = streamLake(options);
     const trees = formats.map((format) => ({ format, objects: 0, root: undefined as string | undefined }));
-    const parquet = formats.includes(FileFormat.PARQUET) ? await ParquetObjectWriter.open(outDir) : undefined;
+    const parquet = formats.includes(FileFormat.PARQUET) ? await ParquetObjectWriter.open(outDir, fields) : undefined;
     // Every object lies in one day; a key seen twice would overwrite a file written earlier.
     const keys = new Set<string>();
     let records = 0;
@@ -86,7 +94,7 @@ export async function writeSampleLake(
                     keys.add(object.key);
                 }
                 if (tree.format === FileFormat.PARQUET) await parquet!.write(objects);
-                else writePlainTextObjects(outDir, objects);
+                else writePlainTextObjects(outDir, objects, fields);
                 tree.objects += objects.length;
                 tree.root = commonRoot(objects, tree.root);
             }

@@ -6,7 +6,8 @@ import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
-import { columnName, FieldKind, FlowLogField, FlowLogRecord, LAKE_FORMAT_FIELDS } from "../../flowlogs/fields";
+import { columnName, FieldKind, FlowLogField, FlowLogRecord } from "../../flowlogs/fields";
+import { LAKE_DEFAULT_FIELDS } from "../../components/defaults";
 import { DeliveredObject } from "./delivery";
 
 /**
@@ -52,7 +53,7 @@ export class ParquetObjectWriter {
 
     static async open(
         outDir: string,
-        fields: readonly FlowLogField[] = LAKE_FORMAT_FIELDS,
+        fields: readonly FlowLogField[] = LAKE_DEFAULT_FIELDS,
     ): Promise<ParquetObjectWriter> {
         // One thread: rows keep their order and the files come out byte-for-byte the same every time.
         const instance = await DuckDBInstance.create(":memory:", { threads: "1" });
@@ -102,7 +103,7 @@ export class ParquetObjectWriter {
 export async function writeParquetObjects(
     outDir: string,
     objects: readonly DeliveredObject[],
-    fields: readonly FlowLogField[] = LAKE_FORMAT_FIELDS,
+    fields: readonly FlowLogField[] = LAKE_DEFAULT_FIELDS,
 ): Promise<void> {
     if (objects.length === 0) return;
     const writer = await ParquetObjectWriter.open(outDir, fields);
@@ -146,7 +147,7 @@ async function appendRecords(
  */
 export function plainText(
     records: readonly FlowLogRecord[],
-    fields: readonly FlowLogField[] = LAKE_FORMAT_FIELDS,
+    fields: readonly FlowLogField[] = LAKE_DEFAULT_FIELDS,
 ): string {
     const names = fields.map(columnName);
     const lines = [fields.map((field) => field.name).join(" ")];
@@ -164,7 +165,7 @@ export function plainText(
 export function writePlainTextObjects(
     outDir: string,
     objects: readonly DeliveredObject[],
-    fields: readonly FlowLogField[] = LAKE_FORMAT_FIELDS,
+    fields: readonly FlowLogField[] = LAKE_DEFAULT_FIELDS,
 ): void {
     for (const object of objects) {
         const target = path.join(outDir, ...object.key.split("/"));

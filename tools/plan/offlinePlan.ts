@@ -40,6 +40,8 @@ export interface PlannedResource {
     readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
     readonly protect: boolean;
     readonly retainOnDelete: boolean;
+    /** Replaced by deleting first (the `deleteBeforeReplace` option). */
+    readonly deleteBeforeReplace?: boolean;
 }
 
 export interface Plan {
@@ -192,6 +194,7 @@ function recordRegistrations(monitor: any, into: PlannedResource[]): void {
                     propertyDependencies: propertyDependencies(req.getPropertydependenciesMap()),
                     protect: req.getProtect() ?? false,
                     retainOnDelete: req.getRetainondelete() ?? false,
+                    deleteBeforeReplace: req.getDeletebeforereplace() ?? false,
                 };
                 into.push(entry);
                 byUrn.set(entry.urn, entry);
@@ -211,6 +214,7 @@ function recordRegistrations(monitor: any, into: PlannedResource[]): void {
                     propertyDependencies: {},
                     protect: false,
                     retainOnDelete: false,
+                    deleteBeforeReplace: false,
                 });
             }
             callback(err, resp);

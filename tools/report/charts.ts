@@ -13,6 +13,7 @@ import { alarmName } from "../../components/naming";
 import { PROTOCOL_NUMBERS } from "../../flowlogs";
 import { isoSeconds } from "../replay/ruleEvaluation";
 import { AlarmReplay, ReportData, ReportQueryName } from "./data";
+import { LAKE_AGGREGATION_SECONDS } from "../../components/defaults";
 
 export type Cell = string | number | null;
 export type Row = Readonly<Record<string, Cell>>;
@@ -402,16 +403,15 @@ function bytesByInterface(data: ReportData): ReportChart {
     const name = "bytes-by-interface";
     return {
         id: "bytes-by-interface",
-        question: "Which interfaces and subnets carried the bytes?",
+        question: "Which interfaces carried the bytes?",
         source: sourceOf(name),
         query: name,
-        spec: horizontalBars(
-            rowsOf(data, name).map((row) => ({ ...row, where: `${row.interface_id}  ${row.subnet_id}` })),
-            "where",
-            "bytes",
-            "bytes",
-            { colorField: "vpc_id", format: ".3~s", axisFormat: "~s", labelLimit: 420 },
-        ),
+        // The default lake format carries the interface, not its subnet or VPC (lake.fields).
+        spec: horizontalBars(rowsOf(data, name), "interface_id", "bytes", "bytes", {
+            format: ".3~s",
+            axisFormat: "~s",
+            labelLimit: 420,
+        }),
         table: queryTable(data, name),
     };
 }
@@ -425,7 +425,7 @@ function ipv6Share(data: ReportData): ReportChart {
         query: name,
         spec: shares(
             rowsOf(data, name),
-            "type",
+            "ip_version",
             [
                 ["flows", "records"],
                 ["bytes", "bytes"],
@@ -441,7 +441,9 @@ function blindSpots(data: ReportData): ReportChart {
     const values: Row[] = rowsOf(data, name).map((row) => ({
         ...row,
         started_at: isoTime(row.started),
-        ended_at: isoTime(row.ended),
+        // The default lake format has no `end`: a capture window spans at most the lake flow log's
+        // aggregation interval from its start.
+        ended_at: new Date(Date.parse(isoTime(row.started)) + LAKE_AGGREGATION_SECONDS * 1000).toISOString(),
     }));
     const interfaces = [...new Set(values.map((v) => String(v.interface_id)))].sort();
     const y: PositionFieldDef<string> = {

@@ -10,12 +10,13 @@
 import { InputError } from "../files/inputError";
 import { NAMED_QUERIES, NamedQuery, Selection, selectionPredicate } from "../../components/lake/queries";
 import { effectiveRules } from "../../components/alerting/rules";
-import { ALARM_LOG_FIELDS, CloudWatchTrafficType } from "../../components/defaults";
-import { columnName, formatVersion } from "../../flowlogs/fields";
+import { CloudWatchTrafficType } from "../../components/defaults";
+import { columnName, FlowLogField, formatVersion } from "../../flowlogs/fields";
 import { StackConfig } from "../../program/stackConfig";
 import { FileFormat } from "../lake/delivery";
 import { FileFormatChoice, LakeInputError, LocalLake, QueryResult } from "../lake/localLake";
 import { evaluateRule, FlowEvent, RuleEvaluation } from "../replay/ruleEvaluation";
+import { alarmFieldsOf } from "../replay/stackReplay";
 
 /** A problem with the input the user can fix: printed alone, exit status 2. */
 export class ReportInputError extends InputError {}
@@ -114,7 +115,7 @@ export async function collectReport(request: ReportRequest, progress: Progress =
         progress(`reading ${lake.files.length} ${kind} files`);
         const extent = await extentOf(lake, request.data);
         const selection = chooseWindow(request, extent);
-        const vpc = await chooseVpc(lake, request, extent);
+        const vpc = await chooseVpc(lake, request);
         const chosen: Selection = vpc ? { ...selection, vpcId: vpc.id } : selection;
         const predicate = selectionPredicate(chosen);
         const results = {} as Record<ReportQueryName, QueryResult>;
@@ -172,32 +173,42 @@ interface VpcSeen {
     readonly last: string;
 }
 
-/** The VPCs of the whole tree, from the flow-log-sources query over its full extent. */
-async function vpcsInTree(lake: LocalLake, extent: { first: number; last: number }): Promise<VpcSeen[]> {
-    const whole = { from: new Date(extent.first * 1000), to: new Date((extent.last + 1) * 1000) };
-    const result = await lake.query(namedQuery("flow-log-sources"), {}, whole.to, selectionPredicate(whole));
-    return result.rows
-        .filter((row) => row.vpc_id !== null)
-        .map((row) => ({
-            id: String(row.vpc_id),
-            region: String(row.aws_region),
-            account: String(row.account_id),
-            first: String(row.first_start),
-            last: String(row.last_end),
-        }));
+/**
+ * The VPCs of the whole tree, from their records' vpc_id over its full extent. The default lake
+ * format has no vpc_id (lake.fields): its records cannot be told apart by VPC, and --vpc is refused.
+ */
+async function vpcsInTree(lake: LocalLake, dir: string, given: string): Promise<VpcSeen[]> {
+    const columns = new Set(lake.fields.map(columnName));
+    const missing = ["vpc_id", "account_id"].filter((column) => !columns.has(column));
+    if (missing.length) {
+        throw new ReportInputError(
+            `--vpc ${JSON.stringify(given)}: the records in --data ${dir} carry no ${missing.join(" or ")} ` +
+                `(their fields: ${lake.fields.map(columnName).join(", ")}), so one VPC's records cannot be told apart; ` +
+                `a lake whose lake.fields include vpc-id and account-id can be reported by VPC`,
+        );
+    }
+    // The last record's end where the format has it, else its start.
+    const last = columns.has("end") ? '"end"' : "start";
+    const result = await lake.sql(
+        `SELECT vpc_id, aws_region, account_id, to_timestamp(min(start)) AS first, to_timestamp(max(${last})) AS last ` +
+            "FROM flow_logs WHERE vpc_id IS NOT NULL GROUP BY vpc_id, aws_region, account_id ORDER BY account_id, aws_region, vpc_id",
+    );
+    return result.rows.map((row) => ({
+        id: String(row.vpc_id),
+        region: String(row.aws_region),
+        account: String(row.account_id),
+        first: String(row.first),
+        last: String(row.last),
+    }));
 }
 
 const listVpcs = (vpcs: readonly VpcSeen[]) =>
     vpcs.length ? vpcs.map((v) => `${v.id} (${v.account}, ${v.region})`).join(", ") : "none (no record names a VPC)";
 
-async function chooseVpc(
-    lake: LocalLake,
-    request: ReportRequest,
-    extent: { first: number; last: number },
-): Promise<VpcChoice | undefined> {
+async function chooseVpc(lake: LocalLake, request: ReportRequest): Promise<VpcChoice | undefined> {
     if (request.vpc === undefined) return undefined;
     const given = request.vpc;
-    const seen = await vpcsInTree(lake, extent);
+    const seen = await vpcsInTree(lake, request.data, given);
     const inData = `VPCs in --data ${request.data}: ${listVpcs(seen)}`;
     let choice: VpcChoice;
     if (/^vpc-[0-9a-f]+$/.test(given)) {
@@ -252,8 +263,6 @@ function emptyWindow(
 // ---------------------------------------------------------------------------------------------
 // Alarms: the lake's records as the alarm log group would have received them.
 
-const ALARM_COLUMNS = ALARM_LOG_FIELDS.map(columnName);
-const ALARM_VERSION = formatVersion(ALARM_LOG_FIELDS);
 const quote = (name: string) => `"${name}"`;
 
 /**
@@ -269,18 +278,26 @@ async function alarmEvents(
     lake: LocalLake,
     predicate: string,
     trafficType: CloudWatchTrafficType,
+    fields: readonly FlowLogField[],
 ): Promise<FlowEvent[]> {
     const traffic = trafficType === CloudWatchTrafficType.ALL ? "" : " AND (action = 'REJECT' OR log_status <> 'OK')";
+    const inLake = new Set(lake.fields.map(columnName));
+    const columns = fields.map(columnName);
+    const version = String(formatVersion(fields));
+    const read = columns.filter((column) => inLake.has(column));
     const result = await lake.sql(
-        `SELECT ${ALARM_COLUMNS.map(quote).join(", ")} FROM flow_logs WHERE ${predicate}${traffic} ORDER BY start`,
+        `SELECT ${[...new Set([...read, "start"])].map(quote).join(", ")} FROM flow_logs WHERE ${predicate}${traffic} ORDER BY start`,
     );
     return result.rows.map((row) => ({
-        text: ALARM_COLUMNS.map((column) => {
-            // The alarm format's lines carry its own version, not the lake record's.
-            if (column === "version") return String(ALARM_VERSION);
-            const value = row[column];
-            return value === null || value === undefined ? "-" : String(value);
-        }).join(" "),
+        text: columns
+            .map((column) => {
+                // The alarm format's lines carry its own version, not the lake record's.
+                if (column === "version") return version;
+                // A field of the alarm format the lake's format lacks reads as absent ("-").
+                const value = row[column];
+                return value === null || value === undefined ? "-" : String(value);
+            })
+            .join(" "),
         start: Number(row.start),
     }));
 }
@@ -303,28 +320,35 @@ async function replayAlarms(
     const chosen = named.length ? named : all;
     const trafficType = config.flowLogs.cloudWatchTrafficType;
     const vpcs: VpcAlarms[] = [];
+    // Without vpc_id in the lake's format an adopted VPC's records cannot be picked out: every VPC
+    // is replayed on all the selected records, as a created one is.
+    const byVpc = lake.fields.some((field) => columnName(field) === "vpc_id");
     for (const { region, vpc: v } of chosen) {
         const vpcId = v.kind === "adopt" ? v.vpcId : undefined;
-        // An adopted VPC other than the one --vpc selected has no records in the selection.
-        const events =
-            vpcId !== undefined && selection.vpcId !== undefined && vpcId !== selection.vpcId
-                ? []
-                : await alarmEvents(
-                      lake,
-                      selectionPredicate({ ...selection, vpcId: vpcId ?? selection.vpcId }),
-                      trafficType,
-                  );
         const rules = effectiveRules({
             defaultRules: config.alerts.defaultRules,
             stackRules: config.alerts.rules,
             vpcRules: v.rules,
         });
+        // The format the region's alarm log groups receive, derived from what reads it, as deployed.
+        const fields = alarmFieldsOf(config, v.name);
+        const filterId = byVpc ? vpcId : undefined;
+        // An adopted VPC other than the one --vpc selected has no records in the selection.
+        const events =
+            filterId !== undefined && selection.vpcId !== undefined && filterId !== selection.vpcId
+                ? []
+                : await alarmEvents(
+                      lake,
+                      selectionPredicate({ ...selection, vpcId: filterId ?? selection.vpcId }),
+                      trafficType,
+                      fields,
+                  );
         vpcs.push({
             vpc: v.name,
             region,
             vpcId,
             events: events.length,
-            rules: rules.map((rule) => evaluateRule(rule, events, ALARM_LOG_FIELDS)),
+            rules: rules.map((rule) => evaluateRule(rule, events, fields)),
         });
         progress(`alarms of ${v.name}: ${rules.length} rules replayed on ${events.length} records`);
     }

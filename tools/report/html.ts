@@ -77,7 +77,7 @@ export function glance(data: ReportData): string[] {
     );
     const types = rows("ipv6-traffic");
     const bytes = types.reduce((total, r) => total + Number(r.bytes ?? 0), 0);
-    const v6 = types.find((r) => r.type === "IPv6");
+    const v6 = types.find((r) => r.ip_version === "IPv6");
     if (bytes > 0) lines.push(`IPv6: ${((100 * Number(v6?.bytes ?? 0)) / bytes).toFixed(1)}% of the bytes.`);
     if (data.alarms) {
         const fired = data.alarms.vpcs.flatMap((v) => v.rules.filter((r) => r.firings.length > 0));
