@@ -91,6 +91,20 @@ export const vpcFlowLogsRequired: StackValidationPolicy = {
     },
 };
 
+/**
+ * Every VPC the REJECT-alarm policies judge (not exempted by their config), with its verdict: the
+ * one walk both vpc-reject-alarm-required (the "missing" verdicts) and vpc-reject-alarm-verifiable
+ * (the "unjudged" ones) report from.
+ */
+function rejectAlarmVerdicts(args: StackValidationArgs) {
+    const config = args.getConfig<RejectAlarmConfig>();
+    const graph = StackGraph.of(args.resources);
+    return graph
+        .ofType(...VPC_TYPES)
+        .filter((vpc) => !isExempt(vpc, config.exemptVpcs))
+        .map((vpc) => ({ graph, vpc, verdict: rejectAlarmVerdict(graph, vpc) }));
+}
+
 export const vpcRejectAlarmRequired: StackValidationPolicy = {
     name: "vpc-reject-alarm-required",
     description:
@@ -98,11 +112,7 @@ export const vpcRejectAlarmRequired: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     configSchema: { properties: { exemptVpcs: EXEMPT_VPCS_SCHEMA } },
     validateStack: (args: StackValidationArgs, reportViolation) => {
-        const config = args.getConfig<RejectAlarmConfig>();
-        const graph = StackGraph.of(args.resources);
-        for (const vpc of graph.ofType(...VPC_TYPES)) {
-            if (isExempt(vpc, config.exemptVpcs)) continue;
-            const verdict = rejectAlarmVerdict(graph, vpc);
+        for (const { graph, vpc, verdict } of rejectAlarmVerdicts(args)) {
             if (verdict.status === "missing")
                 reportViolation(
                     `VPC ${vpcLabel(graph, vpc)} has no REJECT alarm: ${verdict.problem}; ${verdict.fix}.`,
@@ -119,11 +129,7 @@ export const vpcRejectAlarmVerifiable: StackValidationPolicy = {
     enforcementLevel: "advisory",
     configSchema: { properties: { exemptVpcs: EXEMPT_VPCS_SCHEMA } },
     validateStack: (args: StackValidationArgs, reportViolation) => {
-        const config = args.getConfig<RejectAlarmConfig>();
-        const graph = StackGraph.of(args.resources);
-        for (const vpc of graph.ofType(...VPC_TYPES)) {
-            if (isExempt(vpc, config.exemptVpcs)) continue;
-            const verdict = rejectAlarmVerdict(graph, vpc);
+        for (const { graph, vpc, verdict } of rejectAlarmVerdicts(args)) {
             if (verdict.status === "unjudged")
                 reportViolation(
                     `VPC ${vpcLabel(graph, vpc)}: whether a rejected packet reaches anyone could not be judged: ${verdict.reasons.join("; ")}. vpc-reject-alarm-required let it pass.`,
